@@ -6,10 +6,10 @@ user reads. Sources: DOMAIN.md sections 1-4 and SPEC.md section 3.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Grade(str, Enum):
+class Grade(StrEnum):
     """Staff grades (SPEC.md 3, DOMAIN.md 1)."""
 
     PO = "PO"
@@ -47,7 +47,7 @@ _GRADE_LABELS = {
 PRACTITIONER_GRADES = frozenset({Grade.PO, Grade.PQIP, Grade.PSO})
 
 
-class SentenceType(str, Enum):
+class SentenceType(StrEnum):
     """Case types (DOMAIN.md 2)."""
 
     CO = "CO"
@@ -84,7 +84,7 @@ _SENTENCE_LABELS = {
 }
 
 
-class Rosh(str, Enum):
+class Rosh(StrEnum):
     """Risk of Serious Harm. ``None`` in a field means not yet assessed."""
 
     LOW = "LOW"
@@ -111,7 +111,7 @@ _ROSH_RANK = {Rosh.LOW: 1, Rosh.MEDIUM: 2, Rosh.HIGH: 3, Rosh.VERY_HIGH: 4}
 ROSH_NOT_ASSESSED_LABEL = "Not assessed"
 
 
-class Requirement(str, Enum):
+class Requirement(StrEnum):
     """Requirements of a community sentence (SPEC.md 5)."""
 
     UPW = "UPW"
@@ -156,7 +156,7 @@ RESTRICTIVE_REQUIREMENTS = frozenset(
 )
 
 
-class Gender(str, Enum):
+class Gender(StrEnum):
     MALE = "M"
     FEMALE = "F"
     OTHER = "X"
@@ -166,7 +166,7 @@ class Gender(str, Enum):
         return {"M": "Male", "F": "Female", "X": "Other / not stated"}[self.value]
 
 
-class Specialism(str, Enum):
+class Specialism(StrEnum):
     """Practitioner specialisms used in allocation (SPEC.md 3)."""
 
     WOMEN = "WOMEN"
@@ -178,7 +178,7 @@ class Specialism(str, Enum):
         return self.value.replace("_", " ").capitalize()
 
 
-class ReallocationReason(str, Enum):
+class ReallocationReason(StrEnum):
     """Why a case moves to another practitioner (SPEC.md 4.3)."""
 
     TIER_OR_RISK_CHANGE = "TIER_OR_RISK_CHANGE"
@@ -205,7 +205,7 @@ _REALLOCATION_LABELS = {
 }
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Roles of signed-in users (SPEC.md 1)."""
 
     HEAD_OF_PDU = "HEAD_OF_PDU"

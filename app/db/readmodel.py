@@ -1,0 +1,192 @@
+"""Keeps the flattened caseload table (``caseload_row``) in step with the records.
+
+Services call :func:`refresh_cases` with the people they changed, in the same
+transaction; the caseload screen then filters and sorts one indexed table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.db.models import (
+    Allocation,
+    Assessment,
+    CaseloadRow,
+    Event,
+    Person,
+    Pod,
+    ReviewItem,
+    Staff,
+    Team,
+    TierRecord,
+)
+from app.domain.cases import EventFacts, allocation_clock_start, main_event, name_key
+from app.domain.codes import Rosh, SentenceType
+from app.domain.tiering import tier_sort_key
+
+BATCH = 2000
+
+
+def refresh_cases(session: Session, person_ids: Iterable[int], as_at: date) -> int:
+    """Rebuild the caseload rows of these people; returns how many were written."""
+    ids = sorted(set(person_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = _build_rows(session, chunk, as_at)
+        session.execute(delete(CaseloadRow).where(CaseloadRow.person_id.in_(chunk)))
+        if rows:
+            session.execute(insert(CaseloadRow), rows)
+        written += len(rows)
+    return written
+
+
+def refresh_all(session: Session, as_at: date) -> int:
+    """Rebuild every caseload row (after a migration or a bulk repair)."""
+    return refresh_cases(session, session.scalars(select(Person.id)), as_at)
+
+
+def _latest_by_person(rows: Sequence[Any]) -> dict[int, Any]:
+    """The last row per person of rows ordered by id."""
+    latest: dict[int, Any] = {}
+    for row in rows:
+        latest[row.person_id] = row
+    return latest
+
+
+def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str, Any]]:
+    people = session.execute(select(Person).where(Person.id.in_(ids))).scalars().all()
+    events: dict[int, list[Any]] = defaultdict(list)
+    for ev in session.execute(select(Event).where(Event.person_id.in_(ids))).scalars():
+        events[ev.person_id].append(ev)
+    tiers = _latest_by_person(
+        session.execute(
+            select(TierRecord).where(TierRecord.person_id.in_(ids)).order_by(TierRecord.id)
+        )
+        .scalars()
+        .all()
+    )
+    assessments = _latest_by_person(
+        session.execute(
+            select(Assessment).where(Assessment.person_id.in_(ids)).order_by(Assessment.id)
+        )
+        .scalars()
+        .all()
+    )
+    holders = {
+        row.person_id: row
+        for row in session.execute(
+            select(
+                Allocation.person_id,
+                Allocation.start_date,
+                Staff.id.label("staff_id"),
+                Staff.forename,
+                Staff.surname,
+                Staff.grade,
+                Team.id.label("team_id"),
+                Team.name.label("team_name"),
+                Pod.id.label("pod_id"),
+                Pod.name.label("pod_name"),
+            )
+            .join(Staff, Staff.id == Allocation.staff_id)
+            .outerjoin(Team, Team.id == Staff.team_id)
+            .outerjoin(Pod, Pod.id == Staff.pod_id)
+            .where(Allocation.person_id.in_(ids), Allocation.end_date.is_(None))
+        )
+    }
+    reviews: dict[int, int] = defaultdict(int)
+    for (pid,) in session.execute(
+        select(ReviewItem.person_id).where(
+            ReviewItem.person_id.in_(ids), ReviewItem.resolved_on.is_(None)
+        )
+    ):
+        reviews[pid] += 1
+    out = []
+    for person in people:
+        row = _row(
+            person,
+            events.get(person.id, []),
+            tiers.get(person.id),
+            assessments.get(person.id),
+            holders.get(person.id),
+            as_at,
+        )
+        if row is not None:
+            row["open_reviews"] = reviews.get(person.id, 0)
+            out.append(row)
+    return out
+
+
+def _row(
+    person: Person,
+    events: list[Event],
+    tier: TierRecord | None,
+    assessment: Assessment | None,
+    holder: Any,
+    as_at: date,
+) -> dict[str, Any] | None:
+    facts = [
+        EventFacts(
+            e.id,
+            SentenceType(e.sentence_type),
+            e.sentence_date,
+            e.release_date,
+            e.end_date,
+            e.ended_on,
+        )
+        for e in events
+    ]
+    main = main_event(facts, as_at)
+    if main is None:
+        return None
+    event = next(e for e in events if e.id == main.event_id)
+    rosh = assessment.rosh if assessment else None
+    tier_code = tier.tier if tier else None
+    if tier is not None and tier.unsupervised and tier_code:
+        tier_code = f"{tier_code}S"
+    staff_name = f"{holder.forename} {holder.surname}" if holder else ""
+    return {
+        "person_id": person.id,
+        "pdu_id": person.pdu_id,
+        "crn": person.crn,
+        "forename": person.forename,
+        "surname": person.surname,
+        "name_key": name_key(person.surname, person.forename),
+        "date_of_birth": person.date_of_birth,
+        "gender": person.gender,
+        "sentence_type": event.sentence_type,
+        "sentence_date": event.sentence_date,
+        "release_date": event.release_date,
+        "end_date": person.ended_on or event.end_date,
+        "clock_start": allocation_clock_start(
+            main.sentence_type, main.sentence_date, main.release_date
+        ),
+        "requirements": event.requirements,
+        "tier": tier_code,
+        "tier_rank": tier_sort_key(tier_code),
+        "rosh": rosh,
+        "rosh_rank": Rosh(rosh).rank if rosh else 0,
+        "rsr_percent": assessment.rsr_percent if assessment else None,
+        "ogrs_percent": assessment.ogrs_percent if assessment else None,
+        "mappa_level": assessment.mappa_level if assessment else None,
+        "staff_id": holder.staff_id if holder else None,
+        "practitioner_name": staff_name,
+        "practitioner_key": f"{holder.surname} {holder.forename}".casefold() if holder else "",
+        "practitioner_grade": holder.grade if holder else None,
+        "team_id": holder.team_id if holder else None,
+        "team_name": (holder.team_name or "") if holder else "",
+        "pod_id": holder.pod_id if holder else None,
+        "pod_name": (holder.pod_name or "") if holder else "",
+        "allocated_on": holder.start_date if holder else None,
+        "unallocated": holder is None,
+        "female_practitioner_requested": person.female_practitioner_requested,
+        "upw_hours_ordered": event.upw_hours_ordered,
+        "upw_hours_completed": event.upw_hours_completed,
+        "version": person.version,
+    }

@@ -1,0 +1,115 @@
+"""Every policy number the app uses, declared once with its default and source.
+
+Business settings live in the database (audited, per PDU where it matters,
+each with an effective date); the settings screen and validation are built
+from these declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: type
+    default: Any
+    label: str
+    source: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def validate(self, value: Any) -> Any:
+        """The value in its declared type, or ValueError with a message for the user."""
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.label} must be yes or no")
+            return value
+        if self.kind in (int, float):
+            try:
+                number = self.kind(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{self.label} must be a number, not {value!r}") from None
+            if self.minimum is not None and number < self.minimum:
+                raise ValueError(f"{self.label} must be at least {self.minimum:g}")
+            if self.maximum is not None and number > self.maximum:
+                raise ValueError(f"{self.label} must be at most {self.maximum:g}")
+            return number
+        if self.kind is list:
+            if not isinstance(value, list):
+                raise ValueError(f"{self.label} must be a list")
+            return value
+        return str(value)
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "allocation_working_days",
+            int,
+            5,
+            "Working days to allocate a new case",
+            "TOM 775",
+            1,
+            30,
+        ),
+        SettingSpec(
+            "po_mix_min_cases",
+            int,
+            5,
+            "Cases a PO holds before a mix of high and medium/low is expected",
+            "DOMAIN.md 2; TOM 817",
+            1,
+            100,
+        ),
+        SettingSpec(
+            "assessment_valid_weeks",
+            int,
+            55,
+            "Weeks a full assessment stays valid for tiering",
+            "DOMAIN.md 3a (hmpps-tier)",
+            1,
+            260,
+        ),
+        SettingSpec(
+            "foreign_travel_restrictive",
+            bool,
+            True,
+            "Foreign travel prohibition counts as a restrictive requirement",
+            "SPEC.md 5",
+        ),
+        SettingSpec(
+            "extra_bank_holidays",
+            list,
+            [],
+            "One-off bank holidays announced after release (ISO dates)",
+            "SPEC.md 3",
+        ),
+        SettingSpec(
+            "week_end_day",
+            str,
+            "FRI",
+            "Last day of the weekly return's week",
+            "SPEC.md 7",
+        ),
+        SettingSpec(
+            "ete_share_percent",
+            float,
+            20.0,
+            "Share of unpaid work hours that may be ETE (30 in London)",
+            "TOM; London Reducing Reoffending Plan",
+            0,
+            100,
+        ),
+    )
+}
+
+SETTINGS_EPOCH = date(2000, 1, 1)
+
+
+def default(key: str) -> Any:
+    return SETTINGS[key].default

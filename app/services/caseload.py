@@ -1,0 +1,212 @@
+"""The PDU caseload: filter, sort and page through every case (SPEC.md 4.2).
+
+Hot paths are SQLAlchemy Core over the flattened ``caseload_row`` table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.db.models import CaseloadRow, Pod, Staff, Team
+from app.domain.codes import PRACTITIONER_GRADES
+
+NOT_ASSESSED = "NOT_ASSESSED"
+UNTIERED = "UNTIERED"
+_CRN_PREFIX = re.compile(r"^[A-Za-z]\d{0,6}$")
+
+SORT_COLUMNS: dict[str, ColumnElement[object]] = {
+    "crn": CaseloadRow.crn,
+    "name": CaseloadRow.name_key,
+    "sentence_type": CaseloadRow.sentence_type,
+    "sentence_date": CaseloadRow.sentence_date,
+    "tier": CaseloadRow.tier_rank,
+    "rosh": CaseloadRow.rosh_rank,
+    "practitioner": CaseloadRow.practitioner_key,
+    "team": CaseloadRow.team_name,
+    "pod": CaseloadRow.pod_name,
+    "clock_start": CaseloadRow.clock_start,
+    "end_date": CaseloadRow.end_date,
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the caseload screen asks for. Empty sets mean "any"."""
+
+    pdu_id: int
+    as_at: date
+    text: str = ""
+    team_id: int | None = None
+    pod_id: int | None = None
+    staff_id: int | None = None
+    tiers: frozenset[str] = field(default_factory=frozenset)
+    rosh: frozenset[str] = field(default_factory=frozenset)
+    sentence_types: frozenset[str] = field(default_factory=frozenset)
+    unallocated_only: bool = False
+    include_ended: bool = False
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    person_id: int
+    crn: str
+    forename: str
+    surname: str
+    sentence_type: str
+    sentence_date: date
+    release_date: date | None
+    end_date: date | None
+    clock_start: date
+    tier: str | None
+    rosh: str | None
+    mappa_level: int | None
+    staff_id: int | None
+    practitioner_name: str
+    practitioner_grade: str | None
+    team_name: str
+    pod_name: str
+    allocated_on: date | None
+    female_practitioner_requested: bool
+    open_reviews: int
+    version: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.surname.upper()}, {self.forename}"
+
+
+_ROW_COLUMNS = [getattr(CaseloadRow, f) for f in CaseRow.__dataclass_fields__]
+
+
+def _text_condition(text: str) -> ColumnElement[bool] | None:
+    text = " ".join(text.split()).casefold()
+    if not text:
+        return None
+    if _CRN_PREFIX.match(text):
+        crn = text.upper()
+        return or_(_prefix(CaseloadRow.crn, crn), _prefix(CaseloadRow.name_key, text))
+    words = text.split(" ")
+    conditions = [_prefix(CaseloadRow.name_key, text)]
+    if len(words) >= 2:  # "John Smith" finds SMITH, John
+        conditions.append(_prefix(CaseloadRow.name_key, f"{words[-1]} {' '.join(words[:-1])}"))
+    return or_(*conditions)
+
+
+def _prefix(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    # A range, not LIKE, so the index serves it on SQLite and PostgreSQL alike.
+    return and_(column >= prefix, column < prefix + "\uffff")
+
+
+def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = [CaseloadRow.pdu_id == flt.pdu_id]
+    if not flt.include_ended:
+        cond.append(CaseloadRow.sentence_date <= flt.as_at)
+        cond.append(or_(CaseloadRow.end_date.is_(None), CaseloadRow.end_date >= flt.as_at))
+    text = _text_condition(flt.text)
+    if text is not None:
+        cond.append(text)
+    if flt.team_id is not None:
+        cond.append(CaseloadRow.team_id == flt.team_id)
+    if flt.pod_id is not None:
+        cond.append(CaseloadRow.pod_id == flt.pod_id)
+    if flt.staff_id is not None:
+        cond.append(CaseloadRow.staff_id == flt.staff_id)
+    if flt.unallocated_only:
+        cond.append(CaseloadRow.unallocated.is_(True))
+    if flt.sentence_types:
+        cond.append(CaseloadRow.sentence_type.in_(sorted(flt.sentence_types)))
+    if flt.tiers:
+        cond.append(_set_condition(CaseloadRow.tier, flt.tiers, UNTIERED))
+    if flt.rosh:
+        cond.append(_set_condition(CaseloadRow.rosh, flt.rosh, NOT_ASSESSED))
+    return cond
+
+
+def _set_condition(
+    column: ColumnElement[str | None], values: frozenset[str], none_token: str
+) -> ColumnElement[bool]:
+    named = sorted(v for v in values if v != none_token)
+    parts: list[ColumnElement[bool]] = [column.in_(named)] if named else [false()]
+    if none_token in values:
+        parts.append(column.is_(None))
+    return or_(*parts)
+
+
+def search_query(
+    flt: CaseFilter, sort: str = "crn", descending: bool = False
+) -> Select[tuple[int]]:
+    key = SORT_COLUMNS.get(sort, CaseloadRow.crn)
+    order = key.desc() if descending else key.asc()
+    tiebreak = CaseloadRow.crn.desc() if descending else CaseloadRow.crn.asc()
+    return select(CaseloadRow.person_id).where(*_conditions(flt)).order_by(order, tiebreak)
+
+
+def search(
+    session: Session, flt: CaseFilter, sort: str = "crn", descending: bool = False
+) -> list[int]:
+    """The ids of the matching cases in display order (the count is their length)."""
+    return list(session.scalars(search_query(flt, sort, descending)))
+
+
+def count(session: Session, flt: CaseFilter) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(CaseloadRow).where(*_conditions(flt))) or 0
+    )
+
+
+def rows(session: Session, ids: list[int]) -> list[CaseRow]:
+    """The display rows of these cases, in the order given."""
+    if not ids:
+        return []
+    found = {
+        r.person_id: CaseRow(*r)
+        for r in session.execute(select(*_ROW_COLUMNS).where(CaseloadRow.person_id.in_(ids)))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    label: str
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    teams: list[Option]
+    pods: list[Option]
+    practitioners: list[Option]
+
+
+def filter_options(session: Session, pdu_id: int) -> FilterOptions:
+    """Teams, PODs and practitioners of a PDU for the caseload's filter boxes."""
+    teams = [
+        Option(i, n)
+        for i, n in session.execute(
+            select(Team.id, Team.name).where(Team.pdu_id == pdu_id).order_by(Team.name)
+        )
+    ]
+    pods = [
+        Option(i, f"{tn} / {n}", t)
+        for i, n, t, tn in session.execute(
+            select(Pod.id, Pod.name, Pod.team_id, Team.name)
+            .join(Team, Team.id == Pod.team_id)
+            .where(Team.pdu_id == pdu_id)
+            .order_by(Team.name, Pod.name)
+        )
+    ]
+    practitioners = [
+        Option(i, f"{s}, {f} ({g})", p)
+        for i, f, s, g, p in session.execute(
+            select(Staff.id, Staff.forename, Staff.surname, Staff.grade, Staff.pod_id)
+            .where(Staff.pdu_id == pdu_id, Staff.grade.in_([g.value for g in PRACTITIONER_GRADES]))
+            .order_by(Staff.surname, Staff.forename)
+        )
+    ]
+    return FilterOptions(teams, pods, practitioners)

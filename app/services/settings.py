@@ -1,0 +1,85 @@
+"""Reading and changing business settings (audited, with effective dates)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Setting
+from app.domain.calendar import WorkingCalendar
+from app.domain.codes import Role
+from app.domain.settings import SETTINGS
+from app.services import audit
+from app.services.actor import Actor
+from app.services.errors import UserError
+
+
+def get(session: Session, key: str, as_at: date, pdu_id: int | None = None) -> Any:
+    """The value in force on ``as_at``: a PDU's own value over the national one."""
+    spec = SETTINGS[key]
+    rows = session.execute(
+        select(Setting.value, Setting.pdu_id)
+        .where(Setting.key == key, Setting.effective_from <= as_at)
+        .where(or_(Setting.pdu_id.is_(None), Setting.pdu_id == pdu_id))
+        .order_by(Setting.effective_from.desc())
+    ).all()
+    for value, row_pdu in rows:
+        if row_pdu == pdu_id and pdu_id is not None:
+            return json.loads(value)
+    for value, row_pdu in rows:
+        if row_pdu is None:
+            return json.loads(value)
+    return spec.default
+
+
+def put(
+    session: Session,
+    actor: Actor,
+    key: str,
+    value: Any,
+    effective_from: date,
+    pdu_id: int | None = None,
+) -> None:
+    """Set a value from a date on; only the Head of PDU changes policy numbers."""
+    actor.require(Role.HEAD_OF_PDU, action="change settings")
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise UserError(f"There is no setting called {key!r}.")
+    try:
+        checked = spec.validate(value)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    before = get(session, key, effective_from, pdu_id)
+    existing = session.scalar(
+        select(Setting).where(
+            Setting.key == key, Setting.effective_from == effective_from, Setting.pdu_id == pdu_id
+        )
+    )
+    if existing is None:
+        session.add(
+            Setting(
+                key=key, value=json.dumps(checked), effective_from=effective_from, pdu_id=pdu_id
+            )
+        )
+    else:
+        existing.value = json.dumps(checked)
+    audit.record(
+        session,
+        actor,
+        "setting.changed",
+        "setting",
+        key,
+        summary=f"{spec.label} from {effective_from.isoformat()}",
+        before={"value": before},
+        after={"value": checked, "effective_from": effective_from, "pdu_id": pdu_id},
+    )
+
+
+def working_calendar(session: Session, as_at: date, welsh: bool = False) -> WorkingCalendar:
+    """The working-day calendar with the Head of PDU's one-off bank holidays."""
+    extra = [date.fromisoformat(d) for d in get(session, "extra_bank_holidays", as_at)]
+    return WorkingCalendar("wales" if welsh else "england", extra_holidays=extra)

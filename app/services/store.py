@@ -1,0 +1,48 @@
+"""Opening the store: schema check or upgrade, reference data, the acting user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import migrate
+from app.db.engine import data_dir, make_engine, make_session_factory, normalise_url, sqlite_path
+from app.db.models import Pdu
+from app.services.reference import load_reference_data
+
+
+@dataclass
+class Store:
+    """An open store: the engine, a session factory and a label for the status bar."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def label(self) -> str:
+        path = sqlite_path(self.url)
+        if path is not None:
+            return str(path)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str) -> Store:
+    """Open (creating or upgrading a SQLite file as needed) and seed reference data.
+
+    Raises ``migrate.SchemaError`` for a newer database, or a shared store that
+    needs its administrator to upgrade it.
+    """
+    url = normalise_url(url)
+    engine = make_engine(url)
+    migrate.ensure_schema(engine, backup_dir=data_dir() / "backups")
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        if (session.scalar(select(func.count()).select_from(Pdu)) or 0) < 108:
+            load_reference_data(session)
+    return Store(url=url, engine=engine, sessions=sessions)
