@@ -212,7 +212,10 @@ class DeadlineStatus:
 def deadline_status(
     clock_start: date, working_days: int, as_at: date, calendar: WorkingCalendar
 ) -> DeadlineStatus:
-    """The deadline ``working_days`` after ``clock_start`` and its state on ``as_at`` (DOMAIN.md 2)."""
+    """The deadline ``working_days`` after ``clock_start``, and where it stands on ``as_at``.
+
+    "Within N working days of D" means D plus N working days (DOMAIN.md 2).
+    """
     deadline = calendar.add_working_days(clock_start, working_days)
     elapsed = max(0, calendar.working_days_between(clock_start, as_at))
     if as_at > deadline:

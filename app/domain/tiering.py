@@ -174,6 +174,8 @@ class TierInputs:
         )
 
     def _needs(self) -> Mapping[Need, NeedSeverity]:
+        if not isinstance(self.needs, Mapping):
+            raise TierInputError(f"Needs must map need names to severities, not {self.needs!r}")
         checked = {
             _choice(Need, need, "need"): _choice(NeedSeverity, sev, f"severity for need {need}")
             for need, sev in self.needs.items()

@@ -1,0 +1,236 @@
+"""The command line: ``pdu-manager`` (also ``python -m app``), SPEC.md section 6.
+
+It acts as the system account "command line", recorded in the audit with the
+operating-system login. Errors print one clear line on stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.domain.progress import Progress
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_REFUSED = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pdu-manager",
+        description="PDU Manager: caseload, allocation and returns for a Probation Delivery Unit.",
+    )
+    parser.add_argument(
+        "--database", metavar="URL", help="database URL or SQLite file (default: your own database)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on the built-in demo PDU (created on first use)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write a synthetic demo PDU into a database")
+    demo.add_argument("path", nargs="?", help="SQLite file to write (default: --database)")
+    demo.add_argument("--cases", type=int, default=1500, help="active cases (default 1,500)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+
+    imp = sub.add_parser("import", help="import an extract (CSV or .xlsx)")
+    imp.add_argument("kind", choices=["cases", "staff"], help="what the file holds")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    imp.add_argument(
+        "--end-missing",
+        action="store_true",
+        help="end cases of the extract's PDUs that are missing from it",
+    )
+
+    db = sub.add_parser("db", help="database upkeep")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply pending schema migrations (after a backup)")
+    db_sub.add_parser("check", help="integrity check and audit chain verification")
+    backup = db_sub.add_parser("backup", help="copy the database to FILE")
+    backup.add_argument("file", type=Path)
+    restore = db_sub.add_parser("restore", help="replace the database with the backup FILE")
+    restore.add_argument("file", type=Path)
+
+    bench = sub.add_parser("bench", help="measure the performance targets (SPEC.md 8)")
+    bench.add_argument("--cases", type=int, default=250_000)
+    bench.add_argument("--json", type=Path, dest="json_file")
+    return parser
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    from app.db.engine import default_database_url, normalise_url
+
+    return normalise_url(args.database) if args.database else default_database_url()
+
+
+class StderrProgress(Progress):
+    """A progress bar on stderr, for long commands."""
+
+    def __init__(self) -> None:
+        super().__init__(listener=self._draw)
+        self._last = -1
+
+    def _draw(self, done: int, total: int, message: str) -> None:
+        if not sys.stderr.isatty() or total <= 0:
+            return
+        percent = int(done * 100 / total)
+        if percent != self._last:
+            self._last = percent
+            bar = "#" * (percent // 4)
+            sys.stderr.write(f"\r[{bar:<25}] {percent:3d}% {message[:40]:<40}")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from app.db.engine import normalise_url
+    from app.services.demo import create_demo
+    from app.services.store import open_store
+
+    url = normalise_url(args.path) if args.path else _database_url(args)
+    store = open_store(url)
+    try:
+        summary = create_demo(store, cases=args.cases, seed=args.seed, progress=StderrProgress())
+    finally:
+        store.close()
+    print(summary)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from app.services.actor import system_actor
+    from app.services.imports import run_import
+    from app.services.store import open_store
+
+    store = open_store(_database_url(args))
+    try:
+        with store.sessions.begin() as session:
+            actor = system_actor(session)
+        report = run_import(
+            store.sessions,
+            actor,
+            args.kind,
+            args.file,
+            dry_run=args.dry_run,
+            end_missing=args.end_missing,
+            progress=StderrProgress(),
+        )
+    finally:
+        store.close()
+    print(report.text())
+    return EXIT_OK if report.accepted else EXIT_REFUSED
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from app.db import migrate
+    from app.db.engine import data_dir, make_engine
+
+    url = _database_url(args)
+    engine = make_engine(url)
+    try:
+        if args.db_command == "upgrade":
+            state = migrate.schema_state(engine)
+            if state == "newer":
+                raise migrate.SchemaError(
+                    "This database is newer than this version of PDU Manager."
+                )
+            backup = migrate.upgrade(
+                engine, backup_dir=data_dir() / "backups" if state == "older" else None
+            )
+            print(
+                f"Database is at schema {migrate.SCHEMA_HEAD}"
+                + (f" (backup: {backup})" if backup else "")
+            )
+            return EXIT_OK
+        if args.db_command == "check":
+            return _db_check(engine)
+        if args.db_command == "backup":
+            print(f"Backed up to {migrate.backup_file(engine, args.file)}")
+            return EXIT_OK
+        migrate.restore_file(args.file, engine)
+        print(f"Restored the database from {args.file}")
+        return EXIT_OK
+    finally:
+        engine.dispose()
+
+
+def _db_check(engine: Any) -> int:
+    from sqlalchemy.orm import Session
+
+    from app.db import migrate
+    from app.services.audit import verify_chain
+
+    report = migrate.check(engine)
+    for problem in report.problems:
+        print(f"Problem: {problem}")
+    chain_ok = True
+    if report.revision is not None:
+        with Session(engine) as session:
+            chain = verify_chain(session)
+        chain_ok = chain.ok
+        if chain.ok:
+            print(f"Audit chain intact: {chain.entries} entries, head {chain.head}")
+        else:
+            print(f"Problem: the audit chain is broken at entry {chain.first_bad_id}")
+    if report.ok and chain_ok:
+        print(f"Database OK (schema {report.revision})")
+        return EXIT_OK
+    return EXIT_ERROR
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from app.bench import run_bench
+
+    return run_bench(cases=args.cases, json_file=args.json_file)
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(database=args.database, demo=args.demo)
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: _cmd_gui,
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+    "db": _cmd_db,
+    "bench": _cmd_bench,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("Stopped: nothing half written.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line, never a traceback for the user's mistakes
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from app.db.migrate import SchemaError
+    from app.services.errors import UserError
+
+    if isinstance(exc, UserError | SchemaError):
+        print(f"pdu-manager: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if isinstance(exc, OperationalError):
+        print(f"pdu-manager: the database is not available ({exc.orig})", file=sys.stderr)
+        return EXIT_ERROR
+    if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+        print(f"pdu-manager: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return EXIT_ERROR
+    raise exc

@@ -1,0 +1,96 @@
+"""Starting the window: the store, the acting user, the demo on first use."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.db.engine import (
+    data_dir,
+    default_database_url,
+    demo_database_url,
+    normalise_url,
+    sqlite_path,
+)
+from app.db.migrate import SchemaError
+from app.services.actor import local_actor
+from app.services.store import Store, open_store
+from app.ui.context import AppContext, Broadcast
+from app.ui.errors import install_excepthook, setup_logging, show_error
+from app.ui.main_window import MainWindow
+from app.ui.ops import Ops
+
+DEMO_CASES = 1500
+
+
+def build_window(store: Store, inline_ops: bool = False) -> MainWindow:
+    """The main window over an open store (tests build it the same way)."""
+    with store.sessions.begin() as session:
+        actor = local_actor(session)
+    holder: list[MainWindow] = []
+    ops = Ops(
+        store,
+        actor,
+        show_error=lambda e: show_error(holder[0] if holder else None, e),
+        inline=inline_ops,
+    )
+    ctx = AppContext(store=store, actor=actor, ops=ops, broadcast=Broadcast())
+    window = MainWindow(ctx)
+    holder.append(window)
+    return window
+
+
+def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
+    """The demo PDU is created on first use, with a progress bar (one transaction)."""
+    from app.services.demo import generate_demo, has_cases
+
+    with store.sessions.begin() as session:
+        actor = local_actor(session)
+        if has_cases(session):
+            return
+    ops = Ops(store, actor, show_error=lambda e: show_error(None, e))
+    ops.job_finished.connect(app.quit)
+    ops.long(generate_demo, DEMO_CASES, 1, parent=None, title="Creating the demo PDU…")
+    app.exec()
+    ops.shutdown()
+
+
+def run_gui(database: str | None = None, demo: bool = False) -> int:
+    QCoreApplication.setOrganizationName("PDU Manager")
+    QCoreApplication.setApplicationName("PDU Manager demo" if demo else "PDU Manager")
+    app = QApplication.instance() or QApplication(sys.argv)
+    setup_logging(data_dir() / "logs")
+    install_excepthook()
+    if demo:
+        url = normalise_url(database) if database else demo_database_url()
+    else:
+        url = normalise_url(database) if database else default_database_url()
+    try:
+        store = open_store(url)
+    except SchemaError as exc:
+        QMessageBox.critical(None, "PDU Manager", str(exc))
+        return 1
+    if fresh_demo:
+        from app.services.demo import generate_demo
+
+        with store.sessions.begin() as session:
+            actor = local_actor(session)
+        ops = Ops(store, actor, show_error=lambda e: show_error(None, e))
+        ops.long(
+            generate_demo,
+            DEMO_CASES,
+            1,
+            parent=None,
+            title="Creating the demo PDU…",
+            on_success=lambda _r: app.quit(),
+        )
+        app.exec()
+        ops.shutdown()
+    window = build_window(store)
+    window.show()
+    code = app.exec()
+    window.ctx.ops.shutdown()
+    store.close()
+    return int(code)

@@ -1,0 +1,191 @@
+"""The caseload table model: row ids in memory, visible rows fetched on demand."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.services import caseload
+from app.services.caseload import CaseRow
+from app.services.store import Store
+from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+# (header, sort key in the caseload service)
+COLUMNS: list[tuple[str, str]] = [
+    ("CRN", "crn"),
+    ("Name", "name"),
+    ("Sentence", "sentence_type"),
+    ("Sentenced", "sentence_date"),
+    ("Tier", "tier"),
+    ("RoSH", "rosh"),
+    ("Practitioner", "practitioner"),
+    ("Team", "team"),
+    ("POD", "pod"),
+    ("Allocated", "clock_start"),
+]
+CRN, NAME, SENTENCE, SENTENCED, TIER, ROSH, PRACTITIONER, TEAM, POD, ALLOCATED = range(len(COLUMNS))
+PAGE = 200
+PAGES_KEPT = 20
+_HIGH = QBrush(QColor("#b00020"))
+_UNALLOCATED = QBrush(QColor("#8a4b00"))
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Keeps the ordered case ids; fetches a page of rows when a view asks for one."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._store = store
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+
+    # --- loading ----------------------------------------------------------------
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
+    def invalidate(self) -> None:
+        """Forget fetched rows (the data changed); ids stay."""
+        self._pages.clear()
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            )
+
+    def case_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_for(self, row: int) -> CaseRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        page_no = row // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            ids = self._ids[page_no * PAGE : (page_no + 1) * PAGE]
+            with self._store.sessions() as session:
+                page = caseload.rows(session, ids)
+            if len(page) != len(ids):  # a case vanished since the search: keep rows aligned
+                by_id = {r.person_id: r for r in page}
+                page = [by_id.get(i) or _missing(i) for i in ids]
+            self._pages[page_no] = page
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[row % PAGE]
+
+    # --- Qt model -------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return self.tr(COLUMNS[section][0])
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_for(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, col)
+        if role == SORT_ROLE:
+            return _sort_value(row, col)
+        if role == ID_ROLE:
+            return row.person_id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == ROSH and row.rosh in ("HIGH", "VERY_HIGH"):
+                return _HIGH
+            if col == PRACTITIONER and row.staff_id is None:
+                return _UNALLOCATED
+        if role == Qt.ItemDataRole.ToolTipRole and col == PRACTITIONER and row.staff_id is None:
+            return self.tr("Unallocated: waiting since %s") % fmt_date(row.clock_start)
+        return None
+
+
+def _display(row: CaseRow, col: int) -> str:
+    if col == CRN:
+        return row.crn
+    if col == NAME:
+        return row.name
+    if col == SENTENCE:
+        return sentence_label(row.sentence_type)
+    if col == SENTENCED:
+        return fmt_date(row.sentence_date)
+    if col == TIER:
+        return row.tier or "Untiered"
+    if col == ROSH:
+        return rosh_label(row.rosh)
+    if col == PRACTITIONER:
+        if row.staff_id is None:
+            return "Unallocated"
+        return f"{row.practitioner_name} ({grade_short(row.practitioner_grade)})"
+    if col == TEAM:
+        return row.team_name
+    if col == POD:
+        return row.pod_name
+    if col == ALLOCATED:
+        return fmt_date(row.allocated_on)
+    return ""
+
+
+def _sort_value(row: CaseRow, col: int) -> Any:
+    values: dict[int, Any] = {
+        CRN: row.crn,
+        NAME: (row.surname.casefold(), row.forename.casefold()),
+        SENTENCE: row.sentence_type,
+        SENTENCED: row.sentence_date,
+        TIER: row.tier or "",
+        ROSH: row.rosh or "",
+        PRACTITIONER: row.practitioner_name,
+        TEAM: row.team_name,
+        POD: row.pod_name,
+        ALLOCATED: row.allocated_on or date.min,
+    }
+    return values.get(col)
+
+
+def _missing(person_id: int) -> CaseRow:
+    return CaseRow(
+        person_id,
+        "",
+        "(removed)",
+        "",
+        "",
+        date.min,
+        None,
+        None,
+        date.min,
+        None,
+        None,
+        None,
+        None,
+        "",
+        None,
+        "",
+        "",
+        None,
+        False,
+        0,
+        0,
+    )

@@ -1,0 +1,224 @@
+"""The Caseload screen (SPEC.md 4.2): every case, filtered and sorted in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import Rosh, SentenceType
+from app.domain.tiering import ALL_TIERS
+from app.services import caseload
+from app.services.case_detail import CaseDetail, case_detail
+from app.services.caseload import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions
+from app.services.changes import ChangeSet
+from app.services.reference import PduInfo
+from app.ui.caseload.detail import CaseDetailPanel
+from app.ui.caseload.model import COLUMNS, CaseTableModel
+from app.ui.context import AppContext
+
+ANY = None
+
+
+class CaseloadScreen(QWidget):
+    """Filter bar, the case table and a detail panel for the chosen case."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.model = CaseTableModel(ctx.store)
+        self._sort = ("crn", False)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._build()
+        self._connect()
+        self.reload_options()
+        self.refresh()
+
+    # --- building -------------------------------------------------------------
+    def _build(self) -> None:
+        self.search_box = QLineEdit(placeholderText=self.tr("Search by CRN or name"))
+        self.search_box.setAccessibleName(self.tr("Search by CRN or name"))
+        self.search_box.setClearButtonEnabled(True)
+        self.team_box = self._combo(self.tr("Team"))
+        self.pod_box = self._combo(self.tr("POD"))
+        self.practitioner_box = self._combo(self.tr("Practitioner"))
+        self.tier_box = self._combo(self.tr("Tier"))
+        for tier in ALL_TIERS:
+            self.tier_box.addItem(tier, tier)
+        self.tier_box.addItem(self.tr("Untiered"), UNTIERED)
+        self.rosh_box = self._combo(self.tr("RoSH"))
+        for rosh in reversed(Rosh):
+            self.rosh_box.addItem(rosh.label, rosh.value)
+        self.rosh_box.addItem(self.tr("Not assessed"), NOT_ASSESSED)
+        self.type_box = self._combo(self.tr("Sentence type"))
+        for st in SentenceType:
+            self.type_box.addItem(st.label, st.value)
+        self.unallocated_box = QCheckBox(self.tr("&Unallocated only"))
+        self.unallocated_box.setAccessibleName(self.tr("Unallocated only"))
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(self.tr("Number of cases shown"))
+
+        filters = QGridLayout()
+        filters.addWidget(self.search_box, 0, 0, 1, 2)
+        filters.addWidget(self.team_box, 0, 2)
+        filters.addWidget(self.pod_box, 0, 3)
+        filters.addWidget(self.practitioner_box, 0, 4)
+        filters.addWidget(self.tier_box, 1, 0)
+        filters.addWidget(self.rosh_box, 1, 1)
+        filters.addWidget(self.type_box, 1, 2)
+        filters.addWidget(self.unallocated_box, 1, 3)
+        filters.addWidget(self.count_label, 1, 4)
+
+        self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Cases"))
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((80, 190, 170, 90, 60, 100, 200, 140, 120, 90)):
+            self.table.setColumnWidth(col, width)
+
+        self.detail = CaseDetailPanel()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+
+    def _combo(self, name: str) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(name)
+        box.addItem(self.tr("Any %s") % name.lower() if name != "POD" else self.tr("Any POD"), ANY)
+        box.setMinimumContentsLength(12)
+        return box
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.refresh)
+        for box in (
+            self.team_box,
+            self.pod_box,
+            self.practitioner_box,
+            self.tier_box,
+            self.rosh_box,
+            self.type_box,
+        ):
+            box.currentIndexChanged.connect(self.refresh)
+        self.unallocated_box.toggled.connect(self.refresh)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
+        self.ctx.broadcast.data_changed.connect(self._data_changed)
+
+    # --- behaviour --------------------------------------------------------------
+    def current_filter(self) -> CaseFilter | None:
+        if self.ctx.pdu is None:
+            return None
+
+        def chosen(box: QComboBox) -> frozenset[str]:
+            value = box.currentData()
+            return frozenset() if value is None else frozenset({value})
+
+        return CaseFilter(
+            pdu_id=self.ctx.pdu.id,
+            as_at=self.ctx.today,
+            text=self.search_box.text(),
+            team_id=self.team_box.currentData(),
+            pod_id=self.pod_box.currentData(),
+            staff_id=self.practitioner_box.currentData(),
+            tiers=chosen(self.tier_box),
+            rosh=chosen(self.rosh_box),
+            sentence_types=chosen(self.type_box),
+            unallocated_only=self.unallocated_box.isChecked(),
+        )
+
+    @Slot()
+    def refresh(self) -> None:
+        flt = self.current_filter()
+        if flt is None:
+            return
+        sort, descending = self._sort
+        self.ctx.ops.read(caseload.search, flt, sort, descending, on_success=self._show_ids)
+
+    def _show_ids(self, ids: list[int]) -> None:
+        selected = self.detail.person_id
+        self.model.set_ids(ids)
+        self.count_label.setText(self.tr("%n case(s)", "", len(ids)))
+        if selected is not None and selected in ids:
+            self.table.selectRow(ids.index(selected))
+
+    @Slot(int, Qt.SortOrder)
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        self._sort = (COLUMNS[column][1], order == Qt.SortOrder.DescendingOrder)
+        self.refresh()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, *_: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        person_id = self.model.case_id(rows[0].row())
+        self.ctx.ops.read(case_detail, person_id, on_success=self._show_detail)
+
+    def _show_detail(self, detail: CaseDetail) -> None:
+        self.detail.show_case(detail)
+
+    def reload_options(self) -> None:
+        if self.ctx.pdu is None:
+            return
+        self.ctx.ops.read(caseload.filter_options, self.ctx.pdu.id, on_success=self._set_options)
+
+    def _set_options(self, options: FilterOptions) -> None:
+        for box, items in (
+            (self.team_box, options.teams),
+            (self.pod_box, options.pods),
+            (self.practitioner_box, options.practitioners),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for option in items:
+                box.addItem(option.label, option.id)
+            index = box.findData(current)
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+
+    @Slot(object)
+    def _pdu_changed(self, _pdu: PduInfo) -> None:
+        self.detail.clear_case()
+        self.reload_options()
+        self.refresh()
+
+    @Slot(object, object)
+    def _data_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.touches("staff", "team", "pod"):
+            self.reload_options()
+        if changes.touches("case", "allocation", "staff", "tier"):
+            self.refresh()
+            if self.detail.person_id is not None:
+                self.ctx.ops.read(case_detail, self.detail.person_id, on_success=self._show_detail)

@@ -1,0 +1,42 @@
+"""The small context every screen is built with: no global service locator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QObject, Signal
+
+from app import clock
+from app.services.actor import Actor
+from app.services.changes import ChangeSet
+from app.services.reference import PduInfo
+from app.services.store import Store
+from app.ui.ops import Ops
+
+
+class Broadcast(QObject):
+    """Signals shared by every screen.
+
+    ``data_changed(changes: ChangeSet, initiator: object)``: a service changed data.
+    ``pdu_changed(pdu: PduInfo)``: the user chose another PDU.
+    """
+
+    data_changed = Signal(object, object)
+    pdu_changed = Signal(object)
+
+
+@dataclass
+class AppContext:
+    store: Store
+    actor: Actor
+    ops: Ops
+    broadcast: Broadcast
+    pdu: PduInfo | None = None
+
+    @property
+    def today(self) -> date:
+        return clock.today()
+
+    def changed(self, changes: ChangeSet, initiator: object = None) -> None:
+        self.broadcast.data_changed.emit(changes, initiator)

@@ -1,0 +1,215 @@
+"""The main window: navigation on the left, a PDU selector, a status bar."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from app.services import reference
+from app.services.reference import PduInfo
+from app.ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    """A screen in the navigation: built on first use, from ``module:Class``."""
+
+    title: str
+    target: str
+    status_tip: str
+
+
+# Only screens that work are listed; later features add theirs here.
+SCREENS: list[ScreenEntry] = [
+    ScreenEntry(
+        "Caseload",
+        "app.ui.caseload.screen:CaseloadScreen",
+        "Every case of the PDU: filter, sort, search",
+    ),
+]
+
+
+def _load(target: str) -> Callable[[AppContext], QWidget]:
+    module_name, _, cls = target.partition(":")
+    factory: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module_name), cls)
+    return factory
+
+
+class MainWindow(QMainWindow):
+    """The app's one window. Screens are built when first opened."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("PDU Manager"))
+        self.setAccessibleName(self.tr("PDU Manager main window"))
+        self._screens: dict[int, QWidget] = {}
+        self._build()
+        self._build_menus()
+        self._load_pdus()
+        self._restore_geometry()
+        self.nav.setCurrentRow(0)
+
+    # --- building -----------------------------------------------------------
+    def _build(self) -> None:
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(self.tr("Navigation"))
+        self.nav.setFixedWidth(180)
+        for entry in SCREENS:
+            item = QListWidgetItem(self.tr(entry.title))
+            item.setStatusTip(self.tr(entry.status_tip))
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        for _ in SCREENS:
+            self.stack.addWidget(QWidget())
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.nav.currentRowChanged.connect(self._show_screen)
+
+        toolbar = QToolBar(self.tr("PDU"))
+        toolbar.setObjectName("pdu_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(self.tr("  PDU: ")))
+        self.pdu_box = QComboBox()
+        self.pdu_box.setAccessibleName(self.tr("Probation Delivery Unit"))
+        self.pdu_box.setMinimumContentsLength(30)
+        self.pdu_box.currentIndexChanged.connect(self._pdu_chosen)
+        toolbar.addWidget(self.pdu_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        self.user_label = QLabel(self.tr("Signed in: %s") % self.ctx.actor.display_name)
+        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store.label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        for kind, label, shortcut in (
+            ("cases", "Import &caseload extract…", "Ctrl+I"),
+            ("staff", "Import &staff extract…", "Ctrl+Shift+I"),
+        ):
+            action = QAction(self.tr(label), self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(self.tr("Check a file, preview the changes, then import it"))
+            action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setStatusTip(self.tr("Close PDU Manager"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for row, entry in enumerate(SCREENS):
+            action = QAction(self.tr(entry.title), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.setStatusTip(self.tr(entry.status_tip))
+            action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            view_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About PDU Manager"), self)
+        about.setStatusTip(self.tr("Version and database"))
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _load_pdus(self) -> None:
+        with self.ctx.store.sessions() as session:
+            pdus = reference.list_pdus(session, with_cases_only=True) or reference.list_pdus(
+                session
+            )
+        self.pdu_box.blockSignals(True)
+        self.pdu_box.clear()
+        for pdu in pdus:
+            self.pdu_box.addItem(pdu.label, pdu)
+        self.pdu_box.blockSignals(False)
+        saved = QSettings().value("pdu_number")
+        index = 0
+        for i, pdu in enumerate(pdus):
+            if str(pdu.number) == str(saved):
+                index = i
+        self.pdu_box.setCurrentIndex(index)
+        self._pdu_chosen(index)
+
+    # --- behaviour ------------------------------------------------------------
+    def screen(self, title: str) -> QWidget:
+        """The screen of that title, built if needed (tests use this too)."""
+        row = next(i for i, e in enumerate(SCREENS) if e.title == title)
+        self.nav.setCurrentRow(row)
+        return self._screens[row]
+
+    @Slot(int)
+    def _show_screen(self, row: int) -> None:
+        if row < 0:
+            return
+        if row not in self._screens:
+            widget = _load(SCREENS[row].target)(self.ctx)
+            old = self.stack.widget(row)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(row, widget)
+            self._screens[row] = widget
+        self.stack.setCurrentIndex(row)
+
+    @Slot(int)
+    def _pdu_chosen(self, index: int) -> None:
+        pdu = self.pdu_box.itemData(index)
+        if not isinstance(pdu, PduInfo):
+            return
+        self.ctx.pdu = pdu
+        QSettings().setValue("pdu_number", pdu.number)
+        self.ctx.broadcast.pdu_changed.emit(pdu)
+
+    def refresh_pdus(self) -> None:
+        """Reload the PDU list (after an import adds the first staff of a PDU)."""
+        self._load_pdus()
+
+    def open_import(self, kind: str) -> None:
+        from app.ui.imports.dialog import ImportDialog
+
+        dialog = ImportDialog(self.ctx, kind, self)
+        dialog.exec()
+        if dialog.imported:
+            self.refresh_pdus()
+
+    @Slot()
+    def _about(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About PDU Manager"),
+            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store.label),
+        )
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)
