@@ -1,0 +1,43 @@
+"""Practitioners' loads read back from the store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.db.models import Reduction
+from app.services.workload import practitioner_loads
+from tests import factories as f
+from tests.conftest import TODAY
+
+
+def test_load_counts_points_mix_and_capacity_with_absence(session) -> None:  # type: ignore[no-untyped-def]
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    po = f.staff(session, pod, "PO")
+    pso = f.staff(session, pod, "PSO", contracted_hours=18.5)
+    # CO, tier from RoSH High (20) -> B; needs standard accommodation 1 + OGRS 30//10=3 -> 4 -> change 1
+    f.case(session, pdu.id, rosh="HIGH", staff_id=po.id)
+    f.case(session, pdu.id, rosh="LOW", staff_id=po.id)
+    f.case(session, pdu.id, rosh="MEDIUM", staff_id=pso.id)
+    session.add(
+        Reduction(
+            staff_id=pso.id,
+            start_date=date(2026, 11, 1),
+            end_date=None,
+            hours_per_week=0,
+            reason="SICKNESS",
+            is_absence=True,
+        )
+    )
+    session.commit()
+    loads = {p.staff_id: p for p in practitioner_loads(session, pdu.id, TODAY)}
+    po_load = loads[po.id].load
+    assert (po_load.cases, po_load.high_cases, po_load.medium_low_cases) == (2, 1, 1)
+    # B1 community 102 + D1 community 29 (RoSH Low: 0 protect points -> D)
+    assert po_load.points_held == 102 + 29
+    assert po_load.available == 2176
+    assert loads[po.id].capacity_percent == (102 + 29) / 2176 * 100
+    assert loads[po.id].allocated_last_7_days == 2
+    # Absent all week: no available points, so no capacity figure
+    assert loads[pso.id].load.available == 0
+    assert loads[pso.id].capacity_percent is None
