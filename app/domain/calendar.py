@@ -133,7 +133,8 @@ class WorkingCalendar:
     def add_working_days(self, day: date, n: int) -> date:
         """The ``n``-th working day after ``day`` ("within n working days of day"); n=0 gives day.
 
-        Raises ValueError for a negative n (use ``subtract_working_days``).
+        Raises ValueError for a negative n (use ``subtract_working_days``) or a
+        result outside the years 1-9999.
         """
         if n < 0:
             raise ValueError(f"n must be 0 or more, not {n}")

@@ -109,10 +109,10 @@ class ColumnSpec(Mapping[str, str]):
         spec = tuple(spec)
         names = [name.rstrip("*") for name in spec]
         required = frozenset(name.rstrip("*") for name in spec if name.endswith("*"))
-        aliases: dict[str, str] = {}
+        # Canonical names first, so that no alias can take a column's own name.
+        aliases = {normalise_header(name): name for name in names}
         for name in names:
-            own = (extra or {}).get(name, ())
-            for text in (name, *own, *ALIASES.get(name, ())):
+            for text in (*(extra or {}).get(name, ()), *ALIASES.get(name, ())):
                 aliases.setdefault(normalise_header(text), name)
         return cls(kind, tuple(names), required, MappingProxyType(aliases))
 

@@ -162,7 +162,7 @@ def parse_date(value: str | date | datetime | None) -> date | None:
 
 def format_date(value: date | None) -> str:
     """A date as the user reads it: dd/mm/yyyy, blank for None."""
-    return "" if value is None else value.strftime("%d/%m/%Y")
+    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 # -- identifiers ------------------------------------------------------------------------

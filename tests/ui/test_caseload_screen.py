@@ -1,0 +1,85 @@
+"""The caseload screen driven like a person: filter, search, sort, open a case."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.ui.app import build_window
+from app.ui.caseload.model import CaseTableModel
+from tests import factories as f
+
+
+def _data(store):  # type: ignore[no-untyped-def]
+    with store.sessions.begin() as s:
+        pdu = f.pdu(s)
+        team = f.team(s, pdu.id, "Team East")
+        pod = f.pod(s, team.id, "POD Alpha")
+        po = f.staff(s, pod, "PO", forename="Priya", surname="Shah")
+        f.case(s, pdu.id, surname="Smith", forename="John", staff_id=po.id, rosh="HIGH")
+        f.case(s, pdu.id, surname="Jones", forename="Mary", gender="F", rosh="LOW",
+               female_requested=True)
+        f.case(s, pdu.id, surname="Brown", forename="Sam", rosh=None, sentence_type="SSO")
+        return po.id
+
+
+def _window(qtbot, store):  # type: ignore[no-untyped-def]
+    window = build_window(store, inline_ops=True)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _names(screen) -> list[str]:  # type: ignore[no-untyped-def]
+    model = screen.model
+    return [model.index(r, 1).data() for r in range(model.rowCount())]
+
+
+def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window = _window(qtbot, store)
+    screen = window.screen("Caseload")
+    assert window.pdu_box.currentText() == "17. Leeds"
+    assert sorted(_names(screen)) == ["BROWN, Sam", "JONES, Mary", "SMITH, John"]
+    assert screen.count_label.text() == "3 case(s)"
+
+    screen.unallocated_box.setChecked(True)
+    assert sorted(_names(screen)) == ["BROWN, Sam", "JONES, Mary"]
+    screen.unallocated_box.setChecked(False)
+
+    screen.rosh_box.setCurrentIndex(screen.rosh_box.findText("Not assessed"))
+    assert _names(screen) == ["BROWN, Sam"]
+    screen.rosh_box.setCurrentIndex(0)
+
+    qtbot.keyClicks(screen.search_box, "smi")
+    qtbot.waitUntil(lambda: _names(screen) == ["SMITH, John"], timeout=2000)
+    assert screen.model.index(0, 6).data() == "Priya Shah (PO)"
+
+
+def test_sorting_by_header_click_and_opening_the_detail(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window = _window(qtbot, store)
+    screen = window.screen("Caseload")
+    header = screen.table.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+    assert _names(screen) == ["BROWN, Sam", "JONES, Mary", "SMITH, John"]
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    assert _names(screen) == ["SMITH, John", "JONES, Mary", "BROWN, Sam"]
+
+    screen.table.selectRow(0)
+    html = screen.detail.toPlainText()
+    assert "SMITH, John" in html
+    assert "Tier history" in html and "Priya Shah (PO)" in html
+    assert "RoSH High" in html
+
+
+def test_the_table_model_passes_the_qt_model_tester(qtmodeltester, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    from app.services import caseload
+    from app.services.caseload import CaseFilter
+    from tests.conftest import TODAY
+
+    model = CaseTableModel(store)
+    with store.sessions() as s:
+        pdu = f.pdu(s)
+        model.set_ids(caseload.search(s, CaseFilter(pdu_id=pdu.id, as_at=TODAY)))
+    qtmodeltester.check(model)
