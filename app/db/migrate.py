@@ -7,16 +7,20 @@ after a backup; a shared PostgreSQL store is never migrated by the app.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, Engine, inspect, text
 
 from app.db.engine import is_sqlite, restrict_to_owner, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # Every released revision in order; the last is the head. A test checks this
 # against Alembic's own script directory.
@@ -118,14 +122,14 @@ def _run_alembic_upgrade(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     """Alembic's configuration, built in code so the packaged app needs no .ini."""
     from alembic.config import Config
 
-    import app.migrations
-
+    # app.migrations is the top-level migrations/ folder (pyproject's package-dir).
+    scripts = importlib.import_module("app.migrations")
     config = Config()
-    config.set_main_option("script_location", str(Path(app.migrations.__file__).parent))
+    config.set_main_option("script_location", str(Path(str(scripts.__file__)).parent))
     return config
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.models import CaseloadRow, Pod, Staff, Team
 from app.domain.codes import PRACTITIONER_GRADES
@@ -19,7 +20,7 @@ NOT_ASSESSED = "NOT_ASSESSED"
 UNTIERED = "UNTIERED"
 _CRN_PREFIX = re.compile(r"^[A-Za-z]\d{0,6}$")
 
-SORT_COLUMNS: dict[str, ColumnElement[object]] = {
+SORT_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
     "crn": CaseloadRow.crn,
     "name": CaseloadRow.name_key,
     "sentence_type": CaseloadRow.sentence_type,
@@ -97,7 +98,7 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     return or_(*conditions)
 
 
-def _prefix(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+def _prefix(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
     # A range, not LIKE, so the index serves it on SQLite and PostgreSQL alike.
     return and_(column >= prefix, column < prefix + "\uffff")
 
@@ -128,7 +129,7 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
 
 
 def _set_condition(
-    column: ColumnElement[str | None], values: frozenset[str], none_token: str
+    column: InstrumentedAttribute[str | None], values: frozenset[str], none_token: str
 ) -> ColumnElement[bool]:
     named = sorted(v for v in values if v != none_token)
     parts: list[ColumnElement[bool]] = [column.in_(named)] if named else [false()]
@@ -137,9 +138,7 @@ def _set_condition(
     return or_(*parts)
 
 
-def search_query(
-    flt: CaseFilter, sort: str = "crn", descending: bool = False
-) -> Select[tuple[int]]:
+def search_query(flt: CaseFilter, sort: str = "crn", descending: bool = False) -> Select[int]:
     key = SORT_COLUMNS.get(sort, CaseloadRow.crn)
     order = key.desc() if descending else key.asc()
     tiebreak = CaseloadRow.crn.desc() if descending else CaseloadRow.crn.asc()

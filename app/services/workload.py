@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow, Pod, Reduction, Staff, Team
@@ -63,7 +63,7 @@ class PractitionerSummary:
         return self.load.available - self.load.points_held
 
 
-def active_case_condition(as_at: date) -> object:
+def active_case_condition(as_at: date) -> ColumnElement[bool]:
     """Cases sentenced by ``as_at`` and not ended before it (the read model)."""
     return and_(
         CaseloadRow.sentence_date <= as_at,
@@ -71,7 +71,7 @@ def active_case_condition(as_at: date) -> object:
     )
 
 
-def _in_post(as_at: date) -> object:
+def _in_post(as_at: date) -> ColumnElement[bool]:
     return and_(
         or_(Staff.start_date.is_(None), Staff.start_date <= as_at),
         or_(Staff.leave_date.is_(None), Staff.leave_date > as_at),
@@ -168,6 +168,8 @@ def _cases_held(
     ).all()
     out: dict[int, tuple[int, Counter[str], Counter[str]]] = {}
     for staff_id, sentence_type, tier, rosh, n in rows:
+        if staff_id is None:
+            continue
         points, mix, tiers = out.setdefault(staff_id, (0, Counter(), Counter()))
         points += case_points(settings, SentenceType(sentence_type), tier) * n
         mix[_mix_side(rosh)] += n

@@ -12,7 +12,6 @@ from app.db.engine import (
     default_database_url,
     demo_database_url,
     normalise_url,
-    sqlite_path,
 )
 from app.db.migrate import SchemaError
 from app.services.actor import local_actor
@@ -72,22 +71,8 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
     except SchemaError as exc:
         QMessageBox.critical(None, "PDU Manager", str(exc))
         return 1
-    if fresh_demo:
-        from app.services.demo import generate_demo
-
-        with store.sessions.begin() as session:
-            actor = local_actor(session)
-        ops = Ops(store, actor, show_error=lambda e: show_error(None, e))
-        ops.long(
-            generate_demo,
-            DEMO_CASES,
-            1,
-            parent=None,
-            title="Creating the demo PDU…",
-            on_success=lambda _r: app.quit(),
-        )
-        app.exec()
-        ops.shutdown()
+    if demo:
+        _create_demo_if_empty(store, app)
     window = build_window(store)
     window.show()
     code = app.exec()

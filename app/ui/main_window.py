@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self._pdu_chosen(index)
 
     # --- behaviour ------------------------------------------------------------
-    def screen(self, title: str) -> QWidget:
+    def screen(self, title: str) -> QWidget:  # type: ignore[override]
         """The screen of that title, built if needed (tests use this too)."""
         row = next(i for i, e in enumerate(SCREENS) if e.title == title)
         self.nav.setCurrentRow(row)
@@ -165,9 +165,10 @@ class MainWindow(QMainWindow):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
-            old = self.stack.widget(row)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            placeholder = self.stack.widget(row)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self.stack.insertWidget(row, widget)
             self._screens[row] = widget
         self.stack.setCurrentIndex(row)
@@ -206,7 +207,7 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
 
