@@ -145,6 +145,7 @@ def _cmd_db(args: argparse.Namespace) -> int:
             backup = migrate.upgrade(
                 engine, backup_dir=data_dir() / "backups" if state == "older" else None
             )
+            _load_reference_data(engine)
             print(
                 f"Database is at schema {migrate.SCHEMA_HEAD}"
                 + (f" (backup: {backup})" if backup else "")
@@ -160,6 +161,15 @@ def _cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         engine.dispose()
+
+
+def _load_reference_data(engine: Any) -> None:
+    from sqlalchemy.orm import Session
+
+    from app.services.reference import load_reference_data
+
+    with Session(engine) as session, session.begin():
+        load_reference_data(session)
 
 
 def _db_check(engine: Any) -> int:
