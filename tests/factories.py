@@ -80,20 +80,42 @@ def case(
 ) -> Person:
     """A person with one sentence, an assessment, a computed tier and a read row."""
     n = next(_crn)
-    p = Person(crn=f"X{n:06d}", forename=forename, surname=surname or f"Case{n}",
-               date_of_birth=date(1990, 1, 1), gender=gender, pdu_id=pdu_id,
-               female_practitioner_requested=female_requested)
+    p = Person(
+        crn=f"X{n:06d}",
+        forename=forename,
+        surname=surname or f"Case{n}",
+        date_of_birth=date(1990, 1, 1),
+        gender=gender,
+        pdu_id=pdu_id,
+        female_practitioner_requested=female_requested,
+    )
     session.add(p)
     session.flush()
-    session.add(Event(person_id=p.id, sentence_type=sentence_type, sentence_date=sentence_date,
-                      release_date=release_date, requirements=requirements))
-    session.add(Assessment(person_id=p.id, assessment_date=sentence_date, rosh=rosh,
-                           ogrs_percent=ogrs, mappa_level=mappa_level,
-                           needs=json.dumps(needs or {"ACCOMMODATION": "STANDARD"}),
-                           has_full_assessment=True, recorded_at=NOW))
+    session.add(
+        Event(
+            person_id=p.id,
+            sentence_type=sentence_type,
+            sentence_date=sentence_date,
+            release_date=release_date,
+            requirements=requirements,
+        )
+    )
+    session.add(
+        Assessment(
+            person_id=p.id,
+            assessment_date=sentence_date,
+            rosh=rosh,
+            ogrs_percent=ogrs,
+            mappa_level=mappa_level,
+            needs=json.dumps(needs or {"ACCOMMODATION": "STANDARD"}),
+            has_full_assessment=True,
+            recorded_at=NOW,
+        )
+    )
     if staff_id is not None:
-        session.add(Allocation(person_id=p.id, staff_id=staff_id, start_date=sentence_date,
-                               recorded_at=NOW))
+        session.add(
+            Allocation(person_id=p.id, staff_id=staff_id, start_date=sentence_date, recorded_at=NOW)
+        )
     session.flush()
     tiers.recompute(session, [p.id], as_at)
     refresh_cases(session, [p.id], as_at)

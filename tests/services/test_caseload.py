@@ -17,8 +17,15 @@ def _setup(session):  # type: ignore[no-untyped-def]
     po = f.staff(session, pod, "PO", surname="Ahmed")
     a = f.case(session, pdu.id, surname="Smith", forename="John", staff_id=po.id, rosh="HIGH")
     b = f.case(session, pdu.id, surname="Jones", rosh="LOW", sentence_type="SSO")
-    c = f.case(session, pdu.id, surname="Smythe", rosh=None, sentence_type="LICENCE",
-               release_date=date(2026, 11, 23), requirements="")
+    c = f.case(
+        session,
+        pdu.id,
+        surname="Smythe",
+        rosh=None,
+        sentence_type="LICENCE",
+        release_date=date(2026, 11, 23),
+        requirements="",
+    )
     session.commit()
     return pdu, po, a, b, c
 
