@@ -51,18 +51,18 @@ class CaseloadScreen(QWidget):
         self.search_box = QLineEdit(placeholderText=self.tr("Search by CRN or name"))
         self.search_box.setAccessibleName(self.tr("Search by CRN or name"))
         self.search_box.setClearButtonEnabled(True)
-        self.team_box = self._combo(self.tr("Team"))
-        self.pod_box = self._combo(self.tr("POD"))
-        self.practitioner_box = self._combo(self.tr("Practitioner"))
-        self.tier_box = self._combo(self.tr("Tier"))
+        self.team_box = self._combo(self.tr("Team"), self.tr("Any team"))
+        self.pod_box = self._combo(self.tr("POD"), self.tr("Any POD"))
+        self.practitioner_box = self._combo(self.tr("Practitioner"), self.tr("Any practitioner"))
+        self.tier_box = self._combo(self.tr("Tier"), self.tr("Any tier"))
         for tier in ALL_TIERS:
             self.tier_box.addItem(tier, tier)
         self.tier_box.addItem(self.tr("Untiered"), UNTIERED)
-        self.rosh_box = self._combo(self.tr("RoSH"))
+        self.rosh_box = self._combo(self.tr("RoSH"), self.tr("Any RoSH"))
         for rosh in reversed(Rosh):
             self.rosh_box.addItem(rosh.label, rosh.value)
         self.rosh_box.addItem(self.tr("Not assessed"), NOT_ASSESSED)
-        self.type_box = self._combo(self.tr("Sentence type"))
+        self.type_box = self._combo(self.tr("Sentence type"), self.tr("Any sentence type"))
         for st in SentenceType:
             self.type_box.addItem(st.label, st.value)
         self.unallocated_box = QCheckBox(self.tr("&Unallocated only"))
@@ -103,16 +103,17 @@ class CaseloadScreen(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 420])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
 
-    def _combo(self, name: str) -> QComboBox:
+    def _combo(self, name: str, any_label: str) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(name)
-        box.addItem(self.tr("Any %s") % name.lower() if name != "POD" else self.tr("Any POD"), ANY)
+        box.addItem(any_label, ANY)
         box.setMinimumContentsLength(12)
         return box
 
