@@ -1,0 +1,268 @@
+"""Reductions and absences: hours taken off a practitioner's capacity (DOMAIN.md 4a).
+
+A reduction is hours per week over a date range, with a reason and a note;
+its status (scheduled, active, ended) follows the date. An absence is a
+reduction of all contracted hours (``Reduction.is_absence``). The Head of PDU
+or the practitioner's SPO records them (SPEC.md 1); every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Reduction, Staff, Team
+from app.domain.codes import Grade
+from app.domain.workload import (
+    DEFAULT_SETTINGS,
+    ReductionReason,
+    ReductionStatus,
+    WorkloadInputError,
+    WorkloadSettings,
+    default_reduction_hours,
+)
+from app.domain.workload import Reduction as ReductionRule
+from app.services import audit
+from app.services.actor import Actor
+from app.services.changes import ChangeSet
+from app.services.errors import NotFound, UserError
+from app.services.team_access import require_team
+from app.services.teams import get_staff
+
+ABSENCE_REASONS = (
+    ReductionReason.SICKNESS,
+    ReductionReason.MATERNITY,
+    ReductionReason.SPECIAL_LEAVE,
+    ReductionReason.OTHER,
+)
+"""Reasons offered for an absence (DOMAIN.md 4a: sickness, maternity or special leave)."""
+
+TRADE_UNION_MAX_SHARE = 0.5
+"""Trade union facility time is up to 50% of contracted hours (DOMAIN.md 4a)."""
+
+
+@dataclass(frozen=True)
+class ReductionView:
+    """One reduction or absence as the teams screen lists it."""
+
+    id: int
+    staff_id: int
+    reason: str
+    start: date
+    end: date | None
+    hours_per_week: float
+    note: str
+    is_absence: bool
+    status: ReductionStatus
+
+    @property
+    def reason_label(self) -> str:
+        label = ReductionReason(self.reason).label
+        return f"Absence: {label.lower()}" if self.is_absence else label
+
+
+def reductions(session: Session, staff_id: int, as_at: date) -> list[ReductionView]:
+    """A member of staff's reductions and absences, latest first, with their status."""
+    rows = session.scalars(
+        select(Reduction)
+        .where(Reduction.staff_id == staff_id)
+        .order_by(Reduction.start_date.desc(), Reduction.id.desc())
+    )
+    return [
+        ReductionView(
+            r.id,
+            r.staff_id,
+            r.reason,
+            r.start_date,
+            r.end_date,
+            r.hours_per_week,
+            r.note,
+            r.is_absence,
+            ReductionRule(r.start_date, r.end_date, 0, r.reason).status(as_at),
+        )
+        for r in rows
+    ]
+
+
+def _practitioner(session: Session, actor: Actor, staff_id: int, action: str) -> Staff:
+    staff = get_staff(session, staff_id)
+    require_team(actor, session.get(Team, staff.team_id) if staff.team_id else None, action)
+    if not Grade(staff.grade).is_practitioner:
+        raise UserError(
+            f"Only practitioners (PO, PQiP, PSO) hold caseload capacity; "
+            f"{staff.forename} {staff.surname} is a {Grade(staff.grade).label}."
+        )
+    return staff
+
+
+def _reason(value: ReductionReason | str, allowed: tuple[ReductionReason, ...]) -> ReductionReason:
+    try:
+        reason = ReductionReason(value)
+    except ValueError:
+        raise UserError(f"{value!r} is not a reason for a reduction.") from None
+    if reason not in allowed:
+        raise UserError(f"{reason.label} is not a reason for an absence.")
+    return reason
+
+
+def _check_dates(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise UserError(f"The end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
+
+
+def _hours(
+    staff: Staff, reason: ReductionReason, hours: float | None, settings: WorkloadSettings
+) -> float:
+    """The weekly hours asked for, or the reason's default share (DOMAIN.md 4a)."""
+    if hours is None:
+        try:
+            hours = default_reduction_hours(settings, reason, staff.contracted_hours)
+        except WorkloadInputError as exc:
+            raise UserError(str(exc)) from exc
+        if hours is None:
+            raise UserError(f"Give the hours a week for a reduction of reason {reason.label}.")
+    hours = float(hours)
+    if hours < 0:
+        raise UserError("Hours a week cannot be negative.")
+    if hours == 0:
+        raise UserError("A reduction takes at least some hours a week off; 0 changes nothing.")
+    if hours > staff.contracted_hours:
+        raise UserError(
+            f"{hours:g} hours a week is more than {staff.forename} {staff.surname}'s "
+            f"{staff.contracted_hours:g} contracted hours: record an absence instead."
+        )
+    cap = staff.contracted_hours * TRADE_UNION_MAX_SHARE
+    if reason is ReductionReason.TRADE_UNION and hours > cap:
+        raise UserError(f"Trade union facility time is at most half the hours: {cap:g} a week.")
+    return hours
+
+
+def _as_dict(r: Reduction) -> dict[str, object]:
+    return {
+        "reason": r.reason,
+        "start": r.start_date,
+        "end": r.end_date,
+        "hours_per_week": r.hours_per_week,
+        "note": r.note,
+        "is_absence": r.is_absence,
+    }
+
+
+def add_reduction(
+    session: Session,
+    actor: Actor,
+    staff_id: int,
+    start: date,
+    end: date | None,
+    hours_per_week: float | None,
+    reason: ReductionReason | str,
+    note: str = "",
+    settings: WorkloadSettings = DEFAULT_SETTINGS,
+) -> ChangeSet:
+    """Take hours a week off a practitioner's capacity; no hours means the reason's default."""
+    staff = _practitioner(session, actor, staff_id, "record a reduction")
+    why = _reason(reason, tuple(ReductionReason))
+    _check_dates(start, end)
+    hours = _hours(staff, why, hours_per_week, settings)
+    row = Reduction(
+        staff_id=staff.id,
+        start_date=start,
+        end_date=end,
+        hours_per_week=hours,
+        reason=why.value,
+        note=note.strip(),
+        is_absence=False,
+    )
+    return _added(session, actor, staff, row, "reduction.added", f"{hours:g} hours a week")
+
+
+def add_absence(
+    session: Session,
+    actor: Actor,
+    staff_id: int,
+    start: date,
+    end: date | None,
+    reason: ReductionReason | str,
+    note: str = "",
+) -> ChangeSet:
+    """Record an absence: all contracted hours off over its dates (DOMAIN.md 4a)."""
+    staff = _practitioner(session, actor, staff_id, "record an absence")
+    why = _reason(reason, ABSENCE_REASONS)
+    _check_dates(start, end)
+    row = Reduction(
+        staff_id=staff.id,
+        start_date=start,
+        end_date=end,
+        hours_per_week=staff.contracted_hours,
+        reason=why.value,
+        note=note.strip(),
+        is_absence=True,
+    )
+    return _added(session, actor, staff, row, "absence.added", why.label.lower())
+
+
+def _added(
+    session: Session, actor: Actor, staff: Staff, row: Reduction, action: str, what: str
+) -> ChangeSet:
+    session.add(row)
+    session.flush()
+    until = f" to {row.end_date:%d/%m/%Y}" if row.end_date else ""
+    audit.record(
+        session,
+        actor,
+        action,
+        "reduction",
+        row.id,
+        summary=f"{staff.staff_code}: {what} from {row.start_date:%d/%m/%Y}{until}",
+        after={"staff_id": staff.id, **_as_dict(row)},
+    )
+    return ChangeSet.of("staff", [staff.id]).merge(ChangeSet.of("reduction", [row.id]))
+
+
+def _get(session: Session, actor: Actor, reduction_id: int, action: str) -> Reduction:
+    row = session.get(Reduction, reduction_id)
+    if row is None:
+        raise NotFound("That reduction no longer exists.")
+    _practitioner(session, actor, row.staff_id, action)
+    return row
+
+
+def end_reduction(session: Session, actor: Actor, reduction_id: int, end: date) -> ChangeSet:
+    """End a reduction or absence on a date (its last day)."""
+    row = _get(session, actor, reduction_id, "end a reduction")
+    _check_dates(row.start_date, end)
+    before = _as_dict(row)
+    row.end_date = end
+    audit.record(
+        session,
+        actor,
+        "reduction.ended",
+        "reduction",
+        row.id,
+        summary=f"Reduction ends {end:%d/%m/%Y}",
+        before=before,
+        after=_as_dict(row),
+    )
+    return ChangeSet.of("staff", [row.staff_id]).merge(ChangeSet.of("reduction", [row.id]))
+
+
+def delete_reduction(session: Session, actor: Actor, reduction_id: int) -> ChangeSet:
+    """Remove a reduction or absence recorded in error (the audit keeps what it was)."""
+    row = _get(session, actor, reduction_id, "delete a reduction")
+    before = {"staff_id": row.staff_id, **_as_dict(row)}
+    staff_id = row.staff_id
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "reduction.deleted",
+        "reduction",
+        reduction_id,
+        summary="Reduction deleted",
+        before=before,
+    )
+    return ChangeSet.of("staff", [staff_id]).merge(ChangeSet.of("reduction", [reduction_id]))

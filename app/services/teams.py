@@ -1,0 +1,442 @@
+"""Teams and PODs: who leads, who sits where, their hours (SPEC.md 1, 3; DOMAIN.md 1).
+
+A team is led by one SPO and holds several PODs (TOM 855-860). The Head of PDU
+manages every team; an SPO edits their own team's PODs, members and hours
+(SPEC.md 1). Every change is audited with before and after, in the caller's
+transaction. Reductions and absences are in :mod:`app.services.reductions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db.models import Allocation, Pod, Reduction, Staff, Team
+from app.db.readmodel import refresh_cases
+from app.domain.codes import Grade
+from app.services import audit
+from app.services.actor import Actor
+from app.services.changes import ChangeSet
+from app.services.errors import ConflictError, NotFound, UserError
+from app.services.team_access import require_head, require_team
+from app.services.workload import practitioner_loads
+
+MAX_NAME = 200
+MAX_CONTRACTED_HOURS = 48.0
+"""The Working Time Regulations 1998 average weekly limit; more is surely a typing slip."""
+
+POD_GRADES = frozenset({Grade.PO, Grade.PQIP, Grade.PSO, Grade.CASE_ADMIN})
+"""Who sits in a POD: practitioners and a case administrator (DOMAIN.md 1, TOM 855)."""
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """One member of a team or POD, with their capacity when they hold cases."""
+
+    staff_id: int
+    staff_code: str
+    name: str
+    grade: str
+    contracted_hours: float
+    reduction_hours: float
+    cases: int
+    capacity_percent: float | None
+    team_id: int | None
+    pod_id: int | None
+    version: int
+
+
+@dataclass(frozen=True)
+class PodView:
+    id: int
+    team_id: int
+    name: str
+    members: tuple[MemberView, ...]
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """A team with its SPO, its PODs and members not yet in a POD."""
+
+    id: int
+    name: str
+    spo_id: int | None
+    spo_name: str
+    pods: tuple[PodView, ...]
+    without_pod: tuple[MemberView, ...]
+
+
+@dataclass(frozen=True)
+class TeamsView:
+    """A PDU's teams, and its POD staff who are in no team yet."""
+
+    teams: tuple[TeamView, ...]
+    without_team: tuple[MemberView, ...]
+
+
+@dataclass(frozen=True)
+class StaffOption:
+    id: int
+    label: str
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def _in_post(as_at: date) -> ColumnElement[bool]:
+    return and_(
+        or_(Staff.start_date.is_(None), Staff.start_date <= as_at),
+        or_(Staff.leave_date.is_(None), Staff.leave_date > as_at),
+    )
+
+
+def _members(session: Session, pdu_id: int, as_at: date) -> list[MemberView]:
+    loads = {p.staff_id: p for p in practitioner_loads(session, pdu_id, as_at)}
+    staff = session.scalars(
+        select(Staff)
+        .where(Staff.pdu_id == pdu_id, Staff.grade.in_([g.value for g in POD_GRADES]))
+        .where(_in_post(as_at))
+        .order_by(Staff.surname, Staff.forename)
+    )
+    out = []
+    for s in staff:
+        load = loads.get(s.id)
+        out.append(
+            MemberView(
+                staff_id=s.id,
+                staff_code=s.staff_code,
+                name=f"{s.forename} {s.surname}",
+                grade=s.grade,
+                contracted_hours=s.contracted_hours,
+                reduction_hours=load.reduction_hours if load else 0.0,
+                cases=load.load.cases if load else 0,
+                capacity_percent=load.capacity_percent if load else None,
+                team_id=s.team_id,
+                pod_id=s.pod_id,
+                version=s.version,
+            )
+        )
+    return out
+
+
+def list_teams(session: Session, pdu_id: int, as_at: date) -> TeamsView:
+    """The PDU's teams with their SPO, PODs and members (capacity as at ``as_at``)."""
+    members = _members(session, pdu_id, as_at)
+    names = {s.id: f"{s.forename} {s.surname}" for s in session.scalars(select(Staff))}
+    pods = session.scalars(
+        select(Pod).join(Team, Team.id == Pod.team_id).where(Team.pdu_id == pdu_id)
+    ).all()
+    teams = []
+    for t in session.scalars(select(Team).where(Team.pdu_id == pdu_id).order_by(Team.name)):
+        team_pods = sorted((p for p in pods if p.team_id == t.id), key=lambda p: p.name.casefold())
+        pod_views = tuple(
+            PodView(p.id, t.id, p.name, tuple(m for m in members if m.pod_id == p.id))
+            for p in team_pods
+        )
+        pod_ids = {p.id for p in team_pods}
+        loose = tuple(m for m in members if m.team_id == t.id and m.pod_id not in pod_ids)
+        spo = names.get(t.spo_id, "") if t.spo_id else ""
+        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose))
+    without_team = tuple(m for m in members if m.team_id is None)
+    return TeamsView(tuple(teams), without_team)
+
+
+def spo_options(session: Session, pdu_id: int) -> list[StaffOption]:
+    """The PDU's SPOs, who may lead a team."""
+    return [
+        StaffOption(s.id, f"{s.surname}, {s.forename}")
+        for s in session.scalars(
+            select(Staff)
+            .where(Staff.pdu_id == pdu_id, Staff.grade == Grade.SPO.value)
+            .order_by(Staff.surname, Staff.forename)
+        )
+    ]
+
+
+# --- checks --------------------------------------------------------------------------
+
+
+def get_team(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound("That team no longer exists.")
+    return team
+
+
+def get_pod(session: Session, pod_id: int) -> Pod:
+    pod = session.get(Pod, pod_id)
+    if pod is None:
+        raise NotFound("That POD no longer exists.")
+    return pod
+
+
+def get_staff(session: Session, staff_id: int) -> Staff:
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound("That member of staff no longer exists.")
+    return staff
+
+
+def clean_name(name: str, what: str) -> str:
+    """A name with spaces tidied, or a UserError: blank or too long."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise UserError(f"Give the {what} a name.")
+    if len(cleaned) > MAX_NAME:
+        raise UserError(f"A {what} name can have at most {MAX_NAME} characters.")
+    return cleaned
+
+
+def _check_unique(name: str, existing: list[tuple[int, str]], own_id: int | None, msg: str) -> None:
+    if any(n.casefold() == name.casefold() and i != own_id for i, n in existing):
+        raise UserError(msg)
+
+
+def _check_spo(session: Session, spo_staff_id: int | None, pdu_id: int) -> Staff | None:
+    if spo_staff_id is None:
+        return None
+    spo = get_staff(session, spo_staff_id)
+    if spo.grade != Grade.SPO.value or spo.pdu_id != pdu_id:
+        raise UserError(
+            f"{spo.forename} {spo.surname} is not a Senior Probation Officer of this PDU, "
+            "so cannot lead a team."
+        )
+    return spo
+
+
+def check_version(staff: Staff, expected_version: int) -> None:
+    """Optimistic lock: refuse when someone changed the record since it was read."""
+    if staff.version != expected_version:
+        raise ConflictError(
+            f"{staff.forename} {staff.surname}'s record was changed by someone else since you "
+            "opened it. Look again at the latest details, then make your change."
+        )
+
+
+def _spo_name(spo: Staff | None) -> str | None:
+    return None if spo is None else f"{spo.forename} {spo.surname}"
+
+
+# --- teams and PODs -------------------------------------------------------------------
+
+
+def create_team(
+    session: Session, actor: Actor, pdu_id: int, name: str, spo_staff_id: int | None
+) -> ChangeSet:
+    """A new team of the PDU, led by an SPO (Head of PDU only)."""
+    require_head(actor, pdu_id, "create a team")
+    name = clean_name(name, "team")
+    existing = [(t.id, t.name) for t in session.scalars(select(Team).where(Team.pdu_id == pdu_id))]
+    _check_unique(name, existing, None, f"The PDU already has a team called {name}.")
+    spo = _check_spo(session, spo_staff_id, pdu_id)
+    team = Team(pdu_id=pdu_id, name=name, spo_id=spo_staff_id)
+    session.add(team)
+    session.flush()
+    after = {"name": name, "spo_id": spo_staff_id, "spo": _spo_name(spo)}
+    audit.record(
+        session, actor, "team.created", "team", team.id, summary=f"Team {name}", after=after
+    )
+    return ChangeSet.of("team", [team.id])
+
+
+def rename_team(session: Session, actor: Actor, team_id: int, name: str) -> ChangeSet:
+    """Rename a team (Head of PDU, or the team's SPO); its cases' read rows follow."""
+    team = get_team(session, team_id)
+    require_team(actor, team, "rename this team")
+    name = clean_name(name, "team")
+    existing = [
+        (t.id, t.name) for t in session.scalars(select(Team).where(Team.pdu_id == team.pdu_id))
+    ]
+    _check_unique(name, existing, team.id, f"The PDU already has a team called {name}.")
+    before = {"name": team.name}
+    team.name, team.version = name, team.version + 1
+    members = list(session.scalars(select(Staff.id).where(Staff.team_id == team.id)))
+    people = _refresh_held_cases(session, members)
+    audit.record(
+        session,
+        actor,
+        "team.renamed",
+        "team",
+        team.id,
+        summary=f"Team renamed {name}",
+        before=before,
+        after={"name": name},
+    )
+    return ChangeSet.of("team", [team.id]).merge(ChangeSet.of("case", people))
+
+
+def set_team_spo(
+    session: Session, actor: Actor, team_id: int, spo_staff_id: int | None
+) -> ChangeSet:
+    """Choose the SPO who leads a team (Head of PDU only)."""
+    team = get_team(session, team_id)
+    require_head(actor, team.pdu_id, "choose a team's SPO")
+    spo = _check_spo(session, spo_staff_id, team.pdu_id)
+    old = session.get(Staff, team.spo_id) if team.spo_id else None
+    before = {"spo_id": team.spo_id, "spo": _spo_name(old)}
+    team.spo_id, team.version = spo_staff_id, team.version + 1
+    audit.record(
+        session,
+        actor,
+        "team.spo_changed",
+        "team",
+        team.id,
+        summary=f"Team {team.name} led by {_spo_name(spo) or 'no SPO'}",
+        before=before,
+        after={"spo_id": spo_staff_id, "spo": _spo_name(spo)},
+    )
+    return ChangeSet.of("team", [team.id])
+
+
+def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> ChangeSet:
+    """A new POD in a team (Head of PDU, or the team's SPO)."""
+    team = get_team(session, team_id)
+    require_team(actor, team, "add a POD to this team")
+    name = clean_name(name, "POD")
+    existing = [(p.id, p.name) for p in session.scalars(select(Pod).where(Pod.team_id == team_id))]
+    _check_unique(name, existing, None, f"{team.name} already has a POD called {name}.")
+    pod = Pod(team_id=team_id, name=name)
+    session.add(pod)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "pod.created",
+        "pod",
+        pod.id,
+        summary=f"POD {name} in {team.name}",
+        after={"name": name, "team_id": team.id, "team": team.name},
+    )
+    return ChangeSet.of("pod", [pod.id])
+
+
+def rename_pod(session: Session, actor: Actor, pod_id: int, name: str) -> ChangeSet:
+    """Rename a POD (Head of PDU, or its team's SPO); its cases' read rows follow."""
+    pod = get_pod(session, pod_id)
+    team = get_team(session, pod.team_id)
+    require_team(actor, team, "rename this POD")
+    name = clean_name(name, "POD")
+    existing = [(p.id, p.name) for p in session.scalars(select(Pod).where(Pod.team_id == team.id))]
+    _check_unique(name, existing, pod.id, f"{team.name} already has a POD called {name}.")
+    before = {"name": pod.name}
+    pod.name, pod.version = name, pod.version + 1
+    members = list(session.scalars(select(Staff.id).where(Staff.pod_id == pod.id)))
+    people = _refresh_held_cases(session, members)
+    audit.record(
+        session,
+        actor,
+        "pod.renamed",
+        "pod",
+        pod.id,
+        summary=f"POD renamed {name}",
+        before=before,
+        after={"name": name},
+    )
+    return ChangeSet.of("pod", [pod.id]).merge(ChangeSet.of("case", people))
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def _refresh_held_cases(session: Session, staff_ids: list[int]) -> list[int]:
+    """Rebuild the read rows of the cases these staff hold (their team or POD changed)."""
+    if not staff_ids:
+        return []
+    session.flush()
+    people = list(
+        session.scalars(
+            select(Allocation.person_id).where(
+                Allocation.staff_id.in_(staff_ids), Allocation.end_date.is_(None)
+            )
+        )
+    )
+    refresh_cases(session, people, clock.today())
+    return people
+
+
+def _placement(session: Session, staff: Staff) -> dict[str, object]:
+    team = session.get(Team, staff.team_id) if staff.team_id else None
+    pod = session.get(Pod, staff.pod_id) if staff.pod_id else None
+    return {
+        "team_id": staff.team_id,
+        "team": team.name if team else None,
+        "pod_id": staff.pod_id,
+        "pod": pod.name if pod else None,
+    }
+
+
+def move_practitioner(
+    session: Session, actor: Actor, staff_id: int, pod_id: int, expected_version: int
+) -> ChangeSet:
+    """Move a practitioner or case administrator into a POD (and so its team).
+
+    The SPO of both the old and the new team may do it, or the Head of PDU.
+    The cases they hold move team and POD with them in the caseload.
+    """
+    staff = get_staff(session, staff_id)
+    pod = get_pod(session, pod_id)
+    team = get_team(session, pod.team_id)
+    if Grade(staff.grade) not in POD_GRADES:
+        raise UserError(f"A {Grade(staff.grade).label} is not a member of a POD.")
+    if staff.pdu_id != team.pdu_id:
+        raise UserError(f"{staff.forename} {staff.surname} works in another PDU.")
+    if staff.team_id is not None and staff.team_id != team.id:
+        require_team(actor, get_team(session, staff.team_id), "move staff out of this team")
+    require_team(actor, team, "move staff into this team")
+    check_version(staff, expected_version)
+    if staff.pod_id == pod.id:
+        raise UserError(f"{staff.forename} {staff.surname} is already in {pod.name}.")
+    before = _placement(session, staff)
+    staff.team_id, staff.pod_id, staff.version = team.id, pod.id, staff.version + 1
+    people = _refresh_held_cases(session, [staff.id])
+    audit.record(
+        session,
+        actor,
+        "staff.moved",
+        "staff",
+        staff.id,
+        summary=f"{staff.staff_code} moved to {team.name} / {pod.name}",
+        before=before,
+        after=_placement(session, staff),
+    )
+    return ChangeSet.of("staff", [staff.id]).merge(ChangeSet.of("case", people))
+
+
+def set_hours(
+    session: Session, actor: Actor, staff_id: int, contracted_hours: float, expected_version: int
+) -> ChangeSet:
+    """Change someone's contracted hours a week (Head of PDU, or their team's SPO)."""
+    staff = get_staff(session, staff_id)
+    require_team(actor, get_team(session, staff.team_id) if staff.team_id else None, "set hours")
+    check_version(staff, expected_version)
+    hours = float(contracted_hours)
+    if hours < 0:
+        raise UserError("Contracted hours cannot be negative.")
+    if hours > MAX_CONTRACTED_HOURS:
+        raise UserError(f"Contracted hours can be at most {MAX_CONTRACTED_HOURS:g} a week.")
+    today = clock.today()
+    for r in session.scalars(
+        select(Reduction).where(Reduction.staff_id == staff.id, Reduction.is_absence.is_(False))
+    ):
+        if (r.end_date is None or r.end_date >= today) and r.hours_per_week > hours:
+            raise UserError(
+                f"A reduction from {r.start_date:%d/%m/%Y} takes {r.hours_per_week:g} hours a "
+                f"week, more than {hours:g} contracted hours: end or delete it first."
+            )
+    before = {"contracted_hours": staff.contracted_hours}
+    staff.contracted_hours, staff.version = hours, staff.version + 1
+    audit.record(
+        session,
+        actor,
+        "staff.hours_changed",
+        "staff",
+        staff.id,
+        summary=f"{staff.staff_code} contracted hours {hours:g}",
+        before=before,
+        after={"contracted_hours": hours},
+    )
+    return ChangeSet.of("staff", [staff.id])
