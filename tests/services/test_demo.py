@@ -1,0 +1,221 @@
+"""The demo PDU: a deterministic synthetic PDU 17 with computed tiers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import (
+    Allocation,
+    Assessment,
+    AuditEntry,
+    CaseloadRow,
+    Event,
+    Person,
+    Pod,
+    ReviewItem,
+    Staff,
+    Team,
+    TierRecord,
+)
+from app.domain.calendar import WorkingCalendar, deadline_status
+from app.domain.codes import PRACTITIONER_GRADES, Requirement, SentenceType
+from app.domain.progress import Cancelled, Progress, silent
+from app.domain.tiering import TierInputs, assessment_is_valid, calculate_tier, mandate_for_change
+from app.services import caseload, tiers
+from app.services.caseload import CaseFilter
+from app.services.demo import DemoSummary, create_demo, has_cases
+from app.services.demo.people import rise_count
+from app.services.errors import UserError
+from app.services.store import Store, open_store
+from app.services.workload import practitioner_loads
+from tests.conftest import TODAY
+
+CASES = 300
+
+
+@pytest.fixture
+def demo(store: Store) -> DemoSummary:
+    return create_demo(store, cases=CASES, seed=1, progress=silent())
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    return int(session.scalar(query) or 0)
+
+
+def test_the_demo_writes_three_teams_of_three_pods(store: Store, demo: DemoSummary) -> None:
+    with store.sessions() as s:
+        practitioners = [g.value for g in PRACTITIONER_GRADES]
+        assert _count(s, select(func.count()).select_from(Person)) == CASES
+        assert _count(s, select(func.count()).select_from(Team)) == 3
+        assert _count(s, select(func.count()).select_from(Pod)) == 9
+        assert _count(s, select(func.count()).where(Staff.grade.in_(practitioners))) == 48
+        assert _count(s, select(func.count()).where(Staff.grade == "CASE_ADMIN")) == 9
+        assert _count(s, select(func.count()).where(Staff.grade == "HEAD_OF_PDU")) == 1
+        spos = s.execute(select(Team.spo_id, Staff.grade).join(Staff, Staff.id == Team.spo_id))
+        assert [grade for _id, grade in spos] == ["SPO"] * 3
+        codes = list(s.scalars(select(Staff.staff_code)))
+    assert len(set(codes)) == len(codes)
+    assert all(len(code) == 7 and code.startswith("N07") for code in codes)
+    assert (demo.cases, demo.teams, demo.pods, demo.practitioners) == (CASES, 3, 9, 48)
+    assert str(demo) == "Demo PDU 17. Leeds: 300 cases, 48 practitioners in 3 teams, 8 unallocated"
+
+
+def test_waiting_cases_show_every_state_of_the_allocation_clock(
+    store: Store, demo: DemoSummary
+) -> None:
+    calendar = WorkingCalendar()
+    with store.sessions() as s:
+        starts = list(s.scalars(select(CaseloadRow.clock_start).where(CaseloadRow.unallocated)))
+    states = [deadline_status(start, 5, TODAY, calendar) for start in starts]
+    assert len(states) == demo.unallocated == 8
+    assert any(st.state == "overdue" for st in states)
+    assert any(st.state == "due_today" for st in states)
+    assert any(st.state == "due" and st.days_left == 1 for st in states)  # about to breach
+    assert all(calendar.working_days_between(start, TODAY) <= 8 for start in starts)
+
+
+def test_a_pso_holds_a_high_rosh_case_outside_the_policy(store: Store, demo: DemoSummary) -> None:
+    with store.sessions() as s:
+        held = s.execute(
+            select(CaseloadRow.person_id).where(
+                CaseloadRow.practitioner_grade == "PSO", CaseloadRow.rosh == "HIGH"
+            )
+        ).all()
+        outside = s.execute(
+            select(Allocation.person_id, Allocation.policy_reason).where(Allocation.outside_policy)
+        ).all()
+    assert len(held) >= 1
+    assert [pid for pid, _r in outside] == [held[0][0]]
+    assert outside[0][1]
+
+
+def test_tier_rises_leave_open_reviews_on_allocated_cases(store: Store, demo: DemoSummary) -> None:
+    with store.sessions() as s:
+        reviews = s.execute(select(ReviewItem.person_id, ReviewItem.kind)).all()
+        rows = {r.person_id: r for r in s.scalars(select(CaseloadRow))}
+    assert len(reviews) == rise_count(CASES)
+    for pid, kind in reviews:
+        assert kind == tiers.REVIEW_TIER_RISE
+        assert not rows[pid].unallocated
+        assert rows[pid].open_reviews == 1
+        assert (rows[pid].tier or "").startswith("B")
+
+
+def _by_hand(s: Session, person: Person) -> str:
+    """The tier from the stored inputs, without the tiers service."""
+    event = s.scalars(select(Event).where(Event.person_id == person.id).order_by(Event.id)).all()
+    main = max((e for e in event if e.ended_on is None), key=lambda e: e.sentence_date)
+    assessment = s.scalars(
+        select(Assessment).where(Assessment.person_id == person.id).order_by(Assessment.id)
+    ).all()[-1]
+    requirements = [Requirement(r) for r in main.requirements.split(";") if r]
+    inputs = TierInputs(
+        rosh=assessment.rosh,
+        rsr_percent=assessment.rsr_percent,
+        mappa_level=assessment.mappa_level,
+        complexity_factors=frozenset(f for f in assessment.complexity_factors.split(";") if f),
+        is_female=person.gender == "F",
+        parenting_responsibilities=assessment.parenting_responsibilities,
+        impulsivity_or_temper_control=assessment.impulsivity_or_temper_control,
+        previous_enforcement=assessment.previous_enforcement,
+        iom_nominal=assessment.iom_nominal,
+        has_mandate_for_change=mandate_for_change(SentenceType(main.sentence_type), requirements),
+        has_assessment=assessment.has_full_assessment
+        and assessment_is_valid(assessment.assessment_date, TODAY),
+        ogrs_percent=assessment.ogrs_percent,
+        needs=json.loads(assessment.needs),
+    )
+    return calculate_tier(inputs).tier
+
+
+def test_tiers_are_computed_from_the_stored_assessments(store: Store, demo: DemoSummary) -> None:
+    with store.sessions() as s:
+        assessed = select(Assessment.person_id)
+        people = s.scalars(select(Person).where(Person.id.in_(assessed)).limit(40)).all()
+        for person in people:
+            record = s.scalars(
+                select(TierRecord).where(TierRecord.person_id == person.id).order_by(TierRecord.id)
+            ).all()[-1]
+            assert record.source == "computed"
+            assert record.tier == _by_hand(s, person), person.crn
+        spread = set(s.scalars(select(CaseloadRow.tier)))
+    assert {t[0] for t in spread if t} == {"A", "B", "C", "D"}
+    assert {t[1] for t in spread if t} == {"0", "1", "2", "3"}
+
+
+def _snapshot(store: Store) -> list[tuple[str, str, str, str | None]]:
+    with store.sessions() as s:
+        query = select(
+            CaseloadRow.crn, CaseloadRow.forename, CaseloadRow.surname, CaseloadRow.tier
+        ).order_by(CaseloadRow.crn)
+        return [tuple(r) for r in s.execute(query)]  # type: ignore[misc]
+
+
+def test_the_same_seed_on_the_same_day_gives_the_same_demo(tmp_path: Path) -> None:
+    snapshots = []
+    for name in ("one", "two"):
+        store = open_store(str(tmp_path / f"{name}.sqlite3"))
+        try:
+            create_demo(store, cases=120, seed=7, progress=silent())
+            snapshots.append(_snapshot(store))
+        finally:
+            store.close()
+    assert len(snapshots[0]) == 120
+    assert snapshots[0] == snapshots[1]
+
+
+def test_the_caseload_search_finds_the_demo_cases(store: Store, demo: DemoSummary) -> None:
+    with store.sessions() as s:
+        pdu_id = s.scalar(select(Team.pdu_id))
+        assert pdu_id is not None
+        every = caseload.search(s, CaseFilter(pdu_id=pdu_id, as_at=TODAY), "name")
+        waiting = caseload.search(s, CaseFilter(pdu_id=pdu_id, as_at=TODAY, unallocated_only=True))
+        first = caseload.rows(s, every[:1])[0]
+        found = caseload.search(s, CaseFilter(pdu_id=pdu_id, as_at=TODAY, text=first.crn))
+    assert len(every) == CASES
+    assert len(waiting) == demo.unallocated
+    assert found == [first.person_id]
+
+
+def test_the_default_demo_has_the_balance_view_exceptions(store: Store) -> None:
+    summary = create_demo(store, progress=silent())
+    with store.sessions() as s:
+        pdu_id = s.scalar(select(Team.pdu_id))
+        assert pdu_id is not None
+        loads = practitioner_loads(s, pdu_id, TODAY)
+    capacities = [load.capacity_percent for load in loads if load.capacity_percent is not None]
+    assert summary.cases == 1500 and 20 <= summary.unallocated <= 30
+    assert sum(c > 100 for c in capacities) == 3
+    assert sum(c > 110 for c in capacities) == 1
+    assert any(
+        load.grade == "PO" and load.load.cases >= 5 and load.load.high_cases == 0 for load in loads
+    )
+    assert any(load.grade == "PSO" and load.load.high_cases for load in loads)
+    assert any(load.reduction_hours == load.contracted_hours for load in loads)  # off sick
+
+
+def test_the_demo_is_refused_where_cases_exist_and_audited_once(
+    store: Store, demo: DemoSummary
+) -> None:
+    with pytest.raises(UserError, match="already holds cases"):
+        create_demo(store, cases=10, seed=2, progress=silent())
+    with store.sessions() as s:
+        actions = list(s.scalars(select(AuditEntry.action)))
+        assert has_cases(s)
+    assert actions == ["demo.created"]
+
+
+def test_cancelling_the_demo_writes_nothing(store: Store) -> None:
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        create_demo(store, cases=50, seed=1, progress=progress)
+    with store.sessions() as s:
+        assert not has_cases(s)
+        assert s.scalar(select(func.count()).select_from(Staff)) == 0
