@@ -1,0 +1,408 @@
+"""Allocating a case to a practitioner, and moving it to another (SPEC.md 1, 4.3, 9).
+
+An SPO allocates an unallocated case of their PDU to a practitioner of their
+own team, and reallocates cases held in their own team; the Head of PDU may
+do both anywhere in the PDU (SPEC.md 1). A choice outside the PO allocation
+policy needs a recorded reason; a PQiP taking a High RoSH case needs the
+SPO's recorded confirmation (DOMAIN.md 2). Two people allocating the same
+case at once cannot both succeed: the case's version is checked and bumped
+in the same statement (optimistic locking, SPEC.md 9).
+
+The reading side (queue, reviews, ranking) is in
+:mod:`app.services.allocation_queue`, the practitioner and team views in
+:mod:`app.services.allocation_views`; both are re-exported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db.models import Allocation, AppUser, Person, ReviewItem, Staff, Team
+from app.db.readmodel import refresh_cases
+from app.domain.allocation import PolicyVerdict, policy_verdict
+from app.domain.codes import ReallocationReason, Role
+from app.services import audit
+from app.services.actor import Actor
+from app.services.allocation_queue import (
+    ALLOCATION_REVIEW_KINDS,
+    CandidateRow,
+    CaseBrief,
+    QueueItem,
+    ReviewRow,
+    candidates,
+    case_brief,
+    case_facts,
+    find_case,
+    queue,
+    reviews,
+)
+from app.services.allocation_views import (
+    Drilldown,
+    PodTeamView,
+    RecentAllocation,
+    pod_team_view,
+    practitioner_drilldown,
+    team_allocations,
+)
+from app.services.changes import ChangeSet
+from app.services.errors import ConflictError, NotFound, PermissionDenied, UserError
+
+__all__ = [
+    "CandidateRow",
+    "CaseBrief",
+    "Drilldown",
+    "PodTeamView",
+    "QueueItem",
+    "RecentAllocation",
+    "ReviewRow",
+    "allocate",
+    "candidates",
+    "case_brief",
+    "find_case",
+    "pod_team_view",
+    "practitioner_drilldown",
+    "queue",
+    "reallocate",
+    "resolve_review",
+    "reviews",
+    "team_allocations",
+]
+
+ALLOCATING_ROLES = (Role.SPO, Role.HEAD_OF_PDU)
+
+
+@dataclass(frozen=True)
+class _Request:
+    note: str
+    policy_reason: str
+    confirmed: bool
+    reason: ReallocationReason | None
+
+
+def allocate(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    staff_id: int,
+    expected_version: int,
+    note: str = "",
+    policy_reason: str = "",
+    confirmed: bool = False,
+    *,
+    as_at: date | None = None,
+) -> ChangeSet:
+    """Allocate an unallocated case to a practitioner from ``as_at`` (TOM 775)."""
+    actor.require(*ALLOCATING_ROLES, action="allocate cases")
+    request = _Request(note.strip(), policy_reason.strip(), confirmed, None)
+    return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
+
+
+def reallocate(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    staff_id: int,
+    expected_version: int,
+    reason: ReallocationReason | str,
+    note: str = "",
+    policy_reason: str = "",
+    confirmed: bool = False,
+    *,
+    as_at: date | None = None,
+) -> ChangeSet:
+    """Move an allocated case to another practitioner, with the reason (SPEC.md 4.3)."""
+    actor.require(*ALLOCATING_ROLES, action="reallocate cases")
+    try:
+        why = ReallocationReason(reason)
+    except ValueError:
+        raise UserError("Choose why the case is being reallocated.") from None
+    if why is ReallocationReason.OTHER and not note.strip():
+        raise UserError("Say in the note why the case is being reallocated.")
+    request = _Request(note.strip(), policy_reason.strip(), confirmed, why)
+    return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
+
+
+def resolve_review(
+    session: Session, actor: Actor, review_id: int, resolution: str, *, as_at: date | None = None
+) -> ChangeSet:
+    """Close a review item without moving the case, saying why (TOM 777)."""
+    actor.require(*ALLOCATING_ROLES, action="resolve review items")
+    item = session.get(ReviewItem, review_id)
+    if item is None or item.resolved_on is not None:
+        raise ConflictError("That review item has already been resolved; nothing was changed.")
+    person = session.get(Person, item.person_id)
+    assert person is not None  # a review item's case is never deleted (foreign key)
+    _check_pdu(actor, person)
+    if actor.role is Role.SPO:
+        holder = _open_allocation(session, person.id)
+        _check_team(session, actor, holder.staff_id if holder else None, "the case's practitioner")
+    if not resolution.strip():
+        raise UserError("Say why the case stays where it is.")
+    day = as_at or clock.today()
+    item.resolved_on, item.resolved_by, item.resolution = day, actor.user_id, resolution.strip()
+    audit.record(
+        session,
+        actor,
+        "review.resolved",
+        "case",
+        person.crn,
+        summary=f"Review of {person.crn} ({item.kind}) resolved",
+        after={"resolution": item.resolution, "resolved_on": day},
+    )
+    refresh_cases(session, [person.id], day)
+    return ChangeSet.of("review", [item.id]).merge(ChangeSet.of("case", [person.id]))
+
+
+# --- The one path of allocate and reallocate ----------------------------------------
+
+
+def _move(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    staff_id: int,
+    expected_version: int,
+    request: _Request,
+    as_at: date | None,
+) -> ChangeSet:
+    day = as_at or clock.today()
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("That case no longer exists.")
+    _check_pdu(actor, person)
+    _lock(session, person, expected_version)
+    staff = _practitioner(session, staff_id, person, day)
+    holder = _open_allocation(session, person.id)
+    _check_holder(session, person, staff, holder, request)
+    _check_team(session, actor, staff.id, "the practitioner")
+    if request.reason is not None and holder is not None:
+        _check_team(session, actor, holder.staff_id, "the case's practitioner")
+    verdict = _verdict(session, person, staff, day)
+    outside, recorded = _policy_record(actor, person, staff, verdict, request)
+    before = _describe(session, holder) if holder else None
+    if holder is not None:
+        holder.end_date = day
+    allocation = Allocation(
+        person_id=person.id,
+        staff_id=staff.id,
+        start_date=day,
+        allocated_by=actor.user_id,
+        reason=request.reason.value if request.reason else None,
+        note=request.note,
+        outside_policy=outside,
+        policy_reason=recorded,
+        recorded_at=clock.now().replace(tzinfo=None),
+    )
+    session.add(allocation)
+    session.flush()
+    reviews_closed = _resolve_reviews(session, actor, person.id, staff, day)
+    _audit(session, actor, person, staff, allocation, before, verdict)
+    refresh_cases(session, [person.id], day)
+    changes = ChangeSet.of("allocation", [allocation.id]).merge(ChangeSet.of("case", [person.id]))
+    return changes.merge(ChangeSet.of("review", reviews_closed)) if reviews_closed else changes
+
+
+def _check_pdu(actor: Actor, person: Person) -> None:
+    if actor.pdu_id is not None and actor.pdu_id != person.pdu_id:
+        raise PermissionDenied(
+            f"{actor.display_name} may not allocate cases of another PDU ({person.crn})."
+        )
+
+
+def _lock(session: Session, person: Person, expected_version: int) -> None:
+    """Check and bump the case's version in one statement (SPEC.md 9)."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Person)
+            .where(Person.id == person.id, Person.version == expected_version)
+            .values(version=Person.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        session.expire(person)
+        raise _conflict(session, person)
+    session.expire(person, ["version"])
+
+
+def _conflict(session: Session, person: Person) -> ConflictError:
+    """What changed while the user was choosing: usually someone else's allocation."""
+    latest = session.execute(
+        select(Allocation, Staff.forename, Staff.surname, AppUser.display_name)
+        .join(Staff, Staff.id == Allocation.staff_id)
+        .outerjoin(AppUser, AppUser.id == Allocation.allocated_by)
+        .where(Allocation.person_id == person.id, Allocation.end_date.is_(None))
+        .order_by(Allocation.recorded_at.desc(), Allocation.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return ConflictError(
+            f"{person.crn} was changed by someone else while you were choosing; nothing was "
+            "changed. Look at the case again, then choose."
+        )
+    allocation, forename, surname, by = latest
+    at = allocation.recorded_at.replace(tzinfo=UTC).astimezone().strftime("%H:%M")
+    return ConflictError(
+        f"{person.crn} was allocated to {forename} {surname} by {by or 'someone else'} at {at} "
+        "while you were choosing; nothing was changed."
+    )
+
+
+def _practitioner(session: Session, staff_id: int, person: Person, day: date) -> Staff:
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound("That practitioner is no longer on the staff list.")
+    name = f"{staff.forename} {staff.surname}"
+    if staff.pdu_id != person.pdu_id:
+        raise UserError(f"{name} works in another PDU: choose a practitioner of this PDU.")
+    if (staff.start_date and staff.start_date > day) or (
+        staff.leave_date and staff.leave_date <= day
+    ):
+        raise UserError(f"{name} is not in post on {day:%d/%m/%Y}.")
+    return staff
+
+
+def _open_allocation(session: Session, person_id: int) -> Allocation | None:
+    return session.scalar(
+        select(Allocation)
+        .where(Allocation.person_id == person_id, Allocation.end_date.is_(None))
+        .order_by(Allocation.id.desc())
+        .limit(1)
+    )
+
+
+def _check_holder(
+    session: Session,
+    person: Person,
+    staff: Staff,
+    holder: Allocation | None,
+    request: _Request,
+) -> None:
+    if request.reason is None and holder is not None:
+        name = _describe(session, holder)["practitioner"]
+        raise ConflictError(
+            f"{person.crn} is already allocated to {name}; nothing was changed. "
+            "Use Reallocate to move it."
+        )
+    if request.reason is not None and holder is None:
+        raise UserError(f"{person.crn} is not allocated yet: use Allocate.")
+    if holder is not None and holder.staff_id == staff.id:
+        raise UserError(f"{person.crn} is already held by {staff.forename} {staff.surname}.")
+
+
+def _spo_teams(session: Session, actor: Actor) -> set[int]:
+    """The teams an SPO leads or sits in."""
+    assert actor.staff_id is not None
+    teams = set(session.scalars(select(Team.id).where(Team.spo_id == actor.staff_id)))
+    own = session.scalar(select(Staff.team_id).where(Staff.id == actor.staff_id))
+    return teams | ({own} if own is not None else set())
+
+
+def _check_team(session: Session, actor: Actor, staff_id: int | None, whom: str) -> None:
+    """An SPO works within their own team (SPEC.md 1).
+
+    An SPO account with no staff record cannot be placed in a team, so is not
+    limited to one.
+    """
+    if actor.role is not Role.SPO or actor.staff_id is None:
+        return
+    team = session.scalar(select(Staff.team_id).where(Staff.id == staff_id)) if staff_id else None
+    if team is None or team not in _spo_teams(session, actor):
+        raise PermissionDenied(
+            f"{actor.display_name} may allocate only within their own team, and {whom} "
+            "is in another team: ask that team's SPO or the Head of PDU."
+        )
+
+
+def _verdict(session: Session, person: Person, staff: Staff, day: date) -> PolicyVerdict:
+    brief = case_brief(session, person.id)
+    return policy_verdict(case_facts(brief, day), staff.grade, staff.gender)
+
+
+def _policy_record(
+    actor: Actor, person: Person, staff: Staff, verdict: PolicyVerdict, request: _Request
+) -> tuple[bool, str]:
+    """Whether the allocation is outside the policy, and the reason recorded (DOMAIN.md 2)."""
+    name = f"{staff.forename} {staff.surname}"
+    if verdict.outside_policy and not request.policy_reason:
+        raise UserError(
+            f"Allocating {person.crn} to {name} is outside the allocation policy "
+            f"({verdict.reason}). Record a reason to go ahead."
+        )
+    if verdict.needs_confirmation and not request.confirmed:
+        raise UserError(
+            f"{name} is a PQiP: holding a High RoSH case needs the SPO's recorded "
+            "confirmation. Tick the confirmation to go ahead."
+        )
+    recorded = request.policy_reason if verdict.outside_policy else ""
+    if verdict.needs_confirmation:
+        confirmation = f"PQiP holding a High RoSH case confirmed by {actor.display_name}"
+        recorded = f"{confirmation}; {recorded}" if recorded else confirmation
+    return verdict.outside_policy, recorded
+
+
+def _resolve_reviews(
+    session: Session, actor: Actor, person_id: int, staff: Staff, day: date
+) -> list[int]:
+    """A (re)allocation answers the case's tier-rise and outside-grade reviews (TOM 777)."""
+    items = list(
+        session.scalars(
+            select(ReviewItem).where(
+                ReviewItem.person_id == person_id,
+                ReviewItem.resolved_on.is_(None),
+                ReviewItem.kind.in_(ALLOCATION_REVIEW_KINDS),
+            )
+        )
+    )
+    for item in items:
+        item.resolved_on, item.resolved_by = day, actor.user_id
+        item.resolution = f"Reallocated to {staff.forename} {staff.surname}"
+    return [item.id for item in items]
+
+
+def _describe(session: Session, allocation: Allocation) -> dict[str, Any]:
+    staff = session.get(Staff, allocation.staff_id)
+    name = f"{staff.forename} {staff.surname}" if staff else "(removed)"
+    return {
+        "staff_id": allocation.staff_id,
+        "practitioner": name,
+        "grade": staff.grade if staff else None,
+        "start_date": allocation.start_date,
+    }
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    staff: Staff,
+    allocation: Allocation,
+    before: dict[str, Any] | None,
+    verdict: PolicyVerdict,
+) -> None:
+    after = _describe(session, allocation) | {
+        "reason": allocation.reason,
+        "note": allocation.note,
+        "outside_policy": allocation.outside_policy,
+        "policy_reason": allocation.policy_reason,
+        "policy_check": verdict.reason,
+    }
+    moved = "reallocated" if before else "allocated"
+    audit.record(
+        session,
+        actor,
+        f"case.{moved}",
+        "case",
+        person.crn,
+        summary=f"{person.crn} {moved} to {after['practitioner']} ({staff.grade})",
+        before=before,
+        after=after,
+        extra={"allocation_id": allocation.id},
+    )

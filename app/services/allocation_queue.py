@@ -1,0 +1,389 @@
+"""The allocation desk's reading side: the queue, the reviews, the ranked practitioners.
+
+New cases wait in the queue, oldest clock first, until allocated within 5
+working days of sentence or release (TOM 775, DOMAIN.md 2); cases whose tier
+rose or which sit outside their practitioner's grade wait in the reviews list
+(TOM 777). For a chosen case the practitioners are ranked by the rules of
+:mod:`app.domain.allocation` (SPEC.md 4.3).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Allocation, CaseloadRow, Person, Pod, ReviewItem, Staff, TierRecord
+from app.domain.allocation import (
+    AppointmentClock,
+    Candidate,
+    CaseForAllocation,
+    RankedCandidate,
+    RankingRules,
+    age_on,
+    allocation_status,
+    first_appointment_clock,
+    rank_candidates,
+)
+from app.domain.calendar import DeadlineStatus
+from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
+from app.domain.workload import DEFAULT_SETTINGS, case_points
+from app.services import settings
+from app.services.errors import NotFound
+from app.services.reference import get_pdu
+from app.services.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_TIER_RISE
+from app.services.workload import PractitionerSummary, active_case_condition, practitioner_loads
+
+ALLOCATION_REVIEW_KINDS = (REVIEW_TIER_RISE, REVIEW_OUTSIDE_GRADE)
+"""Review items the allocation desk answers by reallocating (TOM 777)."""
+
+REVIEW_LABELS = {REVIEW_TIER_RISE: "Tier rose", REVIEW_OUTSIDE_GRADE: "Outside grade"}
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    """RoSH, RSR, OGRS, MAPPA and the tier with the points behind it (SPEC.md 4.3)."""
+
+    rosh: str | None
+    rsr_percent: float | None
+    ogrs_percent: int | None
+    mappa_level: int | None
+    tier: str | None
+    protect_points: int | None
+    change_points: int | None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A practitioner who holds, or held, the case."""
+
+    staff_id: int
+    name: str
+    grade: str
+    pod_id: int | None
+    pod_name: str
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseBrief:
+    """One case as the allocation desk shows it; ``version`` guards the allocation."""
+
+    person_id: int
+    crn: str
+    forename: str
+    surname: str
+    gender: str | None
+    date_of_birth: date | None
+    female_practitioner_requested: bool
+    sentence_type: str
+    sentence_date: date
+    release_date: date | None
+    clock_start: date
+    risk: RiskSummary
+    holder: Holder | None
+    previous: Holder | None
+    open_reviews: tuple[str, ...]
+    version: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.surname.upper()}, {self.forename}"
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """An unallocated case with its allocation and first-appointment clocks."""
+
+    case: CaseBrief
+    clock: DeadlineStatus
+    first_appointment: AppointmentClock | None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """An open review item of an allocated case (tier rise, outside grade)."""
+
+    review_id: int
+    kind: str
+    detail: str
+    raised_on: date
+    case: CaseBrief
+
+    @property
+    def kind_label(self) -> str:
+        return REVIEW_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A ranked practitioner with their load, for the practitioners table."""
+
+    ranked: RankedCandidate
+    practitioner: PractitionerSummary
+
+
+# --- Case briefs -------------------------------------------------------------------
+
+
+def _brief_query() -> Select[CaseloadRow, int]:
+    return select(CaseloadRow, Person.version).join(Person, Person.id == CaseloadRow.person_id)
+
+
+def _tier_points(session: Session, ids: list[int]) -> dict[int, tuple[int | None, int | None]]:
+    latest = (
+        select(func.max(TierRecord.id))
+        .where(TierRecord.person_id.in_(ids))
+        .group_by(TierRecord.person_id)
+    )
+    return {
+        pid: (protect, change)
+        for pid, protect, change in session.execute(
+            select(TierRecord.person_id, TierRecord.protect_points, TierRecord.change_points).where(
+                TierRecord.id.in_(latest)
+            )
+        )
+    }
+
+
+def _previous(session: Session, ids: list[int]) -> dict[int, Holder]:
+    """The latest ended allocation of each case: continuity (TOM 777)."""
+    found: dict[int, Holder] = {}
+    for pid, staff_id, forename, surname, grade, pod_id, pod_name, until in session.execute(
+        select(
+            Allocation.person_id,
+            Staff.id,
+            Staff.forename,
+            Staff.surname,
+            Staff.grade,
+            Staff.pod_id,
+            Pod.name,
+            Allocation.end_date,
+        )
+        .join(Staff, Staff.id == Allocation.staff_id)
+        .outerjoin(Pod, Pod.id == Staff.pod_id)
+        .where(Allocation.person_id.in_(ids), Allocation.end_date.is_not(None))
+        .order_by(Allocation.person_id, Allocation.end_date, Allocation.id)
+    ):
+        found[pid] = Holder(staff_id, f"{forename} {surname}", grade, pod_id, pod_name or "", until)
+    return found
+
+
+def _open_reviews(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for pid, kind in session.execute(
+        select(ReviewItem.person_id, ReviewItem.kind)
+        .where(ReviewItem.person_id.in_(ids), ReviewItem.resolved_on.is_(None))
+        .order_by(ReviewItem.id)
+    ):
+        found[pid].append(kind)
+    return found
+
+
+def _briefs(session: Session, rows: list[tuple[CaseloadRow, int]]) -> list[CaseBrief]:
+    ids = [row.person_id for row, _v in rows]
+    points, previous, reviews = {}, {}, {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        points.update(_tier_points(session, chunk))
+        previous.update(_previous(session, chunk))
+        reviews.update(_open_reviews(session, chunk))
+    return [
+        _brief(row, version, points.get(row.person_id), previous.get(row.person_id), reviews)
+        for row, version in rows
+    ]
+
+
+def _brief(
+    row: CaseloadRow,
+    version: int,
+    points: tuple[int | None, int | None] | None,
+    previous: Holder | None,
+    reviews: dict[int, list[str]],
+) -> CaseBrief:
+    protect, change = points or (None, None)
+    holder = None
+    if row.staff_id is not None:
+        holder = Holder(
+            row.staff_id,
+            row.practitioner_name,
+            row.practitioner_grade or "",
+            row.pod_id,
+            row.pod_name,
+        )
+    return CaseBrief(
+        person_id=row.person_id,
+        crn=row.crn,
+        forename=row.forename,
+        surname=row.surname,
+        gender=row.gender,
+        date_of_birth=row.date_of_birth,
+        female_practitioner_requested=row.female_practitioner_requested,
+        sentence_type=row.sentence_type,
+        sentence_date=row.sentence_date,
+        release_date=row.release_date,
+        clock_start=row.clock_start,
+        risk=RiskSummary(
+            row.rosh,
+            row.rsr_percent,
+            row.ogrs_percent,
+            row.mappa_level,
+            row.tier,
+            protect,
+            change,
+        ),
+        holder=holder,
+        previous=previous,
+        open_reviews=tuple(reviews.get(row.person_id, ())),
+        version=version,
+    )
+
+
+def case_brief(session: Session, person_id: int) -> CaseBrief:
+    """One case for the allocation desk; NotFound when it has no current sentence."""
+    row = session.execute(_brief_query().where(CaseloadRow.person_id == person_id)).first()
+    if row is None:
+        raise NotFound("That case no longer exists, or has no sentence to allocate.")
+    return _briefs(session, [(row[0], row[1])])[0]
+
+
+def find_case(session: Session, pdu_id: int, crn: str) -> CaseBrief:
+    """A case of the PDU by its CRN (to reallocate a case that has no review item)."""
+    wanted = crn.strip().upper()
+    row = session.execute(
+        _brief_query().where(CaseloadRow.pdu_id == pdu_id, CaseloadRow.crn == wanted)
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no case {wanted or '(blank)'} in this PDU.")
+    return _briefs(session, [(row[0], row[1])])[0]
+
+
+# --- The queue and the reviews -------------------------------------------------------
+
+
+def queue(session: Session, pdu_id: int, as_at: date) -> list[QueueItem]:
+    """Unallocated active cases, the longest waiting first (TOM 775, SPEC.md 4.3).
+
+    Working days since the clock start grow with its age, so ordering by the
+    clock start (then CRN) is ordering by working days elapsed.
+    """
+    rows = session.execute(
+        _brief_query()
+        .where(
+            CaseloadRow.pdu_id == pdu_id,
+            CaseloadRow.unallocated.is_(True),
+            active_case_condition(as_at),
+        )
+        .order_by(CaseloadRow.clock_start, CaseloadRow.crn)
+    ).all()
+    briefs = _briefs(session, [(r[0], r[1]) for r in rows])
+    pdu = get_pdu(session, pdu_id)
+    calendar = settings.working_calendar(session, as_at, welsh=pdu.is_welsh)
+    days = int(settings.get(session, "allocation_working_days", as_at, pdu_id))
+    return [
+        QueueItem(
+            case=b,
+            clock=allocation_status(b.clock_start, as_at, calendar, days),
+            first_appointment=first_appointment_clock(
+                SentenceType(b.sentence_type), b.sentence_date, b.release_date, as_at
+            ),
+        )
+        for b in briefs
+    ]
+
+
+def reviews(session: Session, pdu_id: int) -> list[ReviewRow]:
+    """Open tier-rise and outside-grade review items of the PDU, oldest first (TOM 777)."""
+    items = session.execute(
+        select(ReviewItem, CaseloadRow, Person.version)
+        .join(CaseloadRow, CaseloadRow.person_id == ReviewItem.person_id)
+        .join(Person, Person.id == ReviewItem.person_id)
+        .where(
+            CaseloadRow.pdu_id == pdu_id,
+            ReviewItem.resolved_on.is_(None),
+            ReviewItem.kind.in_(ALLOCATION_REVIEW_KINDS),
+        )
+        .order_by(ReviewItem.raised_on, ReviewItem.id)
+    ).all()
+    briefs = {b.person_id: b for b in _briefs(session, [(row, v) for _i, row, v in items])}
+    return [
+        ReviewRow(item.id, item.kind, item.detail, item.raised_on, briefs[item.person_id])
+        for item, _row, _v in items
+    ]
+
+
+# --- Ranking ------------------------------------------------------------------------
+
+
+def _gender(code: str | None) -> Gender | None:
+    return Gender(code) if code in {g.value for g in Gender} else None
+
+
+def _specialisms(codes: frozenset[str]) -> frozenset[Specialism]:
+    known = {s.value for s in Specialism}
+    return frozenset(Specialism(c) for c in codes if c in known)
+
+
+def case_facts(brief: CaseBrief, as_at: date) -> CaseForAllocation:
+    """What the ranking rules need of a case (DOMAIN.md 2, 4a)."""
+    sentence_type = SentenceType(brief.sentence_type)
+    return CaseForAllocation(
+        sentence_type=sentence_type,
+        rosh=Rosh(brief.risk.rosh) if brief.risk.rosh else None,
+        mappa_level=brief.risk.mappa_level,
+        tier=brief.risk.tier,
+        points=case_points(DEFAULT_SETTINGS, sentence_type, brief.risk.tier),
+        gender=_gender(brief.gender),
+        female_practitioner_requested=brief.female_practitioner_requested,
+        previous_staff_id=brief.previous.staff_id if brief.previous else None,
+        previous_pod_id=brief.previous.pod_id if brief.previous else None,
+        age=age_on(brief.date_of_birth, as_at),
+    )
+
+
+def ranking_rules(session: Session, pdu_id: int, as_at: date) -> RankingRules:
+    """The ranking's numbers from the settings in force (DOMAIN.md 2, 4a)."""
+    return RankingRules(
+        po_mix_min_cases=int(settings.get(session, "po_mix_min_cases", as_at, pdu_id)),
+        over_capacity_percent=DEFAULT_SETTINGS.over_capacity_percent,
+        flagged_capacity_percent=DEFAULT_SETTINGS.flagged_capacity_percent,
+    )
+
+
+def to_candidate(p: PractitionerSummary) -> Candidate:
+    return Candidate(
+        staff_id=p.staff_id,
+        name=p.name,
+        grade=Grade(p.grade),
+        load=p.load,
+        gender=_gender(p.gender),
+        specialisms=_specialisms(p.specialisms),
+        pod_id=p.pod_id,
+    )
+
+
+def candidates(
+    session: Session, pdu_id: int, person_id: int, as_at: date, team_id: int | None = None
+) -> list[CandidateRow]:
+    """The PDU's practitioners ranked for one case, best first (SPEC.md 4.3).
+
+    The practitioner who holds the case now is left out; ``team_id`` keeps
+    only one team's practitioners (an SPO allocates within their own team).
+    """
+    brief = case_brief(session, person_id)
+    loads = [
+        p
+        for p in practitioner_loads(session, pdu_id, as_at)
+        if (team_id is None or p.team_id == team_id)
+        and (brief.holder is None or p.staff_id != brief.holder.staff_id)
+    ]
+    by_id = {p.staff_id: p for p in loads}
+    ranked = rank_candidates(
+        case_facts(brief, as_at),
+        [to_candidate(p) for p in loads],
+        ranking_rules(session, pdu_id, as_at),
+    )
+    return [CandidateRow(r, by_id[r.staff_id]) for r in ranked]
