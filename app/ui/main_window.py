@@ -42,6 +42,11 @@ SCREENS: list[ScreenEntry] = [
         "app.ui.caseload.screen:CaseloadScreen",
         "Every case of the PDU: filter, sort, search",
     ),
+    ScreenEntry(
+        "Tiering balance",
+        "app.ui.balance.screen:BalanceScreen",
+        "High and medium/low RoSH mix per practitioner",
+    ),
 ]
 
 

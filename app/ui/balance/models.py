@@ -1,0 +1,309 @@
+"""Table models of the tiering balance screen (SPEC.md 4.4): small, in memory.
+
+A PDU has tens of practitioners, so these hold their rows; the big caseload
+table is the one fetched on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.domain.balance import BalanceException
+from app.domain.tiering import CHANGE_LEVELS, PROTECT_LEVELS
+from app.services.balance import PractitionerBalance, TierMatrix
+from app.services.caseload import CaseRow
+from app.ui.formatting import grade_short, rosh_label
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_INDEX = QModelIndex | QPersistentModelIndex
+_RED = QBrush(QColor("#b00020"))
+_FLAG_BACKGROUND = QBrush(QColor("#fbe3e6"))
+_AMBER = QBrush(QColor("#8a4b00"))
+_BOLD = QFont()
+_BOLD.setBold(True)
+
+
+class _ListModel(QAbstractTableModel):
+    """A flat table over a list of rows, with named columns."""
+
+    HEADERS: tuple[str, ...] = ()
+    TIPS: dict[int, str] = {}  # noqa: RUF012 - overridden per model, never mutated
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows())
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if not horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr(self.TIPS.get(section, self.HEADERS[section]))
+        return None
+
+    def _rows(self) -> Sequence[object]:
+        raise NotImplementedError
+
+
+# --- practitioners ---------------------------------------------------------------
+
+NAME, GRADE, TEAM, CASES, HIGH, MED_LOW, NOT_ASSESSED, CAPACITY, MIX = range(9)
+_NUMBERS = (CASES, HIGH, MED_LOW, NOT_ASSESSED, CAPACITY)
+
+
+def capacity_text(line: PractitionerBalance) -> str:
+    """Capacity as shown: "84%", "104%", "115% (flagged)", or a dash with no hours."""
+    if line.capacity_percent is None:
+        return "–"
+    text = f"{line.capacity_percent:.0f}%"
+    return f"{text} (flagged)" if line.band == "flagged" else text
+
+
+class PractitionerBalanceModel(_ListModel):
+    """One row per practitioner: RoSH mix, tier mix and capacity (SPEC.md 4.4)."""
+
+    HEADERS = (
+        "Practitioner",
+        "Grade",
+        "Team / POD",
+        "Cases",
+        "High/VH",
+        "Med/Low",
+        "Not assessed",
+        "Capacity",
+        "Tier mix",
+    )
+
+    TIPS = {  # noqa: RUF012
+        HIGH: "High or Very High RoSH cases",
+        MED_LOW: "Medium or Low RoSH cases",
+        NOT_ASSESSED: "RoSH not yet assessed: counted on neither side of the mix",
+        MIX: "Cases per protect level A-D (unsupervised S tiers with their base tier)",
+        CAPACITY: "Points held / available points: red above 100%, flagged above 110%",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[PractitionerBalance] = []
+
+    def _rows(self) -> Sequence[object]:
+        return self.lines
+
+    def set_lines(self, lines: Sequence[PractitionerBalance]) -> None:
+        self.beginResetModel()
+        self.lines = list(lines)
+        self.endResetModel()
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+            return None
+        line, col = self.lines[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(line, col)
+        if role == SORT_ROLE:
+            return _sort_value(line, col)
+        if role == ID_ROLE:
+            return line.staff_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMBERS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return _decoration(line, col, role)
+
+
+def _display(line: PractitionerBalance, col: int) -> str:
+    values = (
+        line.name,
+        grade_short(line.grade),
+        line.team_pod,
+        str(line.cases),
+        str(line.high),
+        str(line.medium_low),
+        str(line.not_assessed),
+        capacity_text(line),
+        line.tier_mix,
+    )
+    return values[col] if 0 <= col < len(values) else ""
+
+
+def _sort_value(line: PractitionerBalance, col: int) -> Any:
+    values = (
+        line.name.casefold(),
+        line.grade,
+        line.team_pod.casefold(),
+        line.cases,
+        line.high,
+        line.medium_low,
+        line.not_assessed,
+        -1.0 if line.capacity_percent is None else line.capacity_percent,
+        line.tier_mix,
+    )
+    return values[col] if 0 <= col < len(values) else None
+
+
+def _decoration(line: PractitionerBalance, col: int, role: int) -> Any:
+    """Red above 100%, red and shaded above 110%; a name with exceptions in bold."""
+    if col == CAPACITY and line.band in ("over", "flagged"):
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _RED
+        if role == Qt.ItemDataRole.BackgroundRole and line.band == "flagged":
+            return _FLAG_BACKGROUND
+        if role == Qt.ItemDataRole.FontRole:
+            return _BOLD
+    if col == NAME and line.exceptions:
+        if role == Qt.ItemDataRole.FontRole:
+            return _BOLD
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(e.reason for e in line.exceptions)
+    if col in (TEAM, MIX) and role == Qt.ItemDataRole.ToolTipRole:
+        return _display(line, col)
+    if col == CAPACITY and role == Qt.ItemDataRole.ToolTipRole:
+        return {"over": "Over 100% capacity", "flagged": "Flagged: over 110% capacity"}.get(
+            line.band or ""
+        )
+    return None
+
+
+# --- exceptions ------------------------------------------------------------------
+
+
+class ExceptionsModel(_ListModel):
+    """Each exception with its practitioner and reason, serious ones (red) first."""
+
+    HEADERS = ("Practitioner", "Exception and reason")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple[PractitionerBalance, BalanceException]] = []
+
+    def _rows(self) -> Sequence[object]:
+        return self.items
+
+    def set_items(self, items: Sequence[tuple[PractitionerBalance, BalanceException]]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        line, exception = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{line.name} ({grade_short(line.grade)})" if col == 0 else exception.reason
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{exception.kind.label}: {exception.reason}"
+        if role == ID_ROLE:
+            return line.staff_id
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return _RED if exception.flagged else _AMBER
+        return None
+
+
+# --- the tier matrix -------------------------------------------------------------
+
+
+class TierMatrixModel(QAbstractTableModel):
+    """The PDU tier matrix: rows protect A-D, columns change 3-0, cells case counts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.matrix = TierMatrix()
+
+    def set_matrix(self, matrix: TierMatrix) -> None:
+        self.matrix = matrix
+        if self.rowCount():
+            last = self.index(len(PROTECT_LEVELS) - 1, len(CHANGE_LEVELS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def cell(self, index: _INDEX) -> tuple[str, int]:
+        """The (protect, change) tier of a cell."""
+        return PROTECT_LEVELS[index.row()], CHANGE_LEVELS[index.column()]
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(PROTECT_LEVELS)
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(CHANGE_LEVELS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            what = "Change level" if orientation == Qt.Orientation.Horizontal else "Protect level"
+            return self.tr(what)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CHANGE_LEVELS):
+                return str(CHANGE_LEVELS[section])
+            if orientation == Qt.Orientation.Vertical and 0 <= section < len(PROTECT_LEVELS):
+                return PROTECT_LEVELS[section]
+        return None
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        protect, change = self.cell(index)
+        count = self.matrix.count(protect, change)
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            return count if role == SORT_ROLE else str(count)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("%s%s: %s active case(s); press Enter to list them") % (
+                protect,
+                change,
+                count,
+            )
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _heat(count, max(self.matrix.counts.values(), default=0))
+        return None
+
+
+def _heat(count: int, most: int) -> QBrush | None:
+    """A light blue shade, darker for fuller cells, so the shape of the caseload shows."""
+    if count == 0 or most == 0:
+        return None
+    share = count / most
+    return QBrush(QColor.fromRgbF(1 - 0.55 * share, 1 - 0.35 * share, 1.0))
+
+
+# --- the cases behind a cell -------------------------------------------------------
+
+
+class CellCasesModel(_ListModel):
+    """The cases of one tier cell: CRN, name, tier, RoSH, practitioner."""
+
+    HEADERS = ("CRN", "Name", "Tier", "RoSH", "Practitioner", "Team / POD")
+
+    def __init__(self, rows: Sequence[CaseRow] = ()) -> None:
+        super().__init__()
+        self.cases = list(rows)
+
+    def _rows(self) -> Sequence[object]:
+        return self.cases
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.cases):
+            return None
+        row = self.cases[index.row()]
+        if role == ID_ROLE:
+            return row.person_id
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        holder = (
+            f"{row.practitioner_name} ({grade_short(row.practitioner_grade)})"
+            if row.staff_id is not None
+            else "Unallocated"
+        )
+        team = " / ".join(x for x in (row.team_name, row.pod_name) if x)
+        values = (row.crn, row.name, row.tier or "", rosh_label(row.rosh), holder, team)
+        return values[index.column()] if 0 <= index.column() < len(values) else None

@@ -1,0 +1,120 @@
+"""The tiering balance screen: the table, the exceptions, the chart and the tier matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from app.db.models import CaseloadRow
+from app.services.balance import balance
+from app.ui.app import build_window
+from app.ui.balance.models import (
+    CellCasesModel,
+    ExceptionsModel,
+    PractitionerBalanceModel,
+    TierMatrixModel,
+)
+from tests import factories as f
+from tests.conftest import TODAY
+
+
+def _data(store: Any) -> dict[str, int]:
+    with store.sessions.begin() as s:
+        pdu = f.pdu(s)
+        pod = f.pod(s, f.team(s, pdu.id, "Team East").id, "POD Alpha")
+        pso = f.staff(s, pod, "PSO", forename="Paula", surname="Stone")
+        po = f.staff(s, pod, "PO", forename="Priya", surname="Shah")
+        f.case(s, pdu.id, surname="Smith", forename="John", staff_id=pso.id, rosh="HIGH")
+        f.case(s, pdu.id, surname="Jones", forename="Mary", staff_id=pso.id, rosh="MEDIUM")
+        f.case(s, pdu.id, surname="Brown", forename="Sam", staff_id=po.id, rosh="HIGH")
+        f.case(s, pdu.id, surname="Green", forename="Ann", staff_id=po.id, rosh="LOW")
+        f.case(s, pdu.id, surname="White", forename="Tom", rosh=None)
+        return {"pso": pso.id, "po": po.id, "pdu": pdu.id}
+
+
+def _window(qtbot: Any, store: Any) -> Any:
+    window = build_window(store, inline_ops=True)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _column(model: Any, col: int) -> list[str]:
+    return [model.index(r, col).data() for r in range(model.rowCount())]
+
+
+def test_table_lists_practitioners_and_the_exception(qtbot: Any, store: Any) -> None:
+    ids = _data(store)
+    screen = _window(qtbot, store).screen("Tiering balance")
+    table = screen.table.model()
+    assert _column(table, 0) == ["Paula Stone", "Priya Shah"]
+    assert _column(table, 1) == ["PSO", "PO"]
+    assert _column(table, 2) == ["Team East / POD Alpha"] * 2
+    row = [table.index(0, c).data() for c in range(4, 7)]
+    assert row == ["1", "1", "0"]  # Paula: 1 high, 1 medium/low, none not assessed
+    exceptions = screen.exceptions_model
+    assert _column(exceptions, 0) == ["Paula Stone (PSO)"]
+    assert "PSO holding 1 case of High" in exceptions.index(0, 1).data()
+    assert "exceptions: 1 (1 flagged)" in screen.summary.text()
+    screen.exceptions_table.activated.emit(exceptions.index(0, 1))
+    selected = screen.table.selectionModel().selectedRows()
+    assert [i.data() for i in selected] == ["Paula Stone"]
+    assert ids["pso"]
+    assert screen.chart is not None
+    assert screen.chart.bar_values() == [[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+
+
+def test_matrix_cells_match_the_database_and_open_their_cases(qtbot: Any, store: Any) -> None:
+    _data(store)
+    screen = _window(qtbot, store).screen("Tiering balance")
+    model = screen.matrix_model
+    with store.sessions() as s:
+        in_db = s.scalar(
+            select(func.count()).select_from(CaseloadRow).where(CaseloadRow.tier == "B1")
+        )
+    row, col = "ABCD".index("B"), (3, 2, 1, 0).index(1)
+    assert model.index(row, col).data() == str(in_db) == "2"
+    assert model.headerData(col, Qt.Orientation.Horizontal) == "1"
+    assert model.headerData(row, Qt.Orientation.Vertical) == "B"
+
+    screen.matrix.setFocus()
+    screen.matrix.setCurrentIndex(model.index(row, col))
+    qtbot.keyClick(screen.matrix, Qt.Key.Key_Return)
+    dialog = screen.cell_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == "Cases in tier B1"
+    assert sorted(_column(dialog.model, 1)) == ["BROWN, Sam", "SMITH, John"]
+    assert sorted(_column(dialog.model, 4)) == ["Paula Stone (PSO)", "Priya Shah (PO)"]
+    assert dialog.label.text().startswith("2 active cases in tier B1")
+    dialog.close()
+
+
+def test_a_write_elsewhere_refreshes_the_balance(qtbot: Any, store: Any) -> None:
+    ids = _data(store)
+    window = _window(qtbot, store)
+    screen = window.screen("Tiering balance")
+    with store.sessions.begin() as s:
+        f.case(s, ids["pdu"], staff_id=ids["po"], rosh="VERY_HIGH")
+    from app.services.changes import ChangeSet
+
+    window.ctx.changed(ChangeSet.of("case", []))
+    assert _column(screen.table.model(), 3) == ["2", "3"]
+
+
+def test_models_pass_the_qt_model_tester(qtmodeltester: Any, store: Any) -> None:
+    ids = _data(store)
+    with store.sessions() as s:
+        view = balance(s, ids["pdu"], TODAY)
+        from app.services.balance import cell_rows
+
+        rows = cell_rows(s, ids["pdu"], TODAY, "B", 1)
+    practitioners = PractitionerBalanceModel()
+    practitioners.set_lines(view.practitioners)
+    exceptions = ExceptionsModel()
+    exceptions.set_items(view.exceptions)
+    matrix = TierMatrixModel()
+    matrix.set_matrix(view.matrix)
+    for model in (practitioners, exceptions, matrix, CellCasesModel(rows)):
+        qtmodeltester.check(model)
