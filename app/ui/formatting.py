@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from app.domain.codes import ROSH_NOT_ASSESSED_LABEL, Grade, Rosh, SentenceType
+from app.domain.codes import ROSH_NOT_ASSESSED_LABEL, Grade, Requirement, Rosh, SentenceType
 
 
 def fmt_date(value: date | None) -> str:
@@ -28,8 +28,24 @@ def grade_short(code: str | None) -> str:
     return {"PQIP": "PQiP"}.get(code or "", code or "")
 
 
+def requirements_label(codes: str) -> str:
+    """``UPW;RAR`` as "Unpaid work, Rehabilitation activity"."""
+    return ", ".join(Requirement(c).label for c in codes.split(";") if c)
+
+
 def html_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A small HTML table for detail panels; every cell is escaped."""
-    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    """A small HTML table for detail panels; every cell is escaped.
+
+    Cells do not wrap, but for the last column, which takes free text.
+    """
+
+    def cells(tag: str, values: list[str]) -> str:
+        last = len(values) - 1
+        return "".join(
+            f"<{tag} align='left'{'' if i == last else ' nowrap'}>{escape(v)}</{tag}>"
+            for i, v in enumerate(values)
+        )
+
+    head = cells("th", headers)
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
     return f"<table cellspacing='0' cellpadding='3' border='1'><tr>{head}</tr>{body}</table>"

@@ -7,7 +7,14 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser
 
 from app.services.case_detail import CaseDetail
-from app.ui.formatting import fmt_date, grade_short, html_table, rosh_label, sentence_label
+from app.ui.formatting import (
+    fmt_date,
+    grade_short,
+    html_table,
+    requirements_label,
+    rosh_label,
+    sentence_label,
+)
 
 
 class CaseDetailPanel(QTextBrowser):
@@ -45,15 +52,15 @@ class CaseDetailPanel(QTextBrowser):
             + "</p>",
             "<h3>Sentences</h3>",
             html_table(
-                ["Type", "Sentenced", "Released", "Ends", "Requirements", "UPW hours"],
+                ["Type", "Sentenced", "Released", "Ends", "UPW hours", "Requirements"],
                 [
                     [
                         sentence_label(e.sentence_type),
                         fmt_date(e.sentence_date),
                         fmt_date(e.release_date),
                         fmt_date(e.ended_on or e.end_date),
-                        e.requirements.replace(";", ", "),
                         _upw(e.upw_hours_ordered, e.upw_hours_completed),
+                        requirements_label(e.requirements),
                     ]
                     for e in d.events
                 ],

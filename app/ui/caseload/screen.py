@@ -95,7 +95,7 @@ class CaseloadScreen(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((80, 190, 170, 90, 60, 100, 200, 140, 120, 90)):
+        for col, width in enumerate((78, 170, 150, 84, 44, 84, 180, 120, 110, 84)):
             self.table.setColumnWidth(col, width)
 
         self.detail = CaseDetailPanel()
@@ -104,7 +104,7 @@ class CaseloadScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 420])
+        splitter.setSizes([760, 560])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
