@@ -47,6 +47,11 @@ SCREENS: list[ScreenEntry] = [
         "app.ui.balance.screen:BalanceScreen",
         "High and medium/low RoSH mix per practitioner",
     ),
+    ScreenEntry(
+        "Teams and PODs",
+        "app.ui.teams.screen:TeamsScreen",
+        "Teams, PODs, hours, reductions and absences",
+    ),
 ]
 
 
