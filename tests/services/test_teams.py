@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -192,12 +193,12 @@ def test_add_reduction_uses_the_default_share_and_lowers_capacity(
 def test_bad_reductions_are_refused_with_a_message(
     session: Session,
     head: Actor,
-    org: dict,
-    start,
-    end,
-    hours,
-    reason,
-    message,  # type: ignore[no-untyped-def]
+    org: dict[str, Any],
+    start: date,
+    end: date | None,
+    hours: float | None,
+    reason: str,
+    message: str,
 ) -> None:
     with pytest.raises(UserError, match=message):
         reductions.add_reduction(session, head, org["po"].id, start, end, hours, reason, "")

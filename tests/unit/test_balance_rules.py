@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from app.domain.balance import (
+    BalanceException,
     ExceptionKind,
     HeldCase,
     capacity_exception,
@@ -24,8 +27,8 @@ LOW = HeldCase(Rosh.LOW)
 NOT_ASSESSED = HeldCase(None)
 
 
-def kinds(found: object) -> list[ExceptionKind]:
-    return [e.kind for e in found]  # type: ignore[attr-defined]
+def kinds(found: Iterable[BalanceException]) -> list[ExceptionKind]:
+    return [e.kind for e in found]
 
 
 @pytest.mark.parametrize("case", [HIGH, VERY_HIGH, HeldCase(Rosh.LOW, mappa_level=2)])
