@@ -43,6 +43,11 @@ SCREENS: list[ScreenEntry] = [
         "Every case of the PDU: filter, sort, search",
     ),
     ScreenEntry(
+        "Allocation",
+        "app.ui.allocation.screen:AllocationScreen",
+        "Allocate new cases within 5 working days",
+    ),
+    ScreenEntry(
         "Tiering balance",
         "app.ui.balance.screen:BalanceScreen",
         "High and medium/low RoSH mix per practitioner",

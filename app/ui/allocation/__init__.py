@@ -1,0 +1,1 @@
+"""The Allocation screen (SPEC.md 4.3)."""

@@ -1,0 +1,379 @@
+"""The allocation desk: the queue and reviews on the left, the chosen case on the right.
+
+For the chosen case the practitioners are ranked with their reasons; the SPO
+picks one and allocates (Ctrl+Return) or reallocates (Ctrl+Shift+Return)
+with a note, and a reason where the choice is outside the policy (SPEC.md 4.3,
+DOMAIN.md 2).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import allocation as svc
+from app.services import caseload
+from app.services.allocation import CandidateRow, CaseBrief, Drilldown, QueueItem, ReviewRow
+from app.services.changes import ChangeSet
+from app.services.errors import ConflictError
+from app.ui.allocation.case_panel import CasePanel, action_button
+from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
+from app.ui.allocation.models import QueueModel, ReviewModel
+from app.ui.allocation.panels import make_table
+from app.ui.allocation.text import appointment_text, clock_text, drilldown_html, risk_html
+from app.ui.context import AppContext
+from app.ui.errors import describe, show_error
+
+
+class AllocationDesk(QWidget):
+    """Queue, reviews, the chosen case's ranking and a practitioner's drill-down.
+
+    Signals: ``changes_written(ChangeSet)`` after an allocation, reallocation or
+    review is saved.
+    """
+
+    changes_written = Signal(object)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.queue_model = QueueModel()
+        self.review_model = ReviewModel()
+        self.case: CaseBrief | None = None
+        self.review_id: int | None = None
+        self.source = ""  # where the chosen case came from: queue, review or found
+        self.open_dialog: QDialog | None = None
+        self._build_actions()
+        self._build()
+        self._connect()
+        self._update_actions()
+
+    # --- building ---------------------------------------------------------------------
+    def _action(self, text: str, shortcut: str, tip: str, slot: Any) -> QAction:
+        action = QAction(self.tr(text), self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setStatusTip(self.tr(tip))
+        action.setToolTip(f"{self.tr(tip)} ({shortcut})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.allocate_action = self._action(
+            "&Allocate…",
+            "Ctrl+Return",
+            "Allocate the case to the chosen practitioner",
+            self.allocate,
+        )
+        self.reallocate_action = self._action(
+            "Rea&llocate…",
+            "Ctrl+Shift+Return",
+            "Move the case to the chosen practitioner, with a reason",
+            self.reallocate,
+        )
+        self.keep_action = self._action(
+            "&Keep with practitioner…",
+            "Ctrl+K",
+            "Close the review and keep the case where it is",
+            self.keep,
+        )
+        self.find_action = self._action(
+            "&Find case…",
+            "Ctrl+F",
+            "Find an allocated case by CRN to reallocate it",
+            self.focus_find,
+        )
+
+    def _build(self) -> None:
+        self.queue_view = make_table(
+            self.queue_model,
+            self.tr("Unallocated cases"),
+            (72, 150, 112, 82, 42, 82, 110, 130, 40, 70),
+        )
+        self.review_view = make_table(
+            self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)
+        )
+        self.lists = QTabWidget()
+        self.lists.setAccessibleName(self.tr("Cases to allocate or review"))
+        self.lists.addTab(self.queue_view, self.tr("&Queue"))
+        self.lists.addTab(self.review_view, self.tr("&Reviews"))
+        self.find_box = QLineEdit(placeholderText=self.tr("CRN of an allocated case"))
+        self.find_box.setAccessibleName(self.tr("Find a case by CRN"))
+        self.find_box.setMaxLength(7)
+        find_row = QHBoxLayout()
+        find_row.addWidget(QLabel(self.tr("Reallocate a case:")))
+        find_row.addWidget(self.find_box, 1)
+        find_row.addWidget(action_button(self.find_action, self.tr("Find case")))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.lists, 1)
+        left_layout.addLayout(find_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        self.panel = CasePanel(
+            [
+                (self.allocate_action, self.tr("Allocate")),
+                (self.reallocate_action, self.tr("Reallocate")),
+                (self.keep_action, self.tr("Keep with practitioner")),
+            ]
+        )
+        self.allocate_button, self.reallocate_button, self.keep_button = self.panel.buttons
+        self.candidate_model = self.panel.candidate_model
+        self.candidate_view = self.panel.candidate_view
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)
+        self.review_view.selectionModel().selectionChanged.connect(self._review_selected)
+        self.candidate_view.selectionModel().selectionChanged.connect(self._candidate_selected)
+        self.candidate_view.doubleClicked.connect(self._candidate_activated)
+        self.find_box.returnPressed.connect(self.find_case)
+        self.panel.team_box.currentIndexChanged.connect(self._load_candidates)
+
+    # --- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the queue and the reviews (and the chosen case's ranking)."""
+        pdu = self.ctx.pdu
+        if pdu is None:
+            return
+        self.ctx.ops.read(svc.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
+        self.ctx.ops.read(svc.reviews, pdu.id, on_success=self._show_reviews)
+        self.ctx.ops.read(caseload.filter_options, pdu.id, on_success=self.panel.show_teams)
+
+    def clear(self) -> None:
+        self.case, self.review_id, self.source = None, None, ""
+        self.panel.clear()
+        self._update_actions()
+
+    def _show_queue(self, items: list[QueueItem]) -> None:
+        from_queue = self.case is not None and self.source == "queue"
+        self.queue_model.set_rows(items)
+        self.lists.setTabText(0, self.tr("&Queue (%d)") % len(items))
+        row = self.queue_model.row_of(self.case.person_id) if from_queue and self.case else None
+        showing_queue = self.lists.currentIndex() == 0
+        if row is None and items and (from_queue or (self.case is None and showing_queue)):
+            row = 0  # the case just allocated has left the queue: go on to the next
+        if row is not None:
+            self.queue_view.selectRow(row)
+        elif from_queue:
+            self.clear()
+
+    def _show_reviews(self, rows: list[ReviewRow]) -> None:
+        keep = self.review_id if self.source == "review" else None
+        self.review_model.set_rows(rows)
+        self.lists.setTabText(1, self.tr("&Reviews (%d)") % len(rows))
+        row = self.review_model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self.review_view.selectRow(row)
+        elif keep is not None:
+            self.clear()
+
+    # --- choosing ------------------------------------------------------------------------
+    @Slot()
+    def _queue_selected(self, *_: Any) -> None:
+        rows = self.queue_view.selectionModel().selectedRows()
+        item = self.queue_model.row_at(rows[0].row()) if rows else None
+        if item is not None:
+            extra = [
+                f"Allocate by: {clock_text(item.clock)}",
+                appointment_text(item.first_appointment),
+            ]
+            self._choose(item.case, "queue", None, extra)
+
+    @Slot()
+    def _review_selected(self, *_: Any) -> None:
+        rows = self.review_view.selectionModel().selectedRows()
+        row = self.review_model.row_at(rows[0].row()) if rows else None
+        if row is not None:
+            review = f"Review ({row.kind_label}): {row.detail}"
+            self._choose(row.case, "review", row.review_id, [review])
+
+    def _choose(
+        self, case: CaseBrief, source: str, review_id: int | None, extra: list[str]
+    ) -> None:
+        same = self.case is not None and self.case.person_id == case.person_id
+        self.case, self.source, self.review_id = case, source, review_id
+        self.panel.show_case(risk_html(case, extra), keep_candidates=same)
+        self._load_candidates()
+        self._update_actions()
+
+    @Slot()
+    def _load_candidates(self, *_: Any) -> None:
+        pdu = self.ctx.pdu
+        if self.case is None or pdu is None:
+            return
+        pid = self.case.person_id
+        self.ctx.ops.read(
+            svc.candidates,
+            pdu.id,
+            pid,
+            self.ctx.today,
+            self.panel.team_box.currentData(),
+            on_success=partial(self._show_candidates, pid),
+        )
+
+    def _show_candidates(self, person_id: int, rows: list[CandidateRow]) -> None:
+        if self.case is None or self.case.person_id != person_id:
+            return  # an answer for a case no longer chosen
+        self.panel.set_candidates(rows)
+        self._update_actions()
+
+    def chosen(self) -> CandidateRow | None:
+        return self.panel.chosen()
+
+    @Slot()
+    def _candidate_selected(self, *_: Any) -> None:
+        self._update_actions()
+        choice = self.chosen()
+        if choice is None:
+            return
+        staff_id = choice.ranked.staff_id
+        self.ctx.ops.read(
+            svc.practitioner_drilldown,
+            staff_id,
+            self.ctx.today,
+            on_success=partial(self._show_drilldown, staff_id),
+        )
+
+    def _show_drilldown(self, staff_id: int, d: Drilldown) -> None:
+        choice = self.chosen()
+        if choice is not None and choice.ranked.staff_id == staff_id:
+            self.panel.drilldown.setHtml(drilldown_html(d, choice.ranked))
+
+    @Slot()
+    def _candidate_activated(self, *_: Any) -> None:
+        if self.allocate_action.isEnabled():
+            self.allocate()
+        elif self.reallocate_action.isEnabled():
+            self.reallocate()
+
+    def _update_actions(self) -> None:
+        chosen = self.chosen() is not None and self.case is not None
+        allocated = self.case is not None and self.case.holder is not None
+        self.allocate_action.setEnabled(chosen and not allocated)
+        self.reallocate_action.setEnabled(chosen and allocated)
+        self.keep_action.setEnabled(self.review_id is not None)
+
+    @Slot()
+    def focus_find(self) -> None:
+        if self.find_box.hasFocus() and self.find_box.text().strip():
+            self.find_case()
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    @Slot()
+    def find_case(self) -> None:
+        pdu = self.ctx.pdu
+        text = self.find_box.text().strip()
+        if pdu is None or not text:
+            return
+        self.ctx.ops.read(svc.find_case, pdu.id, text, on_success=self._found)
+
+    def _found(self, case: CaseBrief) -> None:
+        self.queue_view.clearSelection()
+        self.review_view.clearSelection()
+        self._choose(case, "found", None, [])
+
+    # --- writing --------------------------------------------------------------------------
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; tests reach it through ``open_dialog`` while it is open."""
+        self.open_dialog = dialog
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.open_dialog = None
+            dialog.deleteLater()
+
+    @Slot()
+    def allocate(self) -> None:
+        case, choice = self.case, self.chosen()
+        if case is None or choice is None or case.holder is not None:
+            return
+        dialog = AllocateDialog(case, choice, False, self)
+        if not self.run_dialog(dialog):
+            return
+        self.ctx.ops.write(
+            svc.allocate,
+            case.person_id,
+            choice.ranked.staff_id,
+            case.version,
+            dialog.note(),
+            dialog.policy_reason(),
+            dialog.confirmed(),
+            on_success=self._written,
+            on_failure=self._failed,
+        )
+
+    @Slot()
+    def reallocate(self) -> None:
+        case, choice = self.case, self.chosen()
+        if case is None or choice is None or case.holder is None:
+            return
+        dialog = AllocateDialog(case, choice, True, self)
+        if not self.run_dialog(dialog):
+            return
+        self.ctx.ops.write(
+            svc.reallocate,
+            case.person_id,
+            choice.ranked.staff_id,
+            case.version,
+            dialog.reason(),
+            dialog.note(),
+            dialog.policy_reason(),
+            dialog.confirmed(),
+            on_success=self._written,
+            on_failure=self._failed,
+        )
+
+    @Slot()
+    def keep(self) -> None:
+        if self.case is None or self.review_id is None:
+            return
+        dialog = KeepDialog(self.case, self)
+        if self.run_dialog(dialog):
+            self.ctx.ops.write(
+                svc.resolve_review,
+                self.review_id,
+                dialog.resolution(),
+                on_success=self._written,
+                on_failure=self._failed,
+            )
+
+    def _written(self, changes: ChangeSet) -> None:
+        self.ctx.changed(changes, self)
+        self.changes_written.emit(changes)
+        self.refresh()
+        if self.case is not None and self.source == "found":
+            self.ctx.ops.read(svc.case_brief, self.case.person_id, on_success=self._found)
+
+    def _failed(self, error: BaseException) -> None:
+        """Someone else was first: say what changed, then show the desk as it now is."""
+        if isinstance(error, ConflictError):
+            title, message = describe(error)
+            QMessageBox.warning(self, title, message)
+            self.refresh()
+            self._load_candidates()
+        else:
+            show_error(self, error)

@@ -1,0 +1,182 @@
+"""The small dialogs of the allocation desk: allocate or reallocate, keep a reviewed case.
+
+Outside the policy the SPO must record a reason; a PQiP with a High RoSH case
+needs the SPO's confirmation (DOMAIN.md 2). The dialog will not accept until
+what is required is given; the service checks again (SPEC.md 1).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import ReallocationReason
+from app.services.allocation import CandidateRow, CaseBrief
+from app.ui.allocation.text import name_grade
+
+
+def _text_box(name: str, placeholder: str) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(64)
+    return box
+
+
+class AllocateDialog(QDialog):
+    """Confirm an allocation (or reallocation) with a note, and a reason where needed."""
+
+    def __init__(
+        self, case: CaseBrief, choice: CandidateRow, reallocating: bool, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.reallocating = reallocating
+        self._ranked = choice.ranked
+        verb = self.tr("Reallocate") if reallocating else self.tr("Allocate")
+        self.setWindowTitle(f"{verb} {case.crn}")
+        self.setAccessibleName(self.windowTitle())
+        self._build(case, choice, verb)
+        self._update()
+
+    def _build(self, case: CaseBrief, choice: CandidateRow, verb: str) -> None:
+        r, p = choice.ranked, choice.practitioner
+        summary = QLabel(
+            self.tr("%s %s (%s) to %s.\nCapacity %s; %s cases allocated in the last 7 days.")
+            % (
+                verb,
+                case.name,
+                case.crn,
+                name_grade(r.name, p.grade),
+                r.capacity_text,
+                p.allocated_last_7_days,
+            )
+        )
+        summary.setWordWrap(True)
+        form = QFormLayout()
+        self.reason_box = QComboBox()
+        self.reason_box.setAccessibleName(self.tr("Reason for reallocating"))
+        self.reason_box.addItem(self.tr("Choose a reason…"), None)
+        for reason in ReallocationReason:
+            self.reason_box.addItem(self.tr(reason.label), reason.value)
+        if self.reallocating:
+            form.addRow(self.tr("&Reason:"), self.reason_box)
+        else:
+            self.reason_box.hide()
+        self.note_box = _text_box(self.tr("Note"), self.tr("Anything the practitioner should know"))
+        form.addRow(self.tr("&Note:"), self.note_box)
+        self.policy_label = QLabel()
+        self.policy_label.setWordWrap(True)
+        self.policy_label.setStyleSheet("color: #8a1c1c;")
+        self.policy_box = _text_box(
+            self.tr("Reason for going outside the policy"),
+            self.tr("Required: why this practitioner all the same"),
+        )
+        self.confirm_box = QCheckBox(self.tr("I &confirm this PQiP may hold this High RoSH case"))
+        self.confirm_box.setAccessibleName(self.tr("SPO's confirmation"))
+        if r.outside_policy or r.needs_confirmation:
+            self.policy_label.setText(
+                self.tr("Outside the allocation policy: %s.") % r.policy_reason
+                if r.outside_policy
+                else self.tr("Needs your confirmation: %s.") % r.policy_reason
+            )
+            form.addRow(self.policy_label)
+        if r.outside_policy:
+            form.addRow(self.tr("Reason for &going ahead:"), self.policy_box)
+        if r.needs_confirmation:
+            form.addRow(self.confirm_box)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = QPushButton(verb)
+        self.ok_button.setAccessibleName(verb)
+        self.ok_button.setDefault(True)
+        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason_box.currentIndexChanged.connect(self._update)
+        self.note_box.textChanged.connect(self._update)
+        self.policy_box.textChanged.connect(self._update)
+        self.confirm_box.toggled.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    @Slot()
+    def _update(self) -> None:
+        """Allow OK only once what is required is given."""
+        self.ok_button.setEnabled(self.missing() == "")
+        self.ok_button.setToolTip(self.missing())
+
+    def missing(self) -> str:
+        """What is still needed before the dialog can be accepted ("" when nothing)."""
+        if self.reallocating and self.reason() is None:
+            return self.tr("Choose why the case is being reallocated.")
+        if self.reason() is ReallocationReason.OTHER and not self.note():
+            return self.tr("Say in the note why the case is being reallocated.")
+        if self._ranked.outside_policy and not self.policy_reason():
+            return self.tr("Record a reason for going outside the policy.")
+        if self._ranked.needs_confirmation and not self.confirmed():
+            return self.tr("Tick the confirmation.")
+        return ""
+
+    def note(self) -> str:
+        return self.note_box.toPlainText().strip()
+
+    def policy_reason(self) -> str:
+        return self.policy_box.toPlainText().strip() if self._ranked.outside_policy else ""
+
+    def confirmed(self) -> bool:
+        return self._ranked.needs_confirmation and self.confirm_box.isChecked()
+
+    def reason(self) -> ReallocationReason | None:
+        value = self.reason_box.currentData()
+        return ReallocationReason(value) if self.reallocating and value else None
+
+    def accept(self) -> None:
+        if self.missing():
+            return
+        super().accept()
+
+
+class KeepDialog(QDialog):
+    """Close a review item and keep the case with its practitioner, saying why (TOM 777)."""
+
+    def __init__(self, case: CaseBrief, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keep %s with its practitioner") % case.crn)
+        self.setAccessibleName(self.windowTitle())
+        holder = case.holder.name if case.holder else self.tr("nobody")
+        label = QLabel(self.tr("Keep %s with %s and close the review?") % (case.name, holder))
+        label.setWordWrap(True)
+        self.resolution_box = _text_box(self.tr("Why the case stays"), self.tr("Required"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Keep"))
+        self.ok_button.setEnabled(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.resolution_box.textChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.resolution_box)
+        layout.addWidget(buttons)
+
+    @Slot()
+    def _update(self) -> None:
+        self.ok_button.setEnabled(bool(self.resolution()))
+
+    def resolution(self) -> str:
+        return self.resolution_box.toPlainText().strip()

@@ -1,0 +1,109 @@
+"""The Allocation screen (SPEC.md 4.3): allocate new cases within 5 working days (TOM 775).
+
+Three tabs: the allocation desk (queue, reviews, ranked practitioners,
+drill-down), the team's allocations of the last 30 days, and the teams, PODs
+and practitioners with their capacity.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from app.services import allocation as svc
+from app.services.allocation import PodTeamView, RecentAllocation
+from app.services.changes import ChangeSet
+from app.services.reference import PduInfo
+from app.ui.allocation.desk import AllocationDesk
+from app.ui.allocation.models import RecentModel
+from app.ui.allocation.panels import PodTeamTree, make_table
+from app.ui.context import AppContext
+
+WATCHED = ("case", "allocation", "staff", "team", "pod", "tier", "review", "reduction")
+
+
+class AllocationScreen(QWidget):
+    """The SPO's allocation desk, the last 30 days, and the PODs and teams."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setAccessibleName(self.tr("Allocation"))
+        self.recent_model = RecentModel()
+        self._stale = {1: True, 2: True}
+        self._build()
+        self._connect()
+        self.desk.clear()
+        self.refresh()
+
+    # --- building ------------------------------------------------------------------
+    def _build(self) -> None:
+        self.desk = AllocationDesk(self.ctx)
+        self.recent_view = make_table(
+            self.recent_model,
+            self.tr("Allocations of the last 30 days"),
+            (82, 72, 150, 190, 240, 150, 140, 200),
+        )
+        self.pod_tree = PodTeamTree()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Allocation views"))
+        self.tabs.addTab(self.desk, self.tr("Allocation &desk"))
+        self.tabs.addTab(self.recent_view, self.tr("Last &30 days"))
+        self.tabs.addTab(self.pod_tree, self.tr("P&ODs and teams"))
+        self.refresh_action = QAction(self.tr("&Refresh"), self)
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.refresh_action.setStatusTip(self.tr("Read the queue and the practitioners again"))
+        self.addAction(self.refresh_action)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    def _connect(self) -> None:
+        self.refresh_action.triggered.connect(self.refresh)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.desk.changes_written.connect(self._mark_stale)
+        self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
+        self.ctx.broadcast.data_changed.connect(self._data_changed)
+
+    # --- behaviour -------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Reload what is shown; the other tabs reload when next opened."""
+        self._stale = {1: True, 2: True}
+        self.desk.refresh()
+        self._tab_shown(self.tabs.currentIndex())
+
+    @Slot(int)
+    def _tab_shown(self, index: int) -> None:
+        pdu = self.ctx.pdu
+        if pdu is None or not self._stale.get(index):
+            return
+        self._stale[index] = False
+        if index == 1:
+            self.ctx.ops.read(
+                svc.team_allocations, pdu.id, self.ctx.today, on_success=self._show_recent
+            )
+        elif index == 2:
+            self.ctx.ops.read(svc.pod_team_view, pdu.id, self.ctx.today, on_success=self._show_pods)
+
+    def _show_recent(self, rows: list[RecentAllocation]) -> None:
+        self.recent_model.set_rows(rows)
+
+    def _show_pods(self, teams: list[PodTeamView]) -> None:
+        self.pod_tree.show_teams(teams)
+
+    @Slot(object)
+    def _mark_stale(self, _changes: ChangeSet) -> None:
+        self._stale = {1: True, 2: True}
+
+    @Slot(object)
+    def _pdu_changed(self, _pdu: PduInfo) -> None:
+        self.desk.clear()
+        self.refresh()
+
+    @Slot(object, object)
+    def _data_changed(self, changes: ChangeSet, initiator: object) -> None:
+        if initiator is self.desk or not changes.touches(*WATCHED):
+            return
+        self.refresh()

@@ -1,0 +1,146 @@
+"""How the allocation desk words things: clocks, mixes, risk and drill-down (SPEC.md 4.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from app.domain.allocation import AppointmentClock, RankedCandidate
+from app.domain.calendar import DeadlineStatus
+from app.services.allocation import CaseBrief, Drilldown
+from app.services.allocation_views import CaseDate
+from app.ui.formatting import fmt_date, grade_short, html_table, rosh_label, sentence_label
+
+STATE_LABELS = {"due": "Due", "due_today": "Due today", "overdue": "Overdue"}
+
+
+def _days(n: int) -> str:
+    return f"{n} working day" + ("" if n == 1 else "s")
+
+
+def clock_text(clock: DeadlineStatus) -> str:
+    """ "Due 27/11/2026 (2 working days left)", "Due today", "Overdue by 1 working day"."""
+    if clock.state == "overdue":
+        return f"Overdue by {_days(-clock.days_left)} ({fmt_date(clock.deadline)})"
+    if clock.state == "due_today":
+        return f"Due today ({fmt_date(clock.deadline)})"
+    return f"Due {fmt_date(clock.deadline)} ({_days(clock.days_left)} left)"
+
+
+def status_text(clock: DeadlineStatus) -> str:
+    """The queue's short status: "Overdue by 2 days", "Due today", "3 days left"."""
+    if clock.state == "overdue":
+        n = -clock.days_left
+        return f"Overdue by {n} day" + ("" if n == 1 else "s")
+    if clock.state == "due_today":
+        return "Due today"
+    return f"{clock.days_left} day" + ("" if clock.days_left == 1 else "s") + " left"
+
+
+def appointment_text(clock: AppointmentClock | None) -> str:
+    if clock is None:
+        return "First appointment: on release"
+    state = STATE_LABELS[clock.state].lower()
+    return f"First appointment by {fmt_date(clock.due)} ({clock.basis}; {state})"
+
+
+def mix_text(now: tuple[int, int], after: tuple[int, int]) -> str:
+    """High and medium/low RoSH cases now and after, e.g. "1/8 -> 2/8" (TOM 817)."""
+    return f"{now[0]}/{now[1]} -> {after[0]}/{after[1]}"
+
+
+def name_grade(name: str, grade: str | None) -> str:
+    return f"{name} ({grade_short(grade)})" if grade else name
+
+
+def reasons_text(reasons: Iterable[str]) -> str:
+    text = "; ".join(reasons)
+    return text[:1].upper() + text[1:]
+
+
+def _num(value: float | int | None, suffix: str = "") -> str:
+    return "–" if value is None else f"{value:g}{suffix}"
+
+
+def risk_html(case: CaseBrief, extra: Iterable[str] = ()) -> str:
+    """The chosen case's header: who, sentence, risk, tier with its points (SPEC.md 4.3)."""
+    r = case.risk
+    tier = r.tier or "Untiered"
+    if r.protect_points is not None:
+        tier += f" (protect {r.protect_points} points, change {_num(r.change_points)} points)"
+    lines = [
+        f"{sentence_label(case.sentence_type)} · sentenced {fmt_date(case.sentence_date)}"
+        + (f" · released {fmt_date(case.release_date)}" if case.release_date else ""),
+        f"RoSH {rosh_label(r.rosh)} · RSR {_num(r.rsr_percent, '%')} · "
+        f"OGRS {_num(r.ogrs_percent, '%')} · MAPPA {r.mappa_level or 'none'} · Tier {tier}",
+    ]
+    if case.holder:
+        lines.append(f"Held by {name_grade(case.holder.name, case.holder.grade)}")
+    if case.previous:
+        lines.append(
+            f"Previous practitioner: {name_grade(case.previous.name, case.previous.grade)}"
+            f" until {fmt_date(case.previous.until)}"
+        )
+    if case.female_practitioner_requested:
+        lines.append("Asked for a female practitioner (TOM 771)")
+    lines.extend(extra)
+    body = "<br>".join(escape(x) for x in lines)
+    return f"<b>{escape(case.name)}</b> &nbsp; {escape(case.crn)}<br>{body}"
+
+
+def _dates(rows: tuple[CaseDate, ...], none: str) -> str:
+    if not rows:
+        return f"<p><i>{escape(none)}</i></p>"
+    return html_table(["Date", "CRN", "Name"], [[fmt_date(c.day), c.crn, c.name] for c in rows])
+
+
+def drilldown_html(d: Drilldown, ranked: RankedCandidate | None = None) -> str:
+    """Why ranked here; points available, held and left; reductions; the next 4 weeks."""
+    p = d.practitioner
+    capacity = "no hours" if p.capacity_percent is None else f"{p.capacity_percent:.0f}%"
+    place = " / ".join(x for x in (p.team_name, p.pod_name) if x)
+    parts = [
+        f"<h3>{escape(name_grade(p.name, p.grade))}</h3>",
+        f"<p>{escape(place)}<br>"
+        f"Points available {d.points_available:.0f} · held {d.points_held} · "
+        f"left {d.points_left:.0f} · capacity {escape(capacity)}<br>"
+        f"{p.load.cases} cases: {p.load.high_cases} high, {p.load.medium_low_cases} "
+        f"medium/low, {p.load.not_assessed_cases} not assessed</p>",
+    ]
+    if ranked is not None:
+        why = "".join(f"<li>{escape(reasons_text([r]))}</li>" for r in ranked.reasons)
+        parts.append(f"<b>Why ranked {ranked.rank}</b><ul>{why}</ul>")
+    parts.append("<b>Reductions</b>")
+    if d.reductions:
+        parts.append(
+            html_table(
+                ["Reason", "From", "To", "Hours a week", "Status"],
+                [
+                    [
+                        r.reason,
+                        fmt_date(r.start),
+                        fmt_date(r.end) or "open",
+                        f"{r.hours_per_week:g}",
+                        r.status,
+                    ]
+                    for r in d.reductions
+                ],
+            )
+        )
+    else:
+        parts.append("<p><i>None</i></p>")
+    if d.next_reduction_change:
+        parts.append(f"<p>Hours next change on {fmt_date(d.next_reduction_change)}</p>")
+    parts += [
+        "<b>Cases ending in the next 4 weeks</b>",
+        _dates(d.cases_ending, "None"),
+        "<b>Releases due in the next 4 weeks</b>",
+        _dates(d.releases_due, "None"),
+    ]
+    last = d.last_allocated
+    parts.append(
+        f"<p>Last case allocated: {escape(f'{last.crn} {last.name} on {fmt_date(last.day)}')}</p>"
+        if last
+        else "<p>Last case allocated: none</p>"
+    )
+    return "".join(parts)
