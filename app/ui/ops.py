@@ -43,6 +43,7 @@ class _Done:
     result: Any = None
     error: BaseException | None = None
     dialog: QProgressDialog | None = None
+    on_cancel: Callable[[], None] | None = None
 
 
 class Ops(QObject):
@@ -104,9 +105,13 @@ class Ops(QObject):
         write: bool = True,
         on_success: Callback | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Like :meth:`write` (or :meth:`read`), with ``progress=`` and a progress dialog."""
+        """Like :meth:`write` (or :meth:`read`), with ``progress=`` and a progress dialog.
+
+        ``on_cancel`` is called (on the GUI thread) when the user cancelled the job.
+        """
         dialog = QProgressDialog(title, self.tr("Cancel"), 0, 0, parent)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -126,7 +131,7 @@ class Ops(QObject):
         dialog.canceled.connect(progress.cancel)
         kwargs["progress"] = progress
         executor = self._writer if write else self._readers
-        self._submit(executor, write, fn, args, kwargs, on_success, on_failure, dialog)
+        self._submit(executor, write, fn, args, kwargs, on_success, on_failure, dialog, on_cancel)
 
     def _submit(
         self,
@@ -138,8 +143,9 @@ class Ops(QObject):
         on_success: Callback | None,
         on_failure: Callable[[BaseException], None] | None,
         dialog: QProgressDialog | None,
+        on_cancel: Callable[[], None] | None = None,
     ) -> None:
-        done = _Done(on_success, on_failure, dialog=dialog)
+        done = _Done(on_success, on_failure, dialog=dialog, on_cancel=on_cancel)
         self.pending += 1
 
         def job() -> None:
@@ -179,6 +185,8 @@ class Ops(QObject):
                 done.on_success(done.result)
             return
         if isinstance(done.error, Cancelled):
+            if done.on_cancel is not None:
+                done.on_cancel()
             return
         if done.on_failure is not None:
             done.on_failure(done.error)

@@ -1,0 +1,146 @@
+"""Importing a caseload extract (SPEC.md 5): people, sentences, assessments, allocations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.db.models import Allocation, Assessment, Event, Person
+from app.db.readmodel import refresh_cases
+from app.domain.columns import CASE_COLUMNS, HeaderMapping
+from app.services import tiers
+from app.services.imports.caseplan import CasePlan, CasePlanner, PersonRef
+from app.services.imports.caserows import CaseGrouper, CaseRow, case_columns
+from app.services.imports.cells import BlockParser
+from app.services.imports.common import Context, diff_payload, parsed_rows
+from app.services.imports.existing import load_existing, open_cases_of
+from app.services.imports.lookups import PduLookup, PractitionerLookup
+from app.services.imports.reader import Table
+from app.services.imports.report import ImportReport, RowError
+from app.services.imports.writing import insert_returning_ids, insert_rows, update_rows
+
+
+class CaseImport:
+    """Checks, plans and writes one caseload extract."""
+
+    kind = "cases"
+    columns = CASE_COLUMNS
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.ignored: tuple[str, ...] = ()
+        self.grouper: CaseGrouper | None = None
+        self.staff: PractitionerLookup | None = None
+        self.present: frozenset[str] = frozenset()
+        self.cases_plan = CasePlan()
+        self.report: ImportReport | None = None
+
+    def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
+        pdus = PduLookup(ctx.session)
+        self.staff = PractitionerLookup(ctx.session)
+        self.present = frozenset(mapping.indexes)
+        parser = BlockParser(
+            mapping, table.headers, case_columns(pdus, self.staff, mapping.in_minutes)
+        )
+        labels = dict(zip(CaseRow._fields[1:], parser.labels, strict=True))
+        grouper = CaseGrouper(self.present, labels, pdus.names, ctx.as_at)
+        errors: list[RowError] = []
+        for values in parsed_rows(table, parser, errors, ctx.progress):
+            self.rows += 1
+            grouper.add(CaseRow._make(values), errors)
+        self.grouper = grouper
+        return errors
+
+    def plan(self, ctx: Context) -> ImportReport:
+        assert self.grouper is not None and self.staff is not None
+        cases = self.grouper.cases
+        ctx.progress.advance(0, "Comparing with the database…")
+        planner = CasePlanner(
+            load_existing(ctx.session, list(cases)),
+            self.present,
+            self.staff,
+            as_at=ctx.as_at,
+            now=ctx.now,
+            user_id=ctx.actor.user_id,
+            note=ctx.note,
+        )
+        for facts in cases.values():
+            planner.add_case(facts)
+        ctx.progress.check()
+        pdu_ids = {facts.person["pdu_id"] for facts in cases.values()}
+        open_cases = open_cases_of(ctx.session, pdu_ids)
+        planner.add_missing(open_cases, set(cases), ctx.end_missing)
+        self.cases_plan = plan = planner.plan
+        self.report = ImportReport(
+            kind=self.kind,
+            file_name=ctx.path.name,
+            file_hash=ctx.file_hash,
+            accepted=True,
+            rows=self.rows,
+            added=plan.added,
+            changed=plan.changed,
+            unchanged=plan.unchanged,
+            missing=tuple(plan.missing),
+            ended=len(plan.endings),
+            changes=tuple(plan.changes),
+            notes=plan.notes(),
+            end_missing=ctx.end_missing,
+        )
+        return self.report
+
+    def write(self, ctx: Context) -> frozenset[int]:
+        plan, progress, session = self.cases_plan, ctx.progress, ctx.session
+        progress.start(_rows_to_write(plan), "Writing…")
+        ids = insert_returning_ids(session, Person, "crn", plan.new_people, progress)
+
+        def resolve(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            for row in rows:
+                if isinstance(row["person_id"], str):
+                    row["person_id"] = ids[row["person_id"]]
+            return rows
+
+        update_rows(session, Person, plan.person_updates + plan.endings, progress)
+        insert_rows(session, Event, resolve(plan.new_events), progress)
+        update_rows(session, Event, plan.event_updates, progress)
+        insert_rows(session, Assessment, resolve(plan.new_assessments), progress)
+        update_rows(session, Allocation, plan.allocation_ends, progress)
+        insert_rows(session, Allocation, resolve(plan.new_allocations), progress)
+        touched = plan.touched | set(ids.values())
+        self._tiers_and_caseload(
+            ctx, touched, {_id(ids, k): t for k, t in plan.imported_tiers.items()}
+        )
+        return frozenset(touched)
+
+    def _tiers_and_caseload(
+        self, ctx: Context, touched: set[int], imported: dict[int, str]
+    ) -> None:
+        ctx.progress.advance(0, "Working out tiers…")
+        ctx.progress.check()
+        changes = tiers.recompute(ctx.session, touched, ctx.as_at, imported=imported)
+        tiers.raise_reviews(ctx.session, changes, ctx.as_at)
+        ctx.progress.advance(0, "Updating the caseload…")
+        ctx.progress.check()
+        refresh_cases(ctx.session, touched, ctx.as_at)
+
+    def audit_extra(self) -> dict[str, Any]:
+        assert self.report is not None
+        return diff_payload(self.report) | {"not_in_extract": list(self.report.missing)}
+
+
+def _id(ids: dict[Any, int], ref: PersonRef) -> int:
+    return ids[ref] if isinstance(ref, str) else ref
+
+
+def _rows_to_write(plan: CasePlan) -> int:
+    return sum(
+        len(rows)
+        for rows in (
+            plan.new_people,
+            plan.person_updates,
+            plan.endings,
+            plan.new_events,
+            plan.event_updates,
+            plan.new_assessments,
+            plan.allocation_ends,
+            plan.new_allocations,
+        )
+    )

@@ -1,0 +1,113 @@
+"""What every kind of import shares: the steps, the batches of rows, the audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from app.domain.columns import ColumnSpec, HeaderMapping
+from app.domain.progress import Progress
+from app.services import audit
+from app.services.actor import Actor
+from app.services.imports.cells import BlockParser
+from app.services.imports.reader import Table
+from app.services.imports.report import ImportReport, RowError
+
+BLOCK = 5000
+
+
+@dataclass(frozen=True)
+class Context:
+    """One run of an import: who, which file, as at which day."""
+
+    session: Session
+    actor: Actor
+    path: Path
+    file_hash: str
+    as_at: date
+    now: datetime
+    end_missing: bool
+    progress: Progress
+
+    @property
+    def note(self) -> str:
+        return f"From the extract {self.path.name}"
+
+
+class Importer(Protocol):
+    """One kind of extract: check its rows, plan the changes, write them."""
+
+    kind: str
+    columns: ColumnSpec
+    rows: int
+
+    def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
+        """Parse and check every row; the errors found (all of them)."""
+        ...
+
+    def plan(self, ctx: Context) -> ImportReport:
+        """Compare with the store; the report of what writing would do."""
+        ...
+
+    def write(self, ctx: Context) -> frozenset[int]:
+        """Write the plan; the ids of the people whose cases it touched."""
+        ...
+
+    def audit_extra(self) -> dict[str, Any]:
+        """What the audit entry records beyond the counts: codes added, before and after."""
+        ...
+
+
+def parsed_rows(
+    table: Table, parser: BlockParser, errors: list[RowError], progress: Progress
+) -> Iterator[tuple[Any, ...]]:
+    """The table's rows parsed a block at a time, advancing progress and checking for cancel."""
+    block: list[Any] = []
+    for item in table.rows:
+        block.append(item)
+        if len(block) == BLOCK:
+            yield from parser.parse(block, errors)
+            progress.advance(len(block))
+            progress.check()
+            block = []
+    if block:
+        yield from parser.parse(block, errors)
+        progress.advance(len(block))
+
+
+def write_audit(ctx: Context, report: ImportReport, extra: dict[str, Any]) -> None:
+    """One audit entry for the whole import, with the file's hash (SPEC.md 1)."""
+    counts = {
+        "rows": report.rows,
+        "added": report.added,
+        "changed": report.changed,
+        "unchanged": report.unchanged,
+        "not_in_extract": len(report.missing),
+        "ended": report.ended,
+    }
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        "import",
+        report.kind,
+        ctx.path.name,
+        summary=report.verdict(),
+        extra={"file": ctx.path.name, "sha256": ctx.file_hash, "counts": counts, **extra},
+    )
+
+
+def diff_payload(report: ImportReport) -> dict[str, Any]:
+    """Codes added and ended, and before and after of each changed field, for the audit."""
+    added = [c.key for c in report.changes if c.action == "added"]
+    ended = [c.key for c in report.changes if c.action == "ended"]
+    changed = {
+        c.key: {f.field: [f.before, f.after] for f in c.fields}
+        for c in report.changes
+        if c.action == "changed"
+    }
+    return {"added": added, "changed": changed, "ended": ended}

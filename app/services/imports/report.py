@@ -1,0 +1,182 @@
+"""What an import found and did: the report printed by the command line and shown in the window.
+
+The same report serves the preview (nothing written) and the import itself.
+Bad rows are named by their row number as the user sees it in the file (the
+header is row 1), the column, the value and the reason (SPEC.md 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from app.domain.parsing import format_date, show
+
+Action = Literal["added", "changed", "missing", "ended"]
+SHOWN_IN_TEXT = 20
+KIND_LABELS = {"cases": "caseload", "staff": "staff"}
+
+
+def shown(value: object) -> str:
+    """A stored or imported value as the user reads it (dates dd/mm/yyyy, blanks as 'blank')."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One bad cell, or a problem with the whole file (row 0) or its header (row 1)."""
+
+    row: int
+    column: str
+    value: object
+    reason: str
+
+    def text(self) -> str:
+        if self.row == 0:
+            return self.reason
+        where = f"Row {self.row}, {self.column}" if self.column else f"Row {self.row}"
+        if self.value is None or self.value == "":
+            return f"{where}: {self.reason}"
+        return f"{where} {show(self.value)}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a record, before and after the import."""
+
+    field: str
+    before: object
+    after: object
+
+    def text(self) -> str:
+        return f"{self.field}: {shown(self.before)} → {shown(self.after)}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange:
+    """A person (by CRN) or member of staff (by staff code) the import adds, changes or ends."""
+
+    action: Action
+    key: str
+    name: str
+    fields: tuple[FieldChange, ...] = ()
+
+    def details(self) -> str:
+        return "; ".join(change.text() for change in self.fields)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of checking (and, when ``applied``, importing) one extract."""
+
+    kind: str
+    file_name: str
+    file_hash: str
+    accepted: bool
+    applied: bool = False
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: tuple[str, ...] = ()
+    ended: int = 0
+    errors: tuple[RowError, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    changes: tuple[RecordChange, ...] = ()
+    notes: tuple[str, ...] = ()
+    end_missing: bool = False
+    person_ids: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.changed or self.ended or self.notes)
+
+    def verdict(self) -> str:
+        """One line: refused, previewed or imported."""
+        what = f"the {KIND_LABELS.get(self.kind, self.kind)} extract {self.file_name}"
+        if not self.accepted:
+            bad_rows = len({e.row for e in self.errors if e.row > 1})
+            problems = _plural(len(self.errors), "problem")
+            where = f" in {_plural(bad_rows, 'row')}" if bad_rows else ""
+            return f"Refused: {what} has {problems}{where}; nothing was written."
+        counts = f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
+        if not self.applied:
+            return f"Preview of {what}: {counts}; nothing written yet."
+        if not self.has_changes:
+            return f"Imported {what}: nothing to change ({self.unchanged} unchanged)."
+        ended = f", {self.ended} ended" if self.ended else ""
+        return f"Imported {what}: {counts}{ended}."
+
+    def text(self) -> str:
+        """The printed report: verdict, counts, ignored columns, then each problem."""
+        lines = [self.verdict(), f"File SHA-256: {self.file_hash}" if self.file_hash else ""]
+        if self.accepted:
+            lines += self._count_lines()
+        if self.ignored_columns:
+            lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
+        lines += list(self.notes)
+        if self.accepted:
+            lines += self._change_lines()
+        lines += [error.text() for error in self.errors]
+        return "\n".join(line for line in lines if line)
+
+    def _count_lines(self) -> list[str]:
+        lines = [
+            f"Rows read: {self.rows}",
+            f"Added: {self.added}",
+            f"Changed: {self.changed}",
+            f"Unchanged: {self.unchanged}",
+        ]
+        if self.kind == "cases":
+            lines.append(f"Not in this extract: {len(self.missing)}")
+            lines.append(f"Ended: {self.ended}")
+        return lines
+
+    def _change_lines(self) -> list[str]:
+        lines: list[str] = []
+        listed = [c for c in self.changes if c.action != "added"]
+        for change in listed[:SHOWN_IN_TEXT]:
+            label = {"changed": "Changed", "missing": "Not in this extract", "ended": "Ended"}
+            detail = f": {change.details()}" if change.fields else ""
+            lines.append(f"{label[change.action]} {change.key} ({change.name}){detail}")
+        if len(listed) > SHOWN_IN_TEXT:
+            lines.append(f"... and {len(listed) - SHOWN_IN_TEXT} more")
+        if self.missing and not self.end_missing:
+            lines.append(
+                f"{_plural(len(self.missing), 'case')} not in this extract left open "
+                "(choose to end cases missing from the extract to end them)."
+            )
+        return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def refused(
+    kind: str,
+    file_name: str,
+    file_hash: str,
+    errors: list[RowError],
+    ignored: tuple[str, ...] = (),
+    rows: int = 0,
+) -> ImportReport:
+    """A report refusing the file: nothing is written."""
+    return ImportReport(
+        kind=kind,
+        file_name=file_name,
+        file_hash=file_hash,
+        accepted=False,
+        rows=rows,
+        errors=tuple(errors),
+        ignored_columns=ignored,
+    )

@@ -1,0 +1,143 @@
+"""Importing caseload and staff extracts: preview, then apply in one transaction (SPEC.md 5).
+
+Every row is checked first; if any is bad nothing is written and the report
+names each bad row, column, value and reason. ``preview`` writes nothing;
+``apply`` writes everything or, on any error or a cancel, nothing (the
+caller's transaction rolls back). Re-importing the same file changes
+nothing and leaves no audit entry; an import that changes something leaves
+exactly one, with the file's SHA-256 (SPEC.md 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import clock
+from app.domain.codes import Role
+from app.domain.columns import HeaderMapping, map_headers
+from app.domain.progress import Progress
+from app.services.actor import Actor
+from app.services.errors import UserError
+from app.services.imports.cases import CaseImport
+from app.services.imports.common import Context, Importer, write_audit
+from app.services.imports.reader import FileProblem, Table, read_table
+from app.services.imports.report import ImportReport, RowError, refused
+from app.services.imports.staff import StaffImport
+
+KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
+    "cases": CaseImport,
+    "staff": StaffImport,
+}
+MISSING_COLUMN = "this required column is missing from the header row"
+
+
+def run_import(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    end_missing: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check an extract and, unless ``dry_run``, import it in one transaction."""
+    if dry_run:
+        with sessions() as session:
+            return preview(session, actor, kind, path, progress=progress)
+    with sessions.begin() as session:
+        return apply(session, actor, kind, path, end_missing=end_missing, progress=progress)
+
+
+def preview(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    path: Path,
+    *,
+    end_missing: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """What importing the file would add, change, leave alone and end; writes nothing."""
+    return _run(session, actor, kind, Path(path), end_missing, False, progress)
+
+
+def apply(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    path: Path,
+    *,
+    end_missing: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the file in the caller's transaction: all of it, or (when refused) nothing."""
+    return _run(session, actor, kind, Path(path), end_missing, True, progress)
+
+
+def _importer(kind: str) -> Importer:
+    if kind not in KINDS:
+        raise UserError(f"There is no import of {kind!r}: choose one of {', '.join(KINDS)}.")
+    return KINDS[kind]()
+
+
+def _run(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    path: Path,
+    end_missing: bool,
+    write: bool,
+    progress: Progress | None,
+) -> ImportReport:
+    actor.require(Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM, action="import extracts")
+    importer = _importer(kind)
+    progress = progress or Progress()
+    try:
+        table = read_table(path)
+    except FileProblem as problem:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return refused(kind, path.name, digest, [RowError(0, "", None, str(problem))])
+    ctx = Context(
+        session=session,
+        actor=actor,
+        path=path,
+        file_hash=table.file_hash,
+        as_at=clock.today(),
+        now=clock.now().replace(tzinfo=None),
+        end_missing=end_missing,
+        progress=progress,
+    )
+    mapping = map_headers(table.headers, importer.columns)
+    ignored = mapping.ignored + tuple(
+        f"{header} (a second column for the same thing)" for header in mapping.duplicates
+    )
+    problems = _check(ctx, importer, table, mapping)
+    if problems:
+        return refused(kind, path.name, table.file_hash, problems, ignored, importer.rows)
+    report = replace(importer.plan(ctx), ignored_columns=ignored, applied=write)
+    if not write or not report.has_changes:
+        return report
+    report = replace(report, person_ids=importer.write(ctx))
+    write_audit(ctx, report, importer.audit_extra())
+    session.flush()
+    return report
+
+
+def _check(
+    ctx: Context, importer: Importer, table: Table, mapping: HeaderMapping
+) -> list[RowError]:
+    """Every problem with the header and the rows; empty when all is well."""
+    if mapping.missing:
+        return [RowError(table.header_row, c, None, MISSING_COLUMN) for c in mapping.missing]
+    ctx.progress.start(table.size, "Checking the rows…")
+    try:
+        errors = importer.check(ctx, table, mapping)
+    except FileProblem as problem:
+        errors = [RowError(0, "", None, str(problem))]
+    errors.sort(key=lambda error: error.row)
+    return errors

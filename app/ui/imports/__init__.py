@@ -1,0 +1,1 @@
+"""The import dialog (SPEC.md 5)."""

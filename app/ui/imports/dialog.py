@@ -1,0 +1,283 @@
+"""The import dialog: choose an extract, preview what it changes, then import it (SPEC.md 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.parsing import show
+from app.services.changes import ChangeSet
+from app.services.imports import ImportReport, RecordChange, apply, preview
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+
+SHOWN = 2000
+"""Rows listed in each table; a preview of 250,000 cases lists the first ones."""
+FILE_FILTER = "Extracts (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
+TITLES = {"cases": "Import caseload extract", "staff": "Import staff extract"}
+ACTIONS = {
+    "added": "New",
+    "changed": "Changed",
+    "missing": "Not in this extract",
+    "ended": "Ended",
+}
+
+
+class ImportDialog(QDialog):
+    """Checks a file, shows what it would add, change and end, then imports it.
+
+    Signals: ``import_finished(report: ImportReport)`` after an import wrote to
+    the database. ``imported`` is True once that has happened.
+    """
+
+    import_finished = Signal(object)
+
+    def __init__(self, ctx: AppContext, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.kind = kind
+        self.path: Path | None = None
+        self.report: ImportReport | None = None
+        self.imported = False
+        self._build()
+        self._connect()
+        self._show_report(None)
+
+    # --- building -------------------------------------------------------------------
+    def _build(self) -> None:
+        title = self.tr(TITLES.get(self.kind, "Import extract"))
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.resize(900, 600)
+        self.file_box = QLineEdit(readOnly=True, placeholderText=self.tr("No file chosen"))
+        self.file_box.setAccessibleName(self.tr("File to import"))
+        self.choose_button = QPushButton(self.tr("&Choose file…"))
+        self.choose_button.setAccessibleName(self.tr("Choose the file to import"))
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setAccessibleName(self.tr("What the import does"))
+        self.changes_table = self._table(
+            self.tr("Changes"), [self.tr("What"), self.tr("Reference"), self.tr("Name"),
+                                 self.tr("Details")],
+        )  # fmt: skip
+        self.errors_table = self._table(
+            self.tr("Problems"), [self.tr("Row"), self.tr("Column"), self.tr("Value"),
+                                  self.tr("Reason")],
+        )  # fmt: skip
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Changes and problems"))
+        self.tabs.addTab(self.changes_table, self.tr("C&hanges"))
+        self.tabs.addTab(self.errors_table, self.tr("&Problems"))
+        self.cap_note = QLabel(wordWrap=True)
+        self.cap_note.setAccessibleName(self.tr("How much is listed"))
+        self.end_box = QCheckBox(self.tr("&End cases missing from the extract"))
+        self.end_box.setAccessibleName(self.tr("End cases missing from the extract"))
+        self.end_box.setVisible(self.kind == "cases")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton(
+            self.tr("&Import"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.import_button.setAccessibleName(self.tr("Import the file"))
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAccessibleName(self.tr("Close"))
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_box, 1)
+        file_row.addWidget(self.choose_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(file_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.cap_note)
+        layout.addWidget(self.end_box)
+        layout.addWidget(self.buttons)
+
+    def _table(self, name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setAccessibleName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().setVisible(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        return table
+
+    def _connect(self) -> None:
+        self.choose_button.clicked.connect(self.choose_file)
+        self.import_button.clicked.connect(self.start_import)
+        self.buttons.rejected.connect(self._close)
+
+    # --- behaviour ------------------------------------------------------------------
+    @Slot()
+    def choose_file(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose an extract"), "", self.tr(FILE_FILTER)
+        )
+        if chosen:
+            self.set_path(Path(chosen))
+
+    def set_path(self, path: Path | str) -> None:
+        """Check this file and show what importing it would do (writes nothing)."""
+        self.path = Path(path)
+        self.file_box.setText(str(self.path))
+        self._show_report(None, self.tr("Checking %s…") % self.path.name)
+        self.ctx.ops.long(
+            preview,
+            self.ctx.actor,
+            self.kind,
+            self.path,
+            parent=self,
+            title=self.tr("Checking the extract…"),
+            write=False,
+            on_success=self._show_report,
+            on_failure=self._failed,
+            on_cancel=self._cancelled,
+        )
+
+    @Slot()
+    def start_import(self) -> None:
+        """Import the previewed file in one transaction, with a progress dialog and Cancel."""
+        if self.path is None or self.report is None or not self.report.accepted:
+            return
+        self.import_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.ctx.ops.long(
+            apply,
+            self.kind,
+            self.path,
+            parent=self,
+            title=self.tr("Importing %s…") % self.path.name,
+            end_missing=self.end_box.isChecked(),
+            on_success=self._imported,
+            on_failure=self._failed,
+            on_cancel=self._cancelled,
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        previewed = self.report
+        self._show_report(report)
+        if not report.applied:
+            return
+        self.imported = True
+        self.import_button.setEnabled(False)
+        if previewed is not None and previewed.file_hash != report.file_hash:
+            self.summary.setText(
+                self.summary.text()
+                + "\n"
+                + self.tr("The file changed after the preview: these are the figures imported.")
+            )
+        self.ctx.changed(_change_set(report), self)
+        self.import_finished.emit(report)
+
+    def _failed(self, error: BaseException) -> None:
+        self.choose_button.setEnabled(True)
+        self._show_report(self.report)
+        show_error(self, error)
+
+    def _cancelled(self) -> None:
+        self.choose_button.setEnabled(True)
+        self._show_report(self.report, self.tr("Cancelled: nothing was written."))
+
+    @Slot()
+    def _close(self) -> None:
+        if self.imported:
+            self.accept()
+        else:
+            self.reject()
+
+    # --- showing the report ---------------------------------------------------------
+    def _show_report(self, report: ImportReport | None, message: str = "") -> None:
+        self.report = report
+        self.choose_button.setEnabled(True)
+        ready = report is not None and report.accepted and not report.applied
+        self.import_button.setEnabled(ready and not self.imported)
+        missing = len(report.missing) if report is not None else 0
+        self.end_box.setEnabled(ready and missing > 0)
+        self.end_box.setText(
+            self.tr("&End the %n case(s) missing from the extract", "", missing)
+            if missing
+            else self.tr("&End cases missing from the extract")
+        )
+        self.summary.setText(message or _summary(report, self.tr("Choose a file to check.")))
+        self._fill_changes(report.changes if report else ())
+        self._fill_errors(report)
+
+    def _fill_changes(self, changes: tuple[RecordChange, ...]) -> None:
+        listed = [c for c in changes if c.action != "added"] + [
+            c for c in changes if c.action == "added"
+        ]
+        rows = listed[:SHOWN]
+        self.changes_table.setRowCount(len(rows))
+        for row, change in enumerate(rows):
+            cells = (ACTIONS[change.action], change.key, change.name, change.details())
+            for column, text in enumerate(cells):
+                self.changes_table.setItem(row, column, QTableWidgetItem(text))
+        self.cap_note.setText(
+            self.tr("Showing the first %s of %s; the import covers them all.")
+            % (f"{SHOWN:,}", f"{len(listed):,}")
+            if len(listed) > SHOWN
+            else ""
+        )
+        self.cap_note.setVisible(len(listed) > SHOWN)
+
+    def _fill_errors(self, report: ImportReport | None) -> None:
+        errors = report.errors[:SHOWN] if report else ()
+        self.errors_table.setRowCount(len(errors))
+        for row, error in enumerate(errors):
+            value = "" if error.value in (None, "") else show(error.value)
+            cells = (str(error.row) if error.row else "", error.column, value, error.reason)
+            for column, text in enumerate(cells):
+                self.errors_table.setItem(row, column, QTableWidgetItem(text))
+        if errors:
+            self.tabs.setCurrentWidget(self.errors_table)
+        else:
+            self.tabs.setCurrentWidget(self.changes_table)
+
+
+def _summary(report: ImportReport | None, empty: str) -> str:
+    """The verdict and the counts, as the command line prints them."""
+    if report is None:
+        return empty
+    lines = [report.verdict()]
+    if report.accepted:
+        counts = (
+            f"Rows read: {report.rows:,}   Added: {report.added:,}   "
+            f"Changed: {report.changed:,}   Unchanged: {report.unchanged:,}"
+        )
+        if report.kind == "cases":
+            counts += f"   Not in this extract: {len(report.missing):,}   Ended: {report.ended:,}"
+        lines.append(counts)
+    if report.ignored_columns:
+        lines.append("Ignored columns: " + ", ".join(report.ignored_columns))
+    lines += report.notes
+    return "\n".join(lines)
+
+
+def _change_set(report: ImportReport) -> ChangeSet:
+    """What an import touched, for the screens to refresh."""
+    changes = ChangeSet.of("case", report.person_ids)
+    kinds = ("allocation", "tier") if report.kind == "cases" else ("staff", "team", "pod")
+    for kind in kinds:
+        changes = changes.merge(ChangeSet.of(kind))
+    return changes

@@ -1,0 +1,488 @@
+"""Importing staff and caseload extracts (app/services/imports; SPEC.md 5).
+
+Every file here is written by the test with synthetic names only.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db.models import (
+    Allocation,
+    Assessment,
+    AuditEntry,
+    CaseloadRow,
+    Event,
+    Person,
+    Pod,
+    Staff,
+    Team,
+    TierRecord,
+)
+from app.domain.progress import Cancelled, Progress
+from app.services.actor import Actor
+from app.services.errors import PermissionDenied
+from app.services.imports import ImportReport, RowError, preview, run_import
+from app.services.store import Store
+
+STAFF_HEADER = ["staff_code", "forename", "surname", "grade", "pdu", "team", "pod", "gender"]
+STAFF = [
+    ["N07A001", "Ada", "Fielding", "PO", "17", "Team North", "POD 1", "F"],
+    ["N07A002", "Ben", "Marsh", "PSO", "17", "Team North", "POD 1", "M"],
+    ["N07A003", "Cara", "Holt", "PO", "17", "Team South", "", "F"],
+]
+CASE_HEADER = [
+    "crn", "forename", "surname", "date_of_birth", "gender", "pdu", "sentence_type",
+    "sentence_date", "requirements", "rosh", "practitioner_code", "allocation_date",
+]  # fmt: skip
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *, bom: bool = False
+) -> Path:
+    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def case_row(crn: str = "X100001", **overrides: object) -> list[object]:
+    values: dict[str, object] = {
+        "crn": crn,
+        "forename": "Alex",
+        "surname": "Testcase",
+        "date_of_birth": "01/02/1990",
+        "gender": "M",
+        "pdu": "17",
+        "sentence_type": "CO",
+        "sentence_date": "20/11/2026",
+        "requirements": "RAR",
+        "rosh": "Medium",
+        "practitioner_code": "N07A001",
+        "allocation_date": "21/11/2026",
+    }
+    values.update(overrides)
+    return [values[name] for name in CASE_HEADER]
+
+
+def run(store: Store, actor: Actor, kind: str, path: Path, **options: Any) -> ImportReport:
+    return run_import(store.sessions, actor, kind, path, **options)
+
+
+def count(store: Store, model: Any) -> int:
+    with store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.fixture
+def staffed(store: Store, head: Actor, tmp_path: Path) -> Store:
+    """A store whose PDU 17 has the three staff of ``STAFF``, imported."""
+    report = run(store, head, "staff", write_csv(tmp_path / "staff.csv", STAFF_HEADER, STAFF))
+    assert report.accepted, report.text()
+    return store
+
+
+# --- staff ---------------------------------------------------------------------------
+
+
+def test_staff_import_creates_staff_teams_and_pods(
+    store: Store, head: Actor, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "staff.csv", STAFF_HEADER, STAFF)
+    report = run(store, head, "staff", path)
+    assert report.accepted and report.applied
+    assert (report.added, report.changed, report.unchanged) == (3, 0, 0)
+    assert any("Team South" in note for note in report.notes)
+    with store.sessions() as session:
+        teams = {t.name: t for t in session.scalars(select(Team))}
+        assert set(teams) == {"Team North", "Team South"}
+        pod = session.scalars(select(Pod)).one()
+        assert (pod.name, pod.team_id) == ("POD 1", teams["Team North"].id)
+        ada = session.scalars(select(Staff).where(Staff.staff_code == "N07A001")).one()
+        assert (ada.grade, ada.team_id, ada.pod_id) == ("PO", teams["Team North"].id, pod.id)
+        cara = session.scalars(select(Staff).where(Staff.staff_code == "N07A003")).one()
+        assert (cara.team_id, cara.pod_id) == (teams["Team South"].id, None)
+
+
+def test_staff_codes_repeated_with_different_details_refuse_the_file(
+    store: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [*STAFF, ["N07A001", "Ada", "Fielding", "PSO", "17", "Team North", "POD 1", "F"]]
+    report = run(store, head, "staff", write_csv(tmp_path / "s.csv", STAFF_HEADER, rows))
+    assert not report.accepted
+    assert [(e.row, e.column, e.value) for e in report.errors] == [(5, "grade", "PSO")]
+    assert "disagrees with row 2" in report.errors[0].reason
+    assert count(store, Staff) == 0
+
+
+def test_staff_reimport_updates_only_what_changed(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [list(r) for r in STAFF]
+    rows[1][5:7] = ["Team South", ""]  # Ben moves team, so leaves his POD
+    report = run(staffed, head, "staff", write_csv(tmp_path / "s2.csv", STAFF_HEADER, rows))
+    assert (report.added, report.changed, report.unchanged) == (0, 1, 2)
+    [change] = [c for c in report.changes if c.action == "changed"]
+    assert change.key == "N07A002"
+    assert {f.field: (f.before, f.after) for f in change.fields} == {
+        "team": ("Team North", "Team South"),
+        "pod": ("POD 1", None),
+    }
+
+
+# --- caseload: what is written --------------------------------------------------------
+
+
+def test_caseload_import_writes_people_events_allocations_and_tiers(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [
+        *CASE_HEADER, "rsr_percent", "ogrs_percent", "complexity_factors", "iom_nominal",
+        "need_accommodation", "need_drugs", "need_thinking_behaviour", "need_attitudes",
+        "assessment_date",
+    ]  # fmt: skip
+    assessed = ["8.5", "67", "Mental health", "Y", "severe", "standard", "severe", "standard"]
+    rows = [
+        [*case_row("X100001", rosh="High"), *assessed, "01/10/2026"],
+        [*case_row("X100002", surname="Second", rosh="", practitioner_code=""), *[""] * 9],
+    ]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "cases.csv", header, rows))
+    assert report.accepted and report.applied, report.text()
+    assert (report.added, report.changed, report.unchanged) == (2, 0, 0)
+    with staffed.sessions() as session:
+        person = session.scalars(select(Person).where(Person.crn == "X100001")).one()
+        assert (person.forename, person.date_of_birth, person.pdu_id) == (
+            "Alex",
+            date(1990, 2, 1),
+            person.pdu_id,
+        )
+        event = session.scalars(select(Event).where(Event.person_id == person.id)).one()
+        assert (event.sentence_type, event.sentence_date, event.requirements) == (
+            "CO",
+            date(2026, 11, 20),
+            "RAR",
+        )
+        allocation = session.scalars(select(Allocation)).one()
+        assert (allocation.person_id, allocation.start_date) == (person.id, date(2026, 11, 21))
+        # By hand (DOMAIN.md 3a): protect = max(RoSH High 20, RSR 8.5% 20) + mental health 2
+        # = 22, level B; change = accommodation severe 2 + drugs standard 1 + thinking and
+        # behaviour severe 2x2 + attitudes standard 2x1 + OGRS 67% 6 + IOM 2 = 17, level 2.
+        tier = session.scalars(select(TierRecord).where(TierRecord.person_id == person.id)).one()
+        assert (tier.tier, tier.protect_points, tier.change_points, tier.source) == (
+            "B2",
+            22,
+            17,
+            "computed",
+        )
+        row = session.get(CaseloadRow, person.id)
+        assert row is not None and (row.tier, row.rosh, row.unallocated) == ("B2", "HIGH", False)
+        other = session.scalars(select(CaseloadRow).where(CaseloadRow.crn == "X100002")).one()
+        assert other.unallocated and other.tier == "D2"  # no assessment: change level 2
+        assert session.scalars(select(Assessment)).one().has_full_assessment
+
+
+def test_rows_for_one_crn_and_sentence_date_are_one_event_with_merged_requirements(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [case_row(requirements="UPW"), case_row(requirements="RAR;Curfew")]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, rows))
+    assert report.added == 1 and report.rows == 2
+    with staffed.sessions() as session:
+        assert session.scalars(select(Event.requirements)).one() == "CURFEW;RAR;UPW"
+
+
+def test_a_tier_column_is_kept_as_imported_when_the_row_has_no_assessment(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [*CASE_HEADER, "Tier_Code"]
+    rows = [[*case_row(rosh=""), "6"]]  # NDelius numeric code 6 is B2
+    report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", header, rows))
+    assert report.accepted, report.text()
+    with staffed.sessions() as session:
+        record = session.scalars(select(TierRecord)).one()
+        assert (record.tier, record.source) == ("B2", "imported")
+    again = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", header, rows))
+    assert (again.changed, again.unchanged) == (0, 1)
+
+
+def test_csv_with_a_byte_order_mark_is_read(staffed: Store, head: Actor, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bom.csv", CASE_HEADER, [case_row()], bom=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    report = run(staffed, head, "cases", path)
+    assert report.accepted and report.added == 1 and not report.ignored_columns
+
+
+def test_ndelius_column_names_are_accepted(staffed: Store, head: Actor, tmp_path: Path) -> None:
+    header = [
+        "CRN", "FIRST_NAME", "SURNAME", "Birth_Date", "PDU_Desc", "Disposal_Type",
+        "Sentence_Date", "RoSH_Level", "OM_Key", "Allocation_Date", "Tier_Code",
+    ]  # fmt: skip
+    rows = [
+        ["X200001", "Sam", "Delius", "05-JAN-85", "Leeds", "SSO", "2026-11-02", "RMRH",
+         "N07A002", "03/11/2026", "11"],
+        ["X200002", "Jo", "Delius", "12-MAR-90", "Leeds", "CO", "2026-11-03", "", "N07UATU",
+         "", "0"],
+    ]  # fmt: skip
+    report = run(staffed, head, "cases", write_csv(tmp_path / "ndelius.csv", header, rows))
+    assert report.accepted, report.text()
+    assert report.added == 2 and not report.ignored_columns
+    with staffed.sessions() as session:
+        people = {p.crn: p for p in session.scalars(select(Person))}
+        assert people["X200001"].date_of_birth == date(1985, 1, 5)
+        holders = dict(session.execute(select(Allocation.person_id, Allocation.staff_id)).all())
+        assert list(holders) == [people["X200001"].id]  # N07UATU: unallocated
+        sam = session.scalars(select(Assessment)).one()
+        assert (sam.person_id, sam.rosh) == (people["X200001"].id, "MEDIUM")
+
+
+def test_xlsx_first_sheet_is_read(staffed: Store, head: Actor, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(CASE_HEADER)
+    row = case_row()
+    row[CASE_HEADER.index("sentence_date")] = date(2026, 11, 20)  # an Excel date cell
+    row[CASE_HEADER.index("pdu")] = 17  # an Excel number
+    sheet.append(row)
+    workbook.create_sheet("Notes").append(["not", "read"])
+    path = tmp_path / "cases.xlsx"
+    workbook.save(path)
+    report = run(staffed, head, "cases", path)
+    assert report.accepted and report.added == 1, report.text()
+    with staffed.sessions() as session:
+        assert session.scalars(select(Event.sentence_date)).one() == date(2026, 11, 20)
+
+
+def test_upw_given_in_minutes_is_stored_in_hours(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [*CASE_HEADER, "UPW minutes ordered"]
+    path = write_csv(tmp_path / "c.csv", header, [[*case_row(requirements="UPW"), "7200"]])
+    assert run(staffed, head, "cases", path).accepted
+    with staffed.sessions() as session:
+        assert session.scalars(select(Event.upw_hours_ordered)).one() == 120
+
+
+# --- caseload: what is refused ---------------------------------------------------------
+
+
+def test_a_bad_row_refuses_the_file_and_names_row_column_value_and_reason(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [*CASE_HEADER, "upw_hours_ordered"]
+    rows = [
+        [*case_row("X100001"), "100"],
+        [*case_row("X100002", sentence_date="31/02/2026", pdu="Atlantis"), "-5"],
+        [*case_row("X100003", practitioner_code="N07Z999"), "lots"],
+    ]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "bad.csv", header, rows))
+    assert not report.accepted and not report.applied
+    found = {(e.row, e.column, e.value) for e in report.errors}
+    assert found == {
+        (3, "pdu", "Atlantis"),
+        (3, "sentence_date", "31/02/2026"),
+        (3, "upw_hours_ordered", "-5"),
+        (4, "practitioner_code", "N07Z999"),
+        (4, "upw_hours_ordered", "lots"),
+    }
+    text = report.text()
+    assert text.startswith("Refused:")
+    assert "Row 3, sentence_date '31/02/2026': not a date" in text
+    assert "Row 3, upw_hours_ordered '-5': cannot be negative" in text
+    assert count(staffed, Person) == 0 and count(staffed, Event) == 0
+
+
+def test_rows_that_disagree_on_the_person_refuse_the_file(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [case_row(), case_row(sentence_date="01/01/2026", date_of_birth="02/02/1990")]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, rows))
+    assert not report.accepted
+    assert report.errors == (RowError(3, "date_of_birth", "02/02/1990", report.errors[0].reason),)
+    assert "disagrees with row 2 for X100001" in report.errors[0].reason
+
+
+def test_a_missing_required_column_refuses_the_file(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [h for h in CASE_HEADER if h != "sentence_date"]
+    rows = [[v for h, v in zip(CASE_HEADER, case_row(), strict=True) if h != "sentence_date"]]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", header, rows))
+    assert not report.accepted
+    assert [(e.row, e.column) for e in report.errors] == [(1, "sentence_date")]
+    assert "required column is missing" in report.text()
+
+
+def test_an_unknown_column_is_reported_as_ignored(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "c.csv", [*CASE_HEADER, "Offence"], [[*case_row(), "Theft"]])
+    report = run(staffed, head, "cases", path)
+    assert report.accepted and report.ignored_columns == ("Offence",)
+    assert "Ignored columns: Offence" in report.text()
+
+
+def test_a_file_in_the_wrong_encoding_is_refused_clearly(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(",".join(CASE_HEADER).encode() + b"\nX100001,J\xe9r\xf4me\n")
+    report = run(staffed, head, "cases", path)
+    assert not report.accepted
+    assert "is not UTF-8 text" in report.errors[0].reason
+    assert report.file_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_only_heads_of_pdu_admins_and_the_command_line_may_import(
+    store: Store, head: Actor, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from app.domain.codes import Role
+
+    spo = replace(head, role=Role.SPO)
+    with pytest.raises(PermissionDenied):
+        run(store, spo, "staff", write_csv(tmp_path / "s.csv", STAFF_HEADER, STAFF))
+
+
+# --- matching and updating ---------------------------------------------------------------
+
+
+def test_reimporting_the_same_file_changes_nothing_and_leaves_no_audit_entry(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [case_row("X100001"), case_row("X100002", surname="Other", requirements="UPW;RAR")]
+    path = write_csv(tmp_path / "c.csv", CASE_HEADER, rows)
+    first = run(staffed, head, "cases", path)
+    entries = count(staffed, AuditEntry)
+    again = run(staffed, head, "cases", path)
+    assert (again.added, again.changed, again.unchanged, again.ended) == (0, 0, 2, 0)
+    assert first.file_hash == again.file_hash
+    assert count(staffed, AuditEntry) == entries
+    assert count(staffed, TierRecord) == 2 and count(staffed, Assessment) == 2
+
+
+def test_one_audit_entry_per_import_with_the_file_hash(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    before = count(staffed, AuditEntry)
+    path = write_csv(tmp_path / "c.csv", CASE_HEADER, [case_row("X100001"), case_row("X100002")])
+    run(staffed, head, "cases", path)
+    changed = write_csv(tmp_path / "c2.csv", CASE_HEADER, [case_row("X100001", surname="Renamed")])
+    run(staffed, head, "cases", changed)
+    with staffed.sessions() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[before:]
+    assert len(entries) == 2
+    added, renamed = (json.loads(e.changes) for e in entries)
+    assert added["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert added["added"] == ["X100001", "X100002"] and added["counts"]["added"] == 2
+    assert renamed["changed"] == {"X100001": {"surname": ["Testcase", "Renamed"]}}
+    assert entries[1].action == "import" and entries[1].entity == "cases"
+
+
+def test_a_later_sentence_date_adds_an_event_and_the_same_date_updates_it(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    run(staffed, head, "cases", write_csv(tmp_path / "a.csv", CASE_HEADER, [case_row()]))
+    rows = [
+        case_row(requirements="RAR;UPW"),
+        case_row(sentence_date="24/11/2026", sentence_type="SSO", requirements="Curfew"),
+    ]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "b.csv", CASE_HEADER, rows))
+    assert (report.added, report.changed) == (0, 1)
+    fields = {f.field for f in report.changes[0].fields}
+    assert fields == {"sentence of 20/11/2026: requirements", "sentence of 24/11/2026"}
+    with staffed.sessions() as session:
+        events = session.execute(
+            select(Event.sentence_date, Event.requirements).order_by(Event.sentence_date)
+        ).all()
+        assert events == [(date(2026, 11, 20), "RAR;UPW"), (date(2026, 11, 24), "CURFEW")]
+        row = session.scalars(select(CaseloadRow)).one()
+        assert row.sentence_type == "SSO"  # the latest sentence is the main event
+
+
+def test_another_practitioner_replaces_the_allocation_only_when_allocated_later(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    run(staffed, head, "cases", write_csv(tmp_path / "a.csv", CASE_HEADER, [case_row()]))
+    earlier = [case_row(practitioner_code="N07A002", allocation_date="19/11/2026")]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "b.csv", CASE_HEADER, earlier))
+    assert report.changed == 0 and any("kept" in note for note in report.notes)
+    blank = [case_row(practitioner_code="", allocation_date="")]
+    assert (
+        run(staffed, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, blank)).changed == 0
+    )
+    later = [case_row(practitioner_code="N07A002", allocation_date="24/11/2026")]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "d.csv", CASE_HEADER, later))
+    assert report.changed == 1
+    with staffed.sessions() as session:
+        codes = dict(session.execute(select(Staff.id, Staff.staff_code)).all())
+        history = session.execute(
+            select(Allocation.staff_id, Allocation.start_date, Allocation.end_date).order_by(
+                Allocation.id
+            )
+        ).all()
+        assert [(codes[s], start, end) for s, start, end in history] == [
+            ("N07A001", date(2026, 11, 21), date(2026, 11, 24)),
+            ("N07A002", date(2026, 11, 24), None),
+        ]
+        row = session.scalars(select(CaseloadRow)).one()
+        assert row.practitioner_name == "Ben Marsh"
+
+
+def test_cases_missing_from_the_extract_are_listed_and_ended_only_when_asked(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    both = [case_row("X100001"), case_row("X100002", surname="Gone")]
+    run(staffed, head, "cases", write_csv(tmp_path / "a.csv", CASE_HEADER, both))
+    path = write_csv(tmp_path / "b.csv", CASE_HEADER, [case_row("X100001")])
+    listed = run(staffed, head, "cases", path)
+    assert listed.missing == ("X100002",) and listed.ended == 0
+    assert "Not in this extract: 1" in listed.text()
+    with staffed.sessions() as session:
+        assert session.scalars(select(Person.ended_on)).all() == [None, None]
+    ended = run(staffed, head, "cases", path, end_missing=True)
+    assert ended.missing == ("X100002",) and ended.ended == 1
+    with staffed.sessions() as session:
+        gone = session.scalars(select(Person).where(Person.crn == "X100002")).one()
+        assert gone.ended_on == date(2026, 11, 25)
+        row = session.get(CaseloadRow, gone.id)
+        assert row is not None and row.end_date == date(2026, 11, 25)
+    assert run(staffed, head, "cases", path, end_missing=True).ended == 0
+
+
+def test_preview_and_dry_run_write_nothing(staffed: Store, head: Actor, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", CASE_HEADER, [case_row()])
+    report = run(staffed, head, "cases", path, dry_run=True)
+    assert report.accepted and not report.applied and report.added == 1
+    assert report.text().startswith("Preview of the caseload extract c.csv")
+    with staffed.sessions() as session:
+        assert preview(session, head, "cases", path).added == 1
+    assert count(staffed, Person) == 0
+
+
+def test_cancelling_rolls_back_everything(staffed: Store, head: Actor, tmp_path: Path) -> None:
+    rows = [case_row(f"X{100000 + n}") for n in range(12)]
+    path = write_csv(tmp_path / "c.csv", CASE_HEADER, rows)
+
+    def cancel_once_writing(_done: int, _total: int, message: str) -> None:
+        if message == "Working out tiers…":
+            progress.cancel()
+
+    progress = Progress(listener=cancel_once_writing)
+    with pytest.raises(Cancelled):
+        run(staffed, head, "cases", path, progress=progress)
+    assert count(staffed, Person) == 0 and count(staffed, Event) == 0
+    assert count(staffed, Allocation) == 0
