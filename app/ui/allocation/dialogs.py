@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.allocation import RankedCandidate
 from app.domain.codes import ReallocationReason
 from app.services.allocation import CandidateRow, CaseBrief
 from app.ui.allocation.text import name_grade
@@ -35,6 +36,10 @@ def _text_box(name: str, placeholder: str) -> QPlainTextEdit:
     return box
 
 
+def _cases(n: int) -> str:
+    return "1 case" if n == 1 else f"{n} cases"
+
+
 class AllocateDialog(QDialog):
     """Confirm an allocation (or reallocation) with a note, and a reason where needed."""
 
@@ -47,35 +52,35 @@ class AllocateDialog(QDialog):
         verb = self.tr("Reallocate") if reallocating else self.tr("Allocate")
         self.setWindowTitle(f"{verb} {case.crn}")
         self.setAccessibleName(self.windowTitle())
-        self._build(case, choice, verb)
+        self.setMinimumWidth(460)
+        self._build_fields()
+        self._build_buttons(verb)
+        self._lay_out(self._summary(case, choice, verb), self._form(choice.ranked))
         self._update()
 
-    def _build(self, case: CaseBrief, choice: CandidateRow, verb: str) -> None:
+    def _summary(self, case: CaseBrief, choice: CandidateRow, verb: str) -> QLabel:
         r, p = choice.ranked, choice.practitioner
         summary = QLabel(
-            self.tr("%s %s (%s) to %s.\nCapacity %s; %s cases allocated in the last 7 days.")
+            self.tr("%s %s (%s) to %s.\nCapacity %s; %s allocated in the last 7 days.")
             % (
                 verb,
                 case.name,
                 case.crn,
                 name_grade(r.name, p.grade),
                 r.capacity_text,
-                p.allocated_last_7_days,
+                _cases(p.allocated_last_7_days),
             )
         )
         summary.setWordWrap(True)
-        form = QFormLayout()
+        return summary
+
+    def _build_fields(self) -> None:
         self.reason_box = QComboBox()
         self.reason_box.setAccessibleName(self.tr("Reason for reallocating"))
         self.reason_box.addItem(self.tr("Choose a reason…"), None)
         for reason in ReallocationReason:
             self.reason_box.addItem(self.tr(reason.label), reason.value)
-        if self.reallocating:
-            form.addRow(self.tr("&Reason:"), self.reason_box)
-        else:
-            self.reason_box.hide()
         self.note_box = _text_box(self.tr("Note"), self.tr("Anything the practitioner should know"))
-        form.addRow(self.tr("&Note:"), self.note_box)
         self.policy_label = QLabel()
         self.policy_label.setWordWrap(True)
         self.policy_label.setStyleSheet("color: #8a1c1c;")
@@ -85,17 +90,34 @@ class AllocateDialog(QDialog):
         )
         self.confirm_box = QCheckBox(self.tr("I &confirm this PQiP may hold this High RoSH case"))
         self.confirm_box.setAccessibleName(self.tr("SPO's confirmation"))
-        if r.outside_policy or r.needs_confirmation:
+        self.reason_box.currentIndexChanged.connect(self._update)
+        self.note_box.textChanged.connect(self._update)
+        self.policy_box.textChanged.connect(self._update)
+        self.confirm_box.toggled.connect(self._update)
+
+    def _form(self, r: RankedCandidate) -> QFormLayout:
+        """Only the fields this choice needs: a reason outside the policy (DOMAIN.md 2)."""
+        form = QFormLayout()
+        if self.reallocating:
+            form.addRow(self.tr("&Reason:"), self.reason_box)
+        else:
+            self.reason_box.hide()
+        form.addRow(self.tr("&Note:"), self.note_box)
+        if r.outside_policy:
             self.policy_label.setText(
                 self.tr("Outside the allocation policy: %s.") % r.policy_reason
-                if r.outside_policy
-                else self.tr("Needs your confirmation: %s.") % r.policy_reason
             )
+        elif r.needs_confirmation:
+            self.policy_label.setText(self.tr("Needs your confirmation: %s.") % r.policy_reason)
+        if r.outside_policy or r.needs_confirmation:
             form.addRow(self.policy_label)
         if r.outside_policy:
             form.addRow(self.tr("Reason for &going ahead:"), self.policy_box)
         if r.needs_confirmation:
             form.addRow(self.confirm_box)
+        return form
+
+    def _build_buttons(self, verb: str) -> None:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = QPushButton(verb)
         self.ok_button.setAccessibleName(verb)
@@ -103,10 +125,8 @@ class AllocateDialog(QDialog):
         self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.reason_box.currentIndexChanged.connect(self._update)
-        self.note_box.textChanged.connect(self._update)
-        self.policy_box.textChanged.connect(self._update)
-        self.confirm_box.toggled.connect(self._update)
+
+    def _lay_out(self, summary: QLabel, form: QFormLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addLayout(form)

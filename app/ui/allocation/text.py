@@ -110,9 +110,27 @@ def drilldown_html(d: Drilldown, ranked: RankedCandidate | None = None) -> str:
     if ranked is not None:
         why = "".join(f"<li>{escape(reasons_text([r]))}</li>" for r in ranked.reasons)
         parts.append(f"<b>Why ranked {ranked.rank}</b><ul>{why}</ul>")
-    parts.append("<b>Reductions</b>")
+    parts.append(_reductions_html(d))
+    parts += [
+        "<b>Cases ending in the next 4 weeks</b>",
+        _dates(d.cases_ending, "None"),
+        "<b>Releases due in the next 4 weeks</b>",
+        _dates(d.releases_due, "None"),
+    ]
+    last = d.last_allocated
+    parts.append(
+        f"<p>Last case allocated: {escape(f'{last.crn} {last.name} on {fmt_date(last.day)}')}</p>"
+        if last
+        else "<p>Last case allocated: none</p>"
+    )
+    return "".join(parts)
+
+
+def _reductions_html(d: Drilldown) -> str:
+    """Reductions not yet ended, and when the hours next change (DOMAIN.md 4a)."""
+    out = ["<b>Reductions</b>"]
     if d.reductions:
-        parts.append(
+        out.append(
             html_table(
                 ["Reason", "From", "To", "Hours a week", "Status"],
                 [
@@ -128,19 +146,7 @@ def drilldown_html(d: Drilldown, ranked: RankedCandidate | None = None) -> str:
             )
         )
     else:
-        parts.append("<p><i>None</i></p>")
+        out.append("<p><i>None</i></p>")
     if d.next_reduction_change:
-        parts.append(f"<p>Hours next change on {fmt_date(d.next_reduction_change)}</p>")
-    parts += [
-        "<b>Cases ending in the next 4 weeks</b>",
-        _dates(d.cases_ending, "None"),
-        "<b>Releases due in the next 4 weeks</b>",
-        _dates(d.releases_due, "None"),
-    ]
-    last = d.last_allocated
-    parts.append(
-        f"<p>Last case allocated: {escape(f'{last.crn} {last.name} on {fmt_date(last.day)}')}</p>"
-        if last
-        else "<p>Last case allocated: none</p>"
-    )
-    return "".join(parts)
+        out.append(f"<p>Hours next change on {fmt_date(d.next_reduction_change)}</p>")
+    return "".join(out)
