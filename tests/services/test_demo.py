@@ -23,6 +23,7 @@ from app.db.models import (
     Team,
     TierRecord,
 )
+from app.domain.balance import po_lacks_mix
 from app.domain.calendar import WorkingCalendar, deadline_status
 from app.domain.codes import PRACTITIONER_GRADES, Requirement, SentenceType
 from app.domain.progress import Cancelled, Progress, silent
@@ -193,10 +194,14 @@ def test_the_default_demo_has_the_balance_view_exceptions(store: Store) -> None:
     assert summary.cases == 1500 and 20 <= summary.unallocated <= 30
     assert sum(c > 100 for c in capacities) == 3
     assert sum(c > 110 for c in capacities) == 1
-    assert any(
-        load.grade == "PO" and load.load.cases >= 5 and load.load.high_cases == 0 for load in loads
-    )
-    assert any(load.grade == "PSO" and load.load.high_cases for load in loads)
+    no_mix = [
+        load
+        for load in loads
+        if load.grade == "PO" and po_lacks_mix(load.load.high_cases, load.load.medium_low_cases)
+    ]
+    assert len(no_mix) == 1 and no_mix[0].load.high_cases == 0
+    assert sum(1 for load in loads if load.grade == "PSO" and load.load.high_cases) == 1
+    assert not any(load.grade == "PQIP" and load.load.high_cases for load in loads)
     assert any(load.reduction_hours == load.contracted_hours for load in loads)  # off sick
 
 
