@@ -486,3 +486,42 @@ def test_cancelling_rolls_back_everything(staffed: Store, head: Actor, tmp_path:
         run(staffed, head, "cases", path, progress=progress)
     assert count(staffed, Person) == 0 and count(staffed, Event) == 0
     assert count(staffed, Allocation) == 0
+
+
+def test_an_extract_with_fewer_assessment_columns_keeps_the_stored_needs(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [*CASE_HEADER, "ogrs_percent", "need_attitudes"]
+    run(
+        staffed,
+        head,
+        "cases",
+        write_csv(tmp_path / "a.csv", header, [[*case_row(), "55", "severe"]]),
+    )
+    report = run(
+        staffed, head, "cases", write_csv(tmp_path / "b.csv", CASE_HEADER, [case_row(rosh="High")])
+    )
+    [change] = report.changes
+    assert [(f.field, f.before, f.after) for f in change.fields] == [("rosh", "MEDIUM", "HIGH")]
+    with staffed.sessions() as session:
+        latest = session.scalars(select(Assessment).order_by(Assessment.id.desc())).first()
+        assert latest is not None
+        assert (latest.rosh, latest.ogrs_percent, json.loads(latest.needs)) == (
+            "HIGH",
+            55,
+            {"ATTITUDES": "SEVERE"},
+        )
+        tiers = session.scalars(select(TierRecord.tier).order_by(TierRecord.id)).all()
+        assert tiers == ["C1", "B1"]  # protect 10 -> 20; change: attitudes 4 + OGRS 5
+
+
+def test_staff_rows_name_a_known_pdu_and_a_team_for_their_pod(
+    store: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [
+        ["N07A001", "Ada", "Fielding", "PO", "Nowhere", "Team North", "POD 1", "F"],
+        ["N07A002", "Ben", "Marsh", "Chief", "17", "", "POD 1", "M"],
+    ]
+    report = run(store, head, "staff", write_csv(tmp_path / "s.csv", STAFF_HEADER, rows))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "pdu"), (3, "grade"), (3, "team")]
+    assert count(store, Team) == 0

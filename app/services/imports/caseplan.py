@@ -141,8 +141,15 @@ class CasePlanner:
         self.user_id = user_id
         self.note = note
         self.plan = CasePlan()
-        self._assessment_columns = sorted(ASSESSMENT_COLUMNS & present)
-        self._need_columns = sorted(NEED_COLUMNS.keys() & present)
+        # Positions in a CaseRow of the assessment columns the file has.
+        index = {name: i for i, name in enumerate(CaseRow._fields) if name in present}
+        self._flags = [(name, index[name]) for name in _FLAGS if name in index]
+        self._scalars = [(name, index[name]) for name in _SCALARS if name in index]
+        self._factors = index.get("complexity_factors")
+        self._needs = [(index[n], need.value) for n, need in NEED_COLUMNS.items() if n in index]
+        self._given = [
+            index[name] for name in ASSESSMENT_COLUMNS - {"complexity_factors"} if name in index
+        ]
 
     def add_case(self, facts: CaseFacts) -> None:
         stored = self.existing.people.get(facts.crn)
@@ -216,7 +223,7 @@ class CasePlanner:
     # --- assessment and tier -------------------------------------------------------
     def _assessment(self, row: CaseRow, latest: dict[str, Any] | None) -> dict[str, Any] | None:
         """The assessment this row gives, or None when it gives none or the same as stored."""
-        if not any(_filled(getattr(row, name)) for name in self._assessment_columns):
+        if not self._gives_assessment(row):
             return None
         values = self._assessment_values(row, latest)
         if latest is not None and _same_assessment(values, row.assessment_date, latest):
@@ -225,25 +232,28 @@ class CasePlanner:
         values["recorded_at"] = self.now
         return values
 
+    def _gives_assessment(self, row: CaseRow) -> bool:
+        """Whether any assessment cell of the row is filled (an empty list of factors is not)."""
+        if any(row[index] is not None for index in self._given):
+            return True
+        return self._factors is not None and bool(row.complexity_factors)
+
     def _assessment_values(self, row: CaseRow, latest: dict[str, Any] | None) -> dict[str, Any]:
         """Stored values, overwritten by every assessment column the file has (SPEC.md 5)."""
         values = NO_ASSESSMENT | (latest or {})
-        for name in self._assessment_columns:
-            value = getattr(row, name)
-            if name in _FLAGS:
-                values[name] = bool(value)
-            elif name == "complexity_factors":
-                values[name] = join_codes(value)
-            elif name in _SCALARS:
-                values[name] = value
-        if self._need_columns:
-            needs: dict[str, str] = json.loads(values["needs"])
-            for name in self._need_columns:
-                _set_need(needs, NEED_COLUMNS[name].value, getattr(row, name))
+        for name, index in self._flags:
+            values[name] = bool(row[index])
+        for name, index in self._scalars:
+            values[name] = row[index]
+        if self._factors is not None:
+            values["complexity_factors"] = join_codes(row.complexity_factors)
+        if self._needs:
+            needs: dict[str, str] = json.loads(values["needs"]) if latest else {}
+            for index, need in self._needs:
+                _set_need(needs, need, row[index])
             values["needs"] = _needs_json(tuple(sorted(needs.items())))
-        values["has_full_assessment"] = (
-            values["needs"] != "{}" or values["ogrs_percent"] is not None
-        )
+        full = values["needs"] != "{}" or values["ogrs_percent"] is not None
+        values["has_full_assessment"] = full
         return values
 
     def _assessment_change(self, row: CaseRow, person_id: int, fields: list[FieldChange]) -> None:
@@ -346,7 +356,3 @@ def _set_need(needs: dict[str, str], need: str, severity: object) -> None:
         needs.pop(need, None)
     else:
         needs[need] = str(severity)
-
-
-def _filled(value: object) -> bool:
-    return value is not None and value != frozenset()
