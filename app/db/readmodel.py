@@ -30,7 +30,34 @@ from app.domain.cases import EventFacts, allocation_clock_start, main_event, nam
 from app.domain.codes import Rosh, SentenceType
 from app.domain.tiering import tier_sort_key
 
-BATCH = 2000
+BATCH = 5000
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.pdu_id,
+    Person.crn,
+    Person.forename,
+    Person.surname,
+    Person.date_of_birth,
+    Person.gender,
+    Person.female_practitioner_requested,
+    Person.ended_on,
+    Person.version,
+)
+_EVENT_COLUMNS = tuple(
+    getattr(Event, name)
+    for name in (
+        "id",
+        "person_id",
+        "sentence_type",
+        "sentence_date",
+        "release_date",
+        "end_date",
+        "ended_on",
+        "requirements",
+        "upw_hours_ordered",
+        "upw_hours_completed",
+    )
+)
 
 
 def refresh_cases(session: Session, person_ids: Iterable[int], as_at: date) -> int:
@@ -61,23 +88,29 @@ def _latest_by_person(rows: Sequence[Any]) -> dict[int, Any]:
 
 
 def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str, Any]]:
-    people = session.execute(select(Person).where(Person.id.in_(ids))).scalars().all()
+    people = session.execute(select(*_PERSON_COLUMNS).where(Person.id.in_(ids))).all()
     events: dict[int, list[Any]] = defaultdict(list)
-    for ev in session.execute(select(Event).where(Event.person_id.in_(ids))).scalars():
+    for ev in session.execute(select(*_EVENT_COLUMNS).where(Event.person_id.in_(ids))):
         events[ev.person_id].append(ev)
     tiers = _latest_by_person(
         session.execute(
-            select(TierRecord).where(TierRecord.person_id.in_(ids)).order_by(TierRecord.id)
-        )
-        .scalars()
-        .all()
+            select(TierRecord.person_id, TierRecord.tier, TierRecord.unsupervised)
+            .where(TierRecord.person_id.in_(ids))
+            .order_by(TierRecord.id)
+        ).all()
     )
     assessments = _latest_by_person(
         session.execute(
-            select(Assessment).where(Assessment.person_id.in_(ids)).order_by(Assessment.id)
-        )
-        .scalars()
-        .all()
+            select(
+                Assessment.person_id,
+                Assessment.rosh,
+                Assessment.rsr_percent,
+                Assessment.ogrs_percent,
+                Assessment.mappa_level,
+            )
+            .where(Assessment.person_id.in_(ids))
+            .order_by(Assessment.id)
+        ).all()
     )
     holders = {
         row.person_id: row
@@ -124,10 +157,10 @@ def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str,
 
 
 def _row(
-    person: Person,
-    events: list[Event],
-    tier: TierRecord | None,
-    assessment: Assessment | None,
+    person: Any,
+    events: list[Any],
+    tier: Any | None,
+    assessment: Any | None,
     holder: Any,
     as_at: date,
 ) -> dict[str, Any] | None:

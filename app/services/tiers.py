@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -58,14 +59,52 @@ def _requirements(text: str) -> list[Requirement]:
     return [Requirement(code) for code in text.split(";") if code]
 
 
+_EVENT_COLUMNS = (
+    Event.id,
+    Event.person_id,
+    Event.sentence_type,
+    Event.sentence_date,
+    Event.release_date,
+    Event.end_date,
+    Event.ended_on,
+    Event.requirements,
+)
+_ASSESSMENT_COLUMNS = tuple(
+    getattr(Assessment, name)
+    for name in (
+        "id",
+        "person_id",
+        "assessment_date",
+        "rosh",
+        "rsr_percent",
+        "ogrs_percent",
+        "mappa_level",
+        "complexity_factors",
+        "iom_nominal",
+        "parenting_responsibilities",
+        "impulsivity_or_temper_control",
+        "previous_enforcement",
+        "needs",
+        "has_full_assessment",
+    )
+)
+_TIER_COLUMNS = (
+    TierRecord.person_id,
+    TierRecord.tier,
+    TierRecord.protect,
+    TierRecord.unsupervised,
+    TierRecord.source,
+)
+
+
 def tier_inputs(
-    person: Person,
-    events: list[Event],
-    assessment: Assessment | None,
+    gender: str | None,
+    events: Sequence[Any],
+    assessment: Any | None,
     as_at: date,
     valid_weeks: int = 55,
 ) -> TierInputs:
-    """The inputs of the tier calculation from a case's records."""
+    """The inputs of the tier calculation from a case's records (rows or ORM objects)."""
     facts = [
         EventFacts(
             e.id,
@@ -84,7 +123,7 @@ def tier_inputs(
         mandate = mandate_for_change(main.sentence_type, _requirements(event.requirements))
     if assessment is None:
         return TierInputs(
-            is_female=person.gender == "F", has_mandate_for_change=mandate, has_assessment=False
+            is_female=gender == "F", has_mandate_for_change=mandate, has_assessment=False
         )
     valid = assessment.has_full_assessment and assessment_is_valid(
         assessment.assessment_date, as_at, valid_weeks
@@ -94,7 +133,7 @@ def tier_inputs(
         rsr_percent=assessment.rsr_percent,
         mappa_level=assessment.mappa_level,
         complexity_factors=frozenset(f for f in assessment.complexity_factors.split(";") if f),
-        is_female=person.gender == "F",
+        is_female=gender == "F",
         parenting_responsibilities=assessment.parenting_responsibilities,
         impulsivity_or_temper_control=assessment.impulsivity_or_temper_control,
         previous_enforcement=assessment.previous_enforcement,
@@ -106,52 +145,49 @@ def tier_inputs(
     )
 
 
-def _record(
-    person_id: int,
-    result: TierResult | None,
-    imported: str | None,
-    as_at: date,
-    assessment_id: int | None,
-) -> TierRecord:
-    now = clock.now().replace(tzinfo=None)
-    if result is not None:
-        return TierRecord(
-            person_id=person_id,
-            tier=result.tier,
-            protect=result.protect,
-            change=result.change,
-            protect_points=result.protect_points,
-            change_points=result.change_points,
-            unsupervised=False,
-            model=result.model,
-            source="computed",
-            explanation="\n".join(result.explanation),
-            effective_date=as_at,
-            assessment_id=assessment_id,
-            recorded_at=now,
-        )
-    parsed = parse_tier(imported)
+def _computed(
+    person_id: int, result: TierResult, as_at: date, assessment_id: int | None, now: datetime
+) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "tier": result.tier,
+        "protect": result.protect,
+        "change": result.change,
+        "protect_points": result.protect_points,
+        "change_points": result.change_points,
+        "unsupervised": False,
+        "model": result.model,
+        "source": "computed",
+        "explanation": "\n".join(result.explanation),
+        "effective_date": as_at,
+        "assessment_id": assessment_id,
+        "recorded_at": now,
+    }
+
+
+def _imported(person_id: int, tier: str, as_at: date, now: datetime) -> dict[str, Any]:
+    parsed = parse_tier(tier)
     protect, change, unsupervised = parsed if parsed else (None, None, False)
-    return TierRecord(
-        person_id=person_id,
-        tier=f"{protect}{change}" if protect else None,
-        protect=protect,
-        change=change,
-        unsupervised=unsupervised,
-        model=MODEL,
-        source="imported",
-        explanation="Tier taken from the extract (no assessment to compute it from)",
-        effective_date=as_at,
-        assessment_id=None,
-        recorded_at=now,
-    )
+    return {
+        "person_id": person_id,
+        "tier": f"{protect}{change}" if protect else None,
+        "protect": protect,
+        "change": change,
+        "protect_points": None,
+        "change_points": None,
+        "unsupervised": unsupervised,
+        "model": MODEL,
+        "source": "imported",
+        "explanation": "Tier taken from the extract (no assessment to compute it from)",
+        "effective_date": as_at,
+        "assessment_id": None,
+        "recorded_at": now,
+    }
 
 
-def _latest(rows: Iterable[TierRecord | Assessment]) -> dict[int, TierRecord | Assessment]:
-    latest: dict[int, TierRecord | Assessment] = {}
-    for row in rows:
-        latest[row.person_id] = row
-    return latest
+def _latest_rows(rows: Iterable[Any]) -> dict[int, Any]:
+    """The last row per person of rows ordered by id."""
+    return {row.person_id: row for row in rows}
 
 
 def recompute(
@@ -163,104 +199,142 @@ def recompute(
 ) -> list[TierChange]:
     """Recompute the tiers of these cases; record and return those that changed.
 
-    ``imported`` holds an extract's tier for cases with no assessment data:
-    such a tier is kept as "imported", not computed (SPEC.md 5).
+    A case with no full assessment keeps a tier given by an extract, marked
+    "imported", not computed (SPEC.md 5): ``imported`` holds such tiers from
+    the extract being imported; an earlier imported tier stays until a full
+    assessment arrives.
     """
     ids = sorted(set(person_ids))
     imported = imported or {}
+    now = clock.now().replace(tzinfo=None)
     changes: list[TierChange] = []
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(chunk)))}
-        events: dict[int, list[Event]] = defaultdict(list)
-        for ev in session.scalars(select(Event).where(Event.person_id.in_(chunk))):
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        genders: dict[int, str | None] = {
+            pid: gender
+            for pid, gender in session.execute(
+                select(Person.id, Person.gender).where(Person.id.in_(chunk))
+            )
+        }
+        events: dict[int, list[Any]] = defaultdict(list)
+        for ev in session.execute(select(*_EVENT_COLUMNS).where(Event.person_id.in_(chunk))):
             events[ev.person_id].append(ev)
-        assessments = _latest(
-            session.scalars(
-                select(Assessment).where(Assessment.person_id.in_(chunk)).order_by(Assessment.id)
+        assessments = _latest_rows(
+            session.execute(
+                select(*_ASSESSMENT_COLUMNS)
+                .where(Assessment.person_id.in_(chunk))
+                .order_by(Assessment.id)
             )
         )
-        tiers = _latest(
-            session.scalars(
-                select(TierRecord).where(TierRecord.person_id.in_(chunk)).order_by(TierRecord.id)
+        olds = _latest_rows(
+            session.execute(
+                select(*_TIER_COLUMNS)
+                .where(TierRecord.person_id.in_(chunk))
+                .order_by(TierRecord.id)
             )
         )
+        records = []
         for pid in chunk:
             assessment = assessments.get(pid)
-            assert assessment is None or isinstance(assessment, Assessment)
-            result = None
-            if assessment is not None or pid not in imported:
-                inputs = tier_inputs(people[pid], events[pid], assessment, as_at, valid_weeks)
-                result = calculate_tier(inputs)
-            record = _record(
-                pid, result, imported.get(pid), as_at, assessment.id if assessment else None
-            )
-            old = tiers.get(pid)
-            assert old is None or isinstance(old, TierRecord)
+            old = olds.get(pid)
+            full = assessment is not None and assessment.has_full_assessment
+            if not full and pid in imported:
+                record = _imported(pid, imported[pid], as_at, now)
+            elif not full and old is not None and old.source == "imported":
+                continue  # an extract's tier stands until a full assessment arrives
+            else:
+                inputs = tier_inputs(genders.get(pid), events[pid], assessment, as_at, valid_weeks)
+                record = _computed(
+                    pid, calculate_tier(inputs), as_at, assessment.id if assessment else None, now
+                )
             if old is not None and (old.tier, old.unsupervised, old.source) == (
-                record.tier,
-                record.unsupervised,
-                record.source,
+                record["tier"],
+                record["unsupervised"],
+                record["source"],
             ):
                 continue
-            session.add(record)
+            records.append(record)
             changes.append(
                 TierChange(
                     pid,
                     old.tier if old else None,
-                    record.tier,
+                    record["tier"],
                     old.protect if old else None,
-                    record.protect,
+                    record["protect"],
                 )
             )
-    session.flush()
+        if records:
+            session.execute(insert(TierRecord), records)
     return changes
 
 
 def raise_reviews(session: Session, changes: list[TierChange], as_at: date) -> list[int]:
     """Review items for allocated cases whose protect level rose or left the grade."""
-    if not changes:
-        return []
     by_person = {c.person_id: c for c in changes}
-    holders = session.execute(
-        select(Allocation.person_id, Staff.grade, Staff.forename, Staff.surname)
-        .join(Staff, Staff.id == Allocation.staff_id)
-        .where(Allocation.person_id.in_(list(by_person)), Allocation.end_date.is_(None))
-    ).all()
-    assessments = _latest(
-        session.scalars(
-            select(Assessment)
-            .where(Assessment.person_id.in_(list(by_person)))
-            .order_by(Assessment.id)
-        )
-    )
+    ids = sorted(by_person)
     raised: list[int] = []
-    for pid, grade, forename, surname in holders:
-        change = by_person[pid]
-        if change.protect_rose:
-            session.add(
-                ReviewItem(
-                    person_id=pid,
-                    kind=REVIEW_TIER_RISE,
-                    raised_on=as_at,
-                    detail=f"Tier rose from {change.old_tier} to {change.new_tier}: "
-                    "review the allocation (TOM 777)",
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        holders = session.execute(
+            select(Allocation.person_id, Staff.grade, Staff.forename, Staff.surname)
+            .join(Staff, Staff.id == Allocation.staff_id)
+            .where(Allocation.person_id.in_(chunk), Allocation.end_date.is_(None))
+        ).all()
+        assessments = _latest_rows(
+            session.execute(
+                select(Assessment.person_id, Assessment.rosh, Assessment.mappa_level)
+                .where(Assessment.person_id.in_(chunk))
+                .order_by(Assessment.id)
+            )
+        )
+        open_items = {
+            (pid, kind)
+            for pid, kind in session.execute(
+                select(ReviewItem.person_id, ReviewItem.kind).where(
+                    ReviewItem.person_id.in_(chunk), ReviewItem.resolved_on.is_(None)
                 )
             )
-            raised.append(pid)
-        assessment = assessments.get(pid)
-        rosh = getattr(assessment, "rosh", None)
-        mappa = getattr(assessment, "mappa_level", None)
-        verdict = check_grade(grade, rosh, mappa)
-        if not verdict.within_policy and not verdict.needs_confirmation:
-            session.add(
-                ReviewItem(
-                    person_id=pid,
-                    kind=REVIEW_OUTSIDE_GRADE,
-                    raised_on=as_at,
-                    detail=f"Held by {forename} {surname} ({grade}): {verdict.reason}",
+        }
+        items = []
+        for pid, grade, forename, surname in holders:
+            change = by_person[pid]
+            if change.protect_rose:
+                items.append(
+                    _review(
+                        pid,
+                        REVIEW_TIER_RISE,
+                        as_at,
+                        f"Tier rose from {change.old_tier} to {change.new_tier}: "
+                        "review the allocation (TOM 777)",
+                    )
                 )
+            assessment = assessments.get(pid)
+            verdict = check_grade(
+                grade, getattr(assessment, "rosh", None), getattr(assessment, "mappa_level", None)
             )
-            raised.append(pid)
-    session.flush()
+            if not verdict.within_policy and not verdict.needs_confirmation:
+                items.append(
+                    _review(
+                        pid,
+                        REVIEW_OUTSIDE_GRADE,
+                        as_at,
+                        f"Held by {forename} {surname} ({grade}): {verdict.reason}",
+                    )
+                )
+        items = [i for i in items if (i["person_id"], i["kind"]) not in open_items]
+        if items:
+            session.execute(insert(ReviewItem), items)
+            raised.extend(item["person_id"] for item in items)
     return raised
+
+
+def _review(person_id: int, kind: str, as_at: date, detail: str) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "kind": kind,
+        "raised_on": as_at,
+        "detail": detail,
+        "resolved_on": None,
+        "resolved_by": None,
+        "resolution": "",
+    }

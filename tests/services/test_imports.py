@@ -215,6 +215,30 @@ def test_a_tier_column_is_kept_as_imported_when_the_row_has_no_assessment(
     assert (again.changed, again.unchanged) == (0, 1)
 
 
+def test_a_rosh_without_needs_keeps_the_extract_tier_until_a_full_assessment(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    """SPEC.md 5: a row with no need or OGRS filled takes its tier column, marked imported."""
+    header = [*CASE_HEADER, "Tier_Code"]
+    rows = [[*case_row(rosh="High"), "7"]]  # NDelius 7 is B1
+    report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", header, rows))
+    assert report.accepted, report.text()
+    with staffed.sessions() as session:
+        record = session.scalars(select(TierRecord)).one()
+        assert (record.tier, record.source) == ("B1", "imported")
+
+    full = [*CASE_HEADER, "ogrs_percent", "need_attitudes"]
+    rows = [[*case_row(rosh="High"), "45", "severe"]]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "d.csv", full, rows))
+    assert report.accepted, report.text()
+    with staffed.sessions() as session:
+        latest = session.scalars(select(TierRecord).order_by(TierRecord.id.desc())).first()
+        assert latest is not None
+        # RoSH High 20 -> B; attitudes severe 2x2 + OGRS 45//10 = 8 -> change 1
+        assert (latest.tier, latest.source) == ("B1", "computed")
+        assert (latest.protect_points, latest.change_points) == (20, 8)
+
+
 def test_csv_with_a_byte_order_mark_is_read(staffed: Store, head: Actor, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bom.csv", CASE_HEADER, [case_row()], bom=True)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -167,8 +167,9 @@ class CasePlanner:
         assessment = self._assessment(facts.latest, None)
         if assessment is not None:
             plan.new_assessments.append(assessment | {"person_id": crn})
-        elif self._tier(facts.latest) is not None:
-            plan.imported_tiers[crn] = str(facts.latest.tier)
+        tier = self._tier(facts.latest)
+        if tier is not None and not (assessment or {}).get("has_full_assessment"):
+            plan.imported_tiers[crn] = tier
         staff_id = facts.latest.practitioner_code
         if staff_id is not None:
             start = facts.latest.allocation_date or self.as_at
@@ -265,9 +266,9 @@ class CasePlanner:
             for name in ASSESSMENT_FIELDS:
                 if values[name] != before[name]:
                     fields.append(FieldChange(name, before[name], values[name]))
-            return
+        effective = values or latest or NO_ASSESSMENT
         tier = self._tier(row)
-        if tier is None or latest is not None:
+        if tier is None or effective.get("has_full_assessment"):
             return
         current = self.existing.tiers.get(person_id)
         old = None
@@ -280,9 +281,8 @@ class CasePlanner:
     def _tier(self, row: CaseRow) -> str | None:
         """The extract's tier, kept as imported when the row has no need or OGRS filled.
 
-        ``tiers.recompute`` takes an imported tier only for a case with no
-        assessment at all, so callers use it only then (a case with a RoSH but
-        no needs gets a computed tier).
+        SPEC.md 5: such a row takes its ``tier`` column, marked "imported";
+        ``tiers.recompute`` keeps it while the case has no full assessment.
         """
         if row.tier is None or row.ogrs_percent is not None:
             return None
