@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.db.bulk import bulk_insert
 from app.db.models import (
     Allocation,
     Assessment,
@@ -69,7 +70,7 @@ def refresh_cases(session: Session, person_ids: Iterable[int], as_at: date) -> i
         rows = _build_rows(session, chunk, as_at)
         session.execute(delete(CaseloadRow).where(CaseloadRow.person_id.in_(chunk)))
         if rows:
-            session.execute(insert(CaseloadRow), rows)
+            bulk_insert(session, CaseloadRow, rows)
         written += len(rows)
     return written
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, AppUser, Assessment, Event, Person, Staff, TierRecord
 from app.services.errors import NotFound
+from app.services.tiers import explain
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,9 @@ def case_detail(session: Session, person_id: int) -> CaseDetail:
             .order_by(TierRecord.id.desc())
         )
     ]
+    if tiers and tiers[0].source == "computed" and not tiers[0].explanation:
+        lines = explain(session, person_id, tiers[0].effective_date)
+        tiers[0] = replace(tiers[0], explanation="\n".join(lines))
     allocations = [
         AllocationView(
             f"{s.forename} {s.surname}",

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.db.bulk import bulk_insert
 from app.db.models import Allocation, Assessment, Event, Person, ReviewItem, Staff, TierRecord
 from app.domain.cases import EventFacts, main_event
 from app.domain.codes import Requirement, SentenceType
@@ -158,11 +159,31 @@ def _computed(
         "unsupervised": False,
         "model": result.model,
         "source": "computed",
-        "explanation": "\n".join(result.explanation),
+        "explanation": "",  # worked out when shown: see explain()
         "effective_date": as_at,
         "assessment_id": assessment_id,
         "recorded_at": now,
     }
+
+
+def explain(
+    session: Session, person_id: int, as_at: date, valid_weeks: int = 55
+) -> tuple[str, ...]:
+    """The points behind a case's computed tier on ``as_at``, line by line (DOMAIN.md 3a).
+
+    Worked out when asked, from the stored records, rather than stored with
+    every tier: a bulk import computes hundreds of thousands of tiers.
+    """
+    gender = session.scalar(select(Person.gender).where(Person.id == person_id))
+    events = session.execute(select(*_EVENT_COLUMNS).where(Event.person_id == person_id)).all()
+    assessment = session.execute(
+        select(*_ASSESSMENT_COLUMNS)
+        .where(Assessment.person_id == person_id)
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    ).first()
+    inputs = tier_inputs(gender, events, assessment, as_at, valid_weeks)
+    return calculate_tier(inputs).explanation
 
 
 def _imported(person_id: int, tier: str, as_at: date, now: datetime) -> dict[str, Any]:
@@ -264,7 +285,7 @@ def recompute(
                 )
             )
         if records:
-            session.execute(insert(TierRecord), records)
+            bulk_insert(session, TierRecord, records)
     return changes
 
 
@@ -323,7 +344,7 @@ def raise_reviews(session: Session, changes: list[TierChange], as_at: date) -> l
                 )
         items = [i for i in items if (i["person_id"], i["kind"]) not in open_items]
         if items:
-            session.execute(insert(ReviewItem), items)
+            bulk_insert(session, ReviewItem, items)
             raised.extend(item["person_id"] for item in items)
     return raised
 

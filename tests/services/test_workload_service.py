@@ -15,7 +15,7 @@ def test_load_counts_points_mix_and_capacity_with_absence(session) -> None:  # t
     pod = f.pod(session, f.team(session, pdu.id).id)
     po = f.staff(session, pod, "PO")
     pso = f.staff(session, pod, "PSO", contracted_hours=18.5)
-    # CO, tier from RoSH High (20) -> B; needs standard accommodation 1 + OGRS 30//10=3 -> 4 -> change 1
+    # CO with RoSH High (20 points) -> B; accommodation 1 + OGRS 30//10 = 4 -> change 1
     f.case(session, pdu.id, rosh="HIGH", staff_id=po.id)
     f.case(session, pdu.id, rosh="LOW", staff_id=po.id)
     f.case(session, pdu.id, rosh="MEDIUM", staff_id=pso.id)

@@ -6,31 +6,24 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from app.db.bulk import bulk_insert, table_of
 from app.db.models import Base
 from app.domain.progress import Progress
 
 BATCH = 5000
 
 
-def table_of(model: type[Base]) -> Table:
-    """The Core table behind a model, for executemany statements."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
 def insert_rows(
     session: Session, model: type[Base], rows: Sequence[dict[str, Any]], progress: Progress
 ) -> None:
     """Insert ``rows`` (dicts with the same keys) in batches, checking for cancel between."""
-    table = table_of(model)
     for start in range(0, len(rows), BATCH):
         progress.check()
         batch = rows[start : start + BATCH]
-        session.execute(insert(table), list(batch))
+        bulk_insert(session, model, batch)
         progress.advance(len(batch))
 
 

@@ -1,0 +1,73 @@
+"""Writing many rows at once, as close to the driver's executemany as is safe.
+
+ORM bulk inserts group rows by which values are None and may run one
+statement per group; even Core's executemany builds parameters row by row. On
+SQLite the rows go straight to the driver, in the storage formats SQLAlchemy
+itself uses; other databases take Core's executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Table, insert
+from sqlalchemy.orm import Session
+
+from app.db.models import Base
+
+BATCH = 5000
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model, for executemany statements."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _converter(column_type: Any) -> Callable[[Any], Any] | None:
+    if isinstance(column_type, DateTime):
+        return _sqlite_datetime
+    if isinstance(column_type, Date):
+        return _sqlite_date
+    if isinstance(column_type, Boolean):
+        return _sqlite_bool
+    return None
+
+
+def bulk_insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) in the session's transaction."""
+    if not rows:
+        return
+    table = table_of(model)
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        session.execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    converters = [_converter(table.c[name].type) for name in names]
+    sql = (
+        f'INSERT INTO "{table.name}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    plan = list(zip(names, converters, strict=True))
+    for start in range(0, len(rows), BATCH):
+        params = [
+            tuple(row[n] if c is None else c(row[n]) for n, c in plan)
+            for row in rows[start : start + BATCH]
+        ]
+        connection.exec_driver_sql(sql, params)
