@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum, StrEnum
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.domain.codes import RESTRICTIVE_REQUIREMENTS, Requirement, Rosh, SentenceType
 
@@ -95,8 +95,23 @@ class NeedSeverity(StrEnum):
 
 E = TypeVar("E", bound=Enum)
 
-_ROSH_POINTS = {Rosh.VERY_HIGH: 150, Rosh.HIGH: 20, Rosh.MEDIUM: 10, Rosh.LOW: 0}
-_MAPPA_POINTS = {1: 5, 2: 150, 3: 150}
+_ROSH_POINTS: dict[Rosh | str | None, int] = {
+    Rosh.VERY_HIGH: 150,
+    Rosh.HIGH: 20,
+    Rosh.MEDIUM: 10,
+    Rosh.LOW: 0,
+    None: 0,
+}
+_MAPPA_POINTS: dict[int | None, int] = {1: 5, 2: 150, 3: 150}
+_MAPPA_OR_NONE = {**_MAPPA_POINTS, None: 0}
+_NEED_POINTS: dict[str, dict[str, int]] = {
+    need: {severity: need.weight * severity.score for severity in NeedSeverity} for need in Need
+}
+# RSR counts once rounded half-up to two decimals from its written form (repr).
+# Shortest round-trip reprs keep the order of floats and the float nearest 6.995
+# is written "6.995", so rsr >= 6.995 exactly when the written RSR rounds to 7.00
+# or more; likewise 2.995 and 3.00. So the bands need no Decimal.
+_RSR_HIGH, _RSR_MEDIUM = 6.995, 2.995
 _FLAGS = (
     "is_female",
     "parenting_responsibilities",
@@ -183,6 +198,27 @@ class TierInputs:
         return MappingProxyType(checked)
 
 
+class _LazyExplanation:
+    """``TierResult.explanation``, written on first read for results of :func:`calculate_tier`.
+
+    Those keep their inputs; a result made by ``TierResult(...)`` holds its own explanation.
+    """
+
+    def __get__(self, result: object, owner: object = None) -> tuple[str, ...]:
+        if result is None:
+            return ()  # the dataclass default
+        facts = vars(result)
+        inputs = facts["_inputs"]
+        lines = facts["explanation"] = (
+            *_protect_lines(inputs, facts["protect_points"], facts["protect"]),
+            *_change_lines(inputs, facts["change_points"], facts["change"]),
+        )
+        return lines
+
+
+_EXPLANATION: Any = _LazyExplanation()
+
+
 @dataclass(frozen=True)
 class TierResult:
     """A calculated tier with the points behind it (DOMAIN.md 3a: show the points)."""
@@ -193,59 +229,21 @@ class TierResult:
     change_points: int
     tier: str
     model: str = MODEL
-    explanation: tuple[str, ...] = ()
+    explanation: tuple[str, ...] = _EXPLANATION
+    """Defaults to (); written on first read for results of :func:`calculate_tier`."""
+
+    def __reduce__(self) -> tuple[type[TierResult], tuple[object, ...]]:
+        """Copy and pickle as a plain result, with the explanation written out."""
+        return TierResult, tuple(getattr(self, f.name) for f in fields(self))
 
 
 def _points(n: int) -> str:
     return "1 point" if n == 1 else f"{n} points"
 
 
-def _rsr_points(rsr: float | None) -> tuple[int, Decimal | None]:
-    """RSR band points, after rounding to two decimals; both band ends count."""
-    if rsr is None:
-        return 0, None
-    rounded = Decimal(repr(float(rsr))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if rounded >= Decimal("7.00"):
-        return 20, rounded
-    if rounded >= Decimal("3.00"):
-        return 10, rounded
-    return 0, rounded
-
-
-def _harm_lines(inputs: TierInputs) -> tuple[int, list[str]]:
-    """The larger of RoSH and RSR points, explained (DOMAIN.md 3a)."""
-    rosh = None if inputs.rosh is None else Rosh(inputs.rosh)
-    rosh_points = 0 if rosh is None else _ROSH_POINTS[rosh]
-    rsr_points, rsr = _rsr_points(inputs.rsr_percent)
-    rosh_line = f"RoSH {'not assessed' if rosh is None else rosh.label}: {_points(rosh_points)}"
-    rsr_line = f"RSR {'not known' if rsr is None else f'{rsr}%'}: {_points(rsr_points)}"
-    if rosh_points and rsr_points:
-        counted = " (larger of RoSH and RSR counts)"
-        if rsr_points > rosh_points:
-            rsr_line, rosh_line = rsr_line + counted, rosh_line + " (not counted)"
-        else:
-            rosh_line, rsr_line = rosh_line + counted, rsr_line + " (not counted)"
-    return max(rosh_points, rsr_points), [rosh_line, rsr_line]
-
-
-def _women_lines(inputs: TierInputs) -> tuple[int, list[str]]:
-    """Women-only protect points; two of them need a valid assessment (DOMAIN.md 3a)."""
-    if not inputs.is_female:
-        return 0, []
-    points, lines = 0, []
-    for flag, label in (
-        (inputs.parenting_responsibilities, "Parenting responsibilities"),
-        (inputs.impulsivity_or_temper_control, "Impulsivity or temper control"),
-    ):
-        if flag and inputs.has_assessment:
-            points += 2
-            lines.append(f"{label} (women): 2 points")
-        elif flag:
-            lines.append(f"{label} (women): not counted without a valid assessment")
-    if inputs.previous_enforcement:
-        points += 2
-        lines.append("Breach or recall in the last 12 months (women): 2 points")
-    return points, lines
+def _rsr_points(rsr: float | None) -> int:
+    """RSR band points once rounded half-up to two decimals; both band ends count."""
+    return 0 if rsr is None else 20 if rsr >= _RSR_HIGH else 10 if rsr >= _RSR_MEDIUM else 0
 
 
 def protect_level(points: int) -> str:
@@ -261,62 +259,107 @@ def change_level(points: int) -> int:
     return 3 if points >= 20 else 2 if points >= 10 else 1
 
 
-def _protect(inputs: TierInputs) -> tuple[str, int, list[str]]:
-    """Protect level, points and explanation (DOMAIN.md 3a)."""
-    points, lines = _harm_lines(inputs)
+def _harm_lines(inputs: TierInputs) -> list[str]:
+    """RoSH and RSR points, saying which of the two counts (DOMAIN.md 3a)."""
+    rosh = None if inputs.rosh is None else Rosh(inputs.rosh)
+    rosh_points, rsr_points = _ROSH_POINTS[rosh], _rsr_points(inputs.rsr_percent)
+    rsr = "not known"
+    if inputs.rsr_percent is not None:
+        rounded = Decimal(repr(float(inputs.rsr_percent))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        rsr = f"{rounded}%"
+    rosh_line = f"RoSH {'not assessed' if rosh is None else rosh.label}: {_points(rosh_points)}"
+    rsr_line = f"RSR {rsr}: {_points(rsr_points)}"
+    if rosh_points and rsr_points:
+        counted = " (larger of RoSH and RSR counts)"
+        if rsr_points > rosh_points:
+            rsr_line, rosh_line = rsr_line + counted, rosh_line + " (not counted)"
+        else:
+            rosh_line, rsr_line = rosh_line + counted, rsr_line + " (not counted)"
+    return [rosh_line, rsr_line]
+
+
+def _protect_lines(inputs: TierInputs, points: int, level: str) -> list[str]:
+    """The protect points one by one, then the total and level (DOMAIN.md 3a)."""
+    lines = _harm_lines(inputs)
     if inputs.mappa_level is not None:
         mappa = _MAPPA_POINTS[inputs.mappa_level]
-        points += mappa
         lines.append(f"MAPPA level {inputs.mappa_level}: {_points(mappa)}")
-    for factor in ComplexityFactor:
-        if factor in inputs.complexity_factors:
-            points += 2
-            lines.append(f"{factor.label}: 2 points")
-    women, women_lines = _women_lines(inputs)
-    points += women
-    lines.extend(women_lines)
-    level = protect_level(points)
+    lines += [f"{f.label}: 2 points" for f in ComplexityFactor if f in inputs.complexity_factors]
+    if inputs.is_female:  # two of the women-only points need a valid assessment
+        counted = "2 points" if inputs.has_assessment else "not counted without a valid assessment"
+        if inputs.parenting_responsibilities:
+            lines.append(f"Parenting responsibilities (women): {counted}")
+        if inputs.impulsivity_or_temper_control:
+            lines.append(f"Impulsivity or temper control (women): {counted}")
+        if inputs.previous_enforcement:
+            lines.append("Breach or recall in the last 12 months (women): 2 points")
     lines.append(f"Protect total {_points(points)}: level {level}")
-    return level, points, lines
+    return lines
 
 
-def _change(inputs: TierInputs) -> tuple[int, int, list[str]]:
-    """Change level, points and explanation (DOMAIN.md 3a)."""
+def _change_lines(inputs: TierInputs, points: int, level: int) -> list[str]:
+    """The change points one by one, then the total and level (DOMAIN.md 3a)."""
     if not inputs.has_mandate_for_change:
-        return 0, 0, ["No mandate for change: change level 0"]
+        return ["No mandate for change: change level 0"]
     if not inputs.has_assessment:
-        return 2, 0, ["No valid assessment: change level 2 until one is done"]
-    points, lines = 0, []
+        return ["No valid assessment: change level 2 until one is done"]
+    lines = []
     for need in Need:
         severity = NeedSeverity(inputs.needs.get(need, NeedSeverity.NO_NEED))
         if severity.score:
-            need_points = need.weight * severity.score
-            points += need_points
-            lines.append(f"{need.label} ({severity.label}): {_points(need_points)}")
+            lines.append(
+                f"{need.label} ({severity.label}): {_points(_NEED_POINTS[need][severity])}"
+            )
     if inputs.ogrs_percent is not None:
-        ogrs = inputs.ogrs_percent // 10
-        points += ogrs
-        lines.append(f"OGRS {inputs.ogrs_percent}%: {_points(ogrs)}")
+        lines.append(f"OGRS {inputs.ogrs_percent}%: {_points(inputs.ogrs_percent // 10)}")
     if inputs.iom_nominal:
-        points += 2
         lines.append("IOM nominal: 2 points")
-    level = change_level(points)
     lines.append(f"Change total {_points(points)}: level {level}")
-    return level, points, lines
+    return lines
+
+
+_TIERS = {p: tuple(f"{p}{c}" for c in range(4)) for p in PROTECT_LEVELS}
+_new_result = object.__new__
+_set = object.__setattr__
 
 
 def calculate_tier(inputs: TierInputs) -> TierResult:
-    """The tier of a case from its risk and needs, with the points behind it (DOMAIN.md 3a)."""
-    protect, protect_points, protect_lines = _protect(inputs)
-    change, change_points, change_lines = _change(inputs)
-    return TierResult(
-        protect=protect,
-        change=change,
-        protect_points=protect_points,
-        change_points=change_points,
-        tier=f"{protect}{change}",
-        explanation=tuple(protect_lines + change_lines),
-    )
+    """The tier of a case from its risk and needs, with the points behind it (DOMAIN.md 3a).
+
+    Table look-ups only; the result keeps its inputs to write the explanation when first read.
+    """
+    harm = _rsr_points(inputs.rsr_percent)
+    rosh = _ROSH_POINTS[inputs.rosh]
+    points = (rosh if rosh > harm else harm) + _MAPPA_OR_NONE[inputs.mappa_level]
+    points += 2 * len(inputs.complexity_factors)
+    if inputs.is_female:
+        if inputs.has_assessment:
+            points += 2 * (inputs.parenting_responsibilities + inputs.impulsivity_or_temper_control)
+        if inputs.previous_enforcement:
+            points += 2
+    if not inputs.has_mandate_for_change:
+        change = change_points = 0
+    elif not inputs.has_assessment:
+        change, change_points = 2, 0
+    else:
+        change_points = 0
+        for need, severity in inputs.needs.items():
+            change_points += _NEED_POINTS[need][severity]
+        if inputs.ogrs_percent is not None:
+            change_points += inputs.ogrs_percent // 10
+        if inputs.iom_nominal:
+            change_points += 2
+        change = change_level(change_points)
+    protect = protect_level(points)
+    result: TierResult = _new_result(TierResult)
+    _set(result, "protect", protect)
+    _set(result, "change", change)
+    _set(result, "protect_points", points)
+    _set(result, "change_points", change_points)
+    _set(result, "tier", _TIERS[protect][change])
+    _set(result, "model", MODEL)
+    _set(result, "_inputs", inputs)
+    return result
 
 
 def protect_rank(letter: str) -> int:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import copy
+import math
+import pickle
+from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.codes import Requirement, Rosh, SentenceType
@@ -586,3 +590,121 @@ def test_more_risk_flags_never_lower_the_tier(inputs: TierInputs) -> None:
         inputs, iom_nominal=True, previous_enforcement=True, parenting_responsibilities=True
     )
     assert_not_lower(inputs, riskier)
+
+
+# --- The fast path against DOMAIN.md 3a written out plainly ---------------------
+
+RSR_EDGES = (2.995, 3.0, 6.995, 7.0)
+rsr_values = (
+    st.none()
+    | st.floats(min_value=0, max_value=100)
+    | st.integers(min_value=0, max_value=100_000).map(lambda n: n / 1000)
+    | st.integers(min_value=0, max_value=100)
+    | st.tuples(st.sampled_from(RSR_EDGES), st.integers(min_value=-3, max_value=3)).map(
+        lambda edge: nudge(*edge)
+    )
+)
+reference_inputs = st.builds(
+    TierInputs,
+    rosh=st.sampled_from([None, *Rosh, *(r.value for r in Rosh)]),
+    rsr_percent=rsr_values,
+    mappa_level=st.sampled_from(MAPPA_ORDER),
+    complexity_factors=st.frozensets(st.sampled_from([f.value for f in ComplexityFactor])),
+    is_female=st.booleans(),
+    parenting_responsibilities=st.booleans(),
+    impulsivity_or_temper_control=st.booleans(),
+    previous_enforcement=st.booleans(),
+    iom_nominal=st.booleans(),
+    has_mandate_for_change=st.booleans(),
+    has_assessment=st.booleans(),
+    ogrs_percent=st.none() | st.integers(min_value=0, max_value=100),
+    needs=st.dictionaries(
+        st.sampled_from([n.value for n in Need]), st.sampled_from([s.value for s in SEVERITIES])
+    ),
+)
+
+
+def nudge(value: float, steps: int) -> float:
+    """``value`` moved ``steps`` floats up (or down), staying within 0-100."""
+    for _ in range(abs(steps)):
+        value = math.nextafter(value, math.inf if steps > 0 else -math.inf)
+    return value
+
+
+def reference_tier(i: TierInputs) -> tuple[int, int, str]:
+    """Protect points, change points and tier exactly as DOMAIN.md 3a words them."""
+    rosh = {None: 0, "LOW": 0, "MEDIUM": 10, "HIGH": 20, "VERY_HIGH": 150}[i.rosh]
+    rsr = 0
+    if i.rsr_percent is not None:
+        written = Decimal(repr(float(i.rsr_percent)))
+        rounded = written.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        rsr = 20 if rounded >= Decimal("7.00") else 10 if rounded >= Decimal("3.00") else 0
+    protect_points = max(rosh, rsr) + {None: 0, 1: 5, 2: 150, 3: 150}[i.mappa_level]
+    protect_points += 2 * len({str(f) for f in i.complexity_factors})
+    if i.is_female:
+        protect_points += 2 if i.parenting_responsibilities and i.has_assessment else 0
+        protect_points += 2 if i.impulsivity_or_temper_control and i.has_assessment else 0
+        protect_points += 2 if i.previous_enforcement else 0
+    floors = (("A", 150), ("B", 20), ("C", 10), ("D", 0))
+    protect = next(level for level, floor in floors if protect_points >= floor)
+    weights = {"THINKING_AND_BEHAVIOUR": 2, "ATTITUDES": 2}
+    scores = {"NO_NEED": 0, "STANDARD": 1, "SEVERE": 2}
+    if not i.has_mandate_for_change:
+        change, change_points = 0, 0
+    elif not i.has_assessment:
+        change, change_points = 2, 0
+    else:
+        change_points = sum(weights.get(str(n), 1) * scores[str(s)] for n, s in i.needs.items())
+        change_points += (i.ogrs_percent or 0) // 10 + (2 if i.iom_nominal else 0)
+        change = 3 if change_points >= 20 else 2 if change_points >= 10 else 1
+    return protect_points, change_points, f"{protect}{change}"
+
+
+@settings(max_examples=500)
+@given(reference_inputs)
+def test_calculate_tier_agrees_with_the_plain_reading_of_domain_3a(inputs: TierInputs) -> None:
+    result = calculate_tier(inputs)
+    protect_points, change_points, tier_text = reference_tier(inputs)
+    assert (result.protect_points, result.change_points, result.tier) == (
+        protect_points,
+        change_points,
+        tier_text,
+    )
+    assert (result.protect, result.change) == (tier_text[0], int(tier_text[1]))
+    assert result.model == MODEL
+    lines = result.explanation
+    assert lines and all(isinstance(line, str) and line for line in lines)
+    assert f"Protect total {protect_points} point" in "\n".join(lines)
+    if inputs.has_mandate_for_change and inputs.has_assessment:
+        assert lines[-1].startswith(f"Change total {change_points} point")
+    assert f"level {result.change}" in lines[-1]
+
+
+@given(st.sampled_from(RSR_EDGES), st.integers(min_value=-50, max_value=50))
+def test_rsr_bands_match_decimal_rounding_next_to_each_edge(edge: float, steps: int) -> None:
+    inputs = TierInputs(rsr_percent=nudge(edge, steps))
+    assert calculate_tier(inputs).protect_points == reference_tier(inputs)[0]
+
+
+@given(tier_inputs)
+def test_a_calculated_result_behaves_as_a_plain_frozen_result(inputs: TierInputs) -> None:
+    result = calculate_tier(inputs)
+    plain = TierResult(
+        result.protect,
+        result.change,
+        result.protect_points,
+        result.change_points,
+        result.tier,
+        explanation=result.explanation,
+    )
+    assert result == plain and hash(result) == hash(plain) and repr(result) == repr(plain)
+    assert replace(result) == result
+    assert copy.deepcopy(result) == result == pickle.loads(pickle.dumps(result))
+    assert calculate_tier(inputs) == result
+    with pytest.raises(FrozenInstanceError):
+        result.explanation = ()  # type: ignore[misc]
+
+
+def test_a_result_made_by_hand_keeps_its_own_explanation() -> None:
+    assert TierResult("D", 1, 0, 0, "D1").explanation == ()
+    assert TierResult("D", 1, 0, 0, "D1", explanation=("x",)).explanation == ("x",)
