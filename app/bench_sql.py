@@ -264,4 +264,5 @@ def build_database(path: Path, cases: int, pdu_numbers: Sequence[int], seed: int
                     tables.setdefault(model, []).append(row)
             for model, rows in tables.items():
                 insert_rows(db, model, rows)
+        db.execute("ANALYZE")  # as an import leaves it (readmodel.analyse)
     db.close()

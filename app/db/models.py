@@ -255,16 +255,18 @@ class CaseloadRow(Base):
     __tablename__ = "caseload_row"
     __table_args__ = (
         Index("ix_caseload_pdu_crn", "pdu_id", "crn"),
-        Index("ix_caseload_pdu_name", "pdu_id", "name_key"),
+        Index("ix_caseload_pdu_name", "pdu_id", "name_key", "crn"),
         Index("ix_caseload_pdu_tier", "pdu_id", "tier_rank"),
         Index("ix_caseload_pdu_rosh", "pdu_id", "rosh_rank"),
-        Index("ix_caseload_pdu_sentence", "pdu_id", "sentence_date"),
+        # Covers the count of active cases (sentenced by, not ended before, a date).
+        Index("ix_caseload_pdu_sentence", "pdu_id", "sentence_date", "end_date"),
         Index("ix_caseload_pdu_type", "pdu_id", "sentence_type"),
         Index("ix_caseload_pdu_practitioner", "pdu_id", "practitioner_key"),
         Index("ix_caseload_pdu_team", "pdu_id", "team_id"),
         Index("ix_caseload_pdu_pod", "pdu_id", "pod_id"),
         Index("ix_caseload_staff", "staff_id"),
-        Index("ix_caseload_pdu_unallocated", "pdu_id", "unallocated", "clock_start"),
+        # Covers the count of unallocated active cases.
+        Index("ix_caseload_pdu_unallocated", "pdu_id", "unallocated", "sentence_date", "end_date"),
     )
 
     person_id: Mapped[int] = mapped_column(

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow, Person, Pod, ReviewItem, Staff, TierRecord
@@ -274,7 +274,7 @@ def queue(session: Session, pdu_id: int, as_at: date) -> list[QueueItem]:
         _brief_query()
         .where(
             CaseloadRow.pdu_id == pdu_id,
-            CaseloadRow.unallocated.is_(True),
+            CaseloadRow.unallocated == true(),
             active_case_condition(as_at),
         )
         .order_by(CaseloadRow.clock_start, CaseloadRow.crn)

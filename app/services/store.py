@@ -29,6 +29,10 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            # SQLite's advice for long-lived connections: keep the planner's statistics fresh.
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
         self.engine.dispose()
 
 

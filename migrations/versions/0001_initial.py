@@ -168,18 +168,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("caseload_row", schema=None) as batch_op:
         batch_op.create_index("ix_caseload_pdu_crn", ["pdu_id", "crn"], unique=False)
-        batch_op.create_index("ix_caseload_pdu_name", ["pdu_id", "name_key"], unique=False)
+        batch_op.create_index("ix_caseload_pdu_name", ["pdu_id", "name_key", "crn"], unique=False)
         batch_op.create_index("ix_caseload_pdu_pod", ["pdu_id", "pod_id"], unique=False)
         batch_op.create_index(
             "ix_caseload_pdu_practitioner", ["pdu_id", "practitioner_key"], unique=False
         )
         batch_op.create_index("ix_caseload_pdu_rosh", ["pdu_id", "rosh_rank"], unique=False)
-        batch_op.create_index("ix_caseload_pdu_sentence", ["pdu_id", "sentence_date"], unique=False)
+        batch_op.create_index(
+            "ix_caseload_pdu_sentence", ["pdu_id", "sentence_date", "end_date"], unique=False
+        )
         batch_op.create_index("ix_caseload_pdu_team", ["pdu_id", "team_id"], unique=False)
         batch_op.create_index("ix_caseload_pdu_tier", ["pdu_id", "tier_rank"], unique=False)
         batch_op.create_index("ix_caseload_pdu_type", ["pdu_id", "sentence_type"], unique=False)
         batch_op.create_index(
-            "ix_caseload_pdu_unallocated", ["pdu_id", "unallocated", "clock_start"], unique=False
+            "ix_caseload_pdu_unallocated",
+            ["pdu_id", "unallocated", "sentence_date", "end_date"],
+            unique=False,
         )
         batch_op.create_index("ix_caseload_staff", ["staff_id"], unique=False)
 

@@ -62,3 +62,25 @@ def test_sorting_by_rosh_puts_high_first_when_descending(session) -> None:  # ty
     assert [r.person_id for r in rows] == [c.id, a.id]
     assert rows[1].practitioner_name.endswith("Ahmed")
     assert rows[0].clock_start == date(2026, 11, 23)  # licence: clock starts at release
+
+
+def test_first_page_gives_the_first_ids_and_the_total(session) -> None:  # type: ignore[no-untyped-def]
+    pdu, _po, a, b, c = _setup(session)
+    flt = CaseFilter(pdu_id=pdu.id, as_at=TODAY)
+    page = caseload.first_page(session, flt, "name", limit=2)
+    assert page.total == 3
+    assert page.ids == caseload.search(session, flt, "name")[:2]
+    small = caseload.first_page(session, flt, "name", limit=10)
+    assert (small.total, len(small.ids)) == (3, 3)
+
+
+def test_a_tier_filter_also_finds_the_unsupervised_part_of_that_tier(session) -> None:  # type: ignore[no-untyped-def]
+    from app.db.models import CaseloadRow
+
+    pdu, _po, a, b, _c = _setup(session)
+    tier_a = session.get(CaseloadRow, a.id).tier
+    session.get(CaseloadRow, b.id).tier = f"{tier_a}S"
+    session.get(CaseloadRow, b.id).tier_rank = session.get(CaseloadRow, a.id).tier_rank
+    session.flush()
+    flt = CaseFilter(pdu_id=pdu.id, as_at=TODAY, tiers=frozenset({tier_a}))
+    assert set(caseload.search(session, flt)) == {a.id, b.id}

@@ -83,3 +83,17 @@ def test_the_table_model_passes_the_qt_model_tester(qtmodeltester, store) -> Non
         pdu = f.pdu(s)
         model.set_ids(caseload.search(s, CaseFilter(pdu_id=pdu.id, as_at=TODAY)))
     qtmodeltester.check(model)
+
+
+def test_a_long_caseload_shows_its_first_page_then_every_row(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    with store.sessions.begin() as s:
+        pdu = f.pdu(s)
+        for i in range(230):
+            f.case(s, pdu.id, surname=f"Person{i:03d}")
+    window = _window(qtbot, store)
+    screen = window.screen("Caseload")
+    assert screen.model.rowCount() == 230
+    assert screen.model.complete
+    assert screen.count_label.text() == "230 case(s)"
+    last = screen.model.index(229, 1).data()
+    assert last == "PERSON229, Alex"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Allocation, Pdu, Person, Staff, TierRecord
-from app.db.readmodel import refresh_cases
+from app.db.readmodel import analyse, refresh_cases
 from app.domain.codes import Role
 from app.domain.progress import Progress, silent
 from app.services import audit, tiers
@@ -158,6 +158,7 @@ class _Demo:
         for chunk in _chunks(ids):
             refresh_cases(self.session, chunk, self.today)
             self.step(len(chunk), "Building the caseload")
+        analyse(self.session)
 
 
 def generate_demo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.db.models import Allocation, Assessment, Event, Person
-from app.db.readmodel import refresh_cases
+from app.db.readmodel import analyse, refresh_cases
 from app.domain.columns import CASE_COLUMNS, HeaderMapping
 from app.services import tiers
 from app.services.imports.caseplan import CasePlan, CasePlanner, PersonRef
@@ -120,6 +120,8 @@ class CaseImport:
         ctx.progress.advance(0, "Updating the caseload…")
         ctx.progress.check()
         refresh_cases(ctx.session, touched, ctx.as_at)
+        if len(touched) > 1000:
+            analyse(ctx.session)
 
     def audit_extra(self) -> dict[str, Any]:
         assert self.report is not None

@@ -44,14 +44,35 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__()
         self._store = store
         self._ids: list[int] = []
+        self._total = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
 
     # --- loading ----------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
+        """Show exactly these cases, in this order."""
+        self.set_first_page(ids, len(ids))
+
+    def set_first_page(self, ids: list[int], total: int) -> None:
+        """Show the first ids of a search of ``total`` rows; the rest follow."""
         self.beginResetModel()
         self._ids = ids
+        self._total = total
         self._pages.clear()
         self.endResetModel()
+
+    def set_remaining(self, ids: list[int]) -> None:
+        """Every id of the search the first page came from, keeping the view where it is."""
+        if len(ids) != self._total:  # the data changed in between: start again
+            self.set_ids(ids)
+            return
+        self._ids = ids
+        self._pages.clear()
+        if ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+
+    @property
+    def complete(self) -> bool:
+        return len(self._ids) == self._total
 
     def invalidate(self) -> None:
         """Forget fetched rows (the data changed); ids stay."""
@@ -61,12 +82,12 @@ class CaseTableModel(QAbstractTableModel):
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             )
 
-    def case_id(self, row: int) -> int:
-        return self._ids[row]
+    def case_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_for(self, row: int) -> CaseRow | None:
         if not 0 <= row < len(self._ids):
-            return None
+            return None  # beyond the first page, before the rest have arrived
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
@@ -85,7 +106,7 @@ class CaseTableModel(QAbstractTableModel):
 
     # --- Qt model -------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)

@@ -22,7 +22,7 @@ from app.domain.codes import Rosh, SentenceType
 from app.domain.tiering import ALL_TIERS
 from app.services import caseload
 from app.services.case_detail import CaseDetail, case_detail
-from app.services.caseload import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions
+from app.services.caseload import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions, Page
 from app.services.changes import ChangeSet
 from app.services.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
@@ -40,6 +40,7 @@ class CaseloadScreen(QWidget):
         self.ctx = ctx
         self.model = CaseTableModel(ctx.store)
         self._sort = ("crn", False)
+        self._generation = 0
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._build()
         self._connect()
@@ -159,16 +160,44 @@ class CaseloadScreen(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        """Search again: the first page at once, then every id behind it."""
         flt = self.current_filter()
         if flt is None:
             return
+        self._generation += 1
+        generation = self._generation
         sort, descending = self._sort
-        self.ctx.ops.read(caseload.search, flt, sort, descending, on_success=self._show_ids)
+        self.ctx.ops.read(
+            caseload.first_page,
+            flt,
+            sort,
+            descending,
+            on_success=lambda page: self._show_first_page(generation, flt, page),
+        )
 
-    def _show_ids(self, ids: list[int]) -> None:
+    def _show_first_page(self, generation: int, flt: CaseFilter, page: Page) -> None:
+        if generation != self._generation:
+            return  # a newer search has started
+        self.model.set_first_page(page.ids, page.total)
+        self.count_label.setText(self.tr("%n case(s)", "", page.total))
+        self._reselect(page.ids)
+        if len(page.ids) < page.total:
+            sort, descending = self._sort
+            self.ctx.ops.read(
+                caseload.search,
+                flt,
+                sort,
+                descending,
+                on_success=lambda ids: self._show_all(generation, ids),
+            )
+
+    def _show_all(self, generation: int, ids: list[int]) -> None:
+        if generation == self._generation:
+            self.model.set_remaining(ids)
+            self.count_label.setText(self.tr("%n case(s)", "", len(ids)))
+
+    def _reselect(self, ids: list[int]) -> None:
         selected = self.detail.person_id
-        self.model.set_ids(ids)
-        self.count_label.setText(self.tr("%n case(s)", "", len(ids)))
         if selected is not None and selected in ids:
             self.table.selectRow(ids.index(selected))
 
@@ -183,6 +212,8 @@ class CaseloadScreen(QWidget):
         if not rows:
             return
         person_id = self.model.case_id(rows[0].row())
+        if person_id is None:
+            return
         self.ctx.ops.read(case_detail, person_id, on_success=self._show_detail)
 
     def _show_detail(self, detail: CaseDetail) -> None:
