@@ -27,7 +27,11 @@ def run_cli(tmp_path: Path):  # type: ignore[no-untyped-def]
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "app", *args],
-            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=600,
         )
 
     return run

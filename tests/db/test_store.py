@@ -24,8 +24,10 @@ def test_new_store_has_pragmas_schema_and_the_108_pdus(db_path: Path) -> None:
         assert conn.execute(text("SELECT count(*) FROM region")).scalar() == 12
         leeds = conn.execute(text("SELECT name FROM pdu WHERE number = 17")).scalar()
         wales = conn.execute(
-            text("SELECT count(*) FROM pdu JOIN region ON region.id = pdu.region_id "
-                 "WHERE region.code = 'H'")
+            text(
+                "SELECT count(*) FROM pdu JOIN region ON region.id = pdu.region_id "
+                "WHERE region.code = 'H'"
+            )
         ).scalar()
     assert leeds == "Leeds"
     assert wales == 6

@@ -65,7 +65,7 @@ def test_sorting_by_rosh_puts_high_first_when_descending(session) -> None:  # ty
 
 
 def test_first_page_gives_the_first_ids_and_the_total(session) -> None:  # type: ignore[no-untyped-def]
-    pdu, _po, a, b, c = _setup(session)
+    pdu, _po, _a, _b, _c = _setup(session)
     flt = CaseFilter(pdu_id=pdu.id, as_at=TODAY)
     page = caseload.first_page(session, flt, "name", limit=2)
     assert page.total == 3

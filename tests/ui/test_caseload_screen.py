@@ -16,8 +16,15 @@ def _data(store):  # type: ignore[no-untyped-def]
         pod = f.pod(s, team.id, "POD Alpha")
         po = f.staff(s, pod, "PO", forename="Priya", surname="Shah")
         f.case(s, pdu.id, surname="Smith", forename="John", staff_id=po.id, rosh="HIGH")
-        f.case(s, pdu.id, surname="Jones", forename="Mary", gender="F", rosh="LOW",
-               female_requested=True)
+        f.case(
+            s,
+            pdu.id,
+            surname="Jones",
+            forename="Mary",
+            gender="F",
+            rosh="LOW",
+            female_requested=True,
+        )
         f.case(s, pdu.id, surname="Brown", forename="Sam", rosh=None, sentence_type="SSO")
         return po.id
 
