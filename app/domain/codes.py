@@ -27,6 +27,11 @@ class Grade(StrEnum):
         return _GRADE_LABELS[self]
 
     @property
+    def short(self) -> str:
+        """The grade as practitioners write it: PO, PQiP, PSO, SPO..."""
+        return "PQiP" if self is Grade.PQIP else self.value
+
+    @property
     def is_practitioner(self) -> bool:
         """Probation Practitioners hold a caseload: PO, PQiP and PSO."""
         return self in PRACTITIONER_GRADES

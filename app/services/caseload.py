@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.db.models import CaseloadRow, Pod, Staff, Team
-from app.domain.codes import PRACTITIONER_GRADES, Rosh
+from app.db.models import CaseloadRow, Pod, Team
+from app.domain.codes import Grade, Rosh
 from app.domain.tiering import tier_sort_key
+from app.services.workload import practitioner_loads
 
 NOT_ASSESSED = "NOT_ASSESSED"
 UNTIERED = "UNTIERED"
@@ -189,6 +190,10 @@ def rows(session: Session, ids: list[int]) -> list[CaseRow]:
     return [found[i] for i in ids if i in found]
 
 
+def _percent(value: float | None) -> str:
+    return "no capacity" if value is None else f"{value:.0f}%"
+
+
 @dataclass(frozen=True)
 class Option:
     id: int
@@ -203,8 +208,8 @@ class FilterOptions:
     practitioners: list[Option]
 
 
-def filter_options(session: Session, pdu_id: int) -> FilterOptions:
-    """Teams, PODs and practitioners of a PDU for the caseload's filter boxes."""
+def filter_options(session: Session, pdu_id: int, as_at: date) -> FilterOptions:
+    """Teams, PODs and practitioners (with their capacity) for the caseload's filters."""
     teams = [
         Option(i, n)
         for i, n in session.execute(
@@ -221,11 +226,11 @@ def filter_options(session: Session, pdu_id: int) -> FilterOptions:
         )
     ]
     practitioners = [
-        Option(i, f"{s}, {f} ({g})", p)
-        for i, f, s, g, p in session.execute(
-            select(Staff.id, Staff.forename, Staff.surname, Staff.grade, Staff.pod_id)
-            .where(Staff.pdu_id == pdu_id, Staff.grade.in_([g.value for g in PRACTITIONER_GRADES]))
-            .order_by(Staff.surname, Staff.forename)
+        Option(
+            p.staff_id,
+            f"{p.surname}, {p.forename} ({Grade(p.grade).short}, {_percent(p.capacity_percent)})",
+            p.pod_id,
         )
+        for p in practitioner_loads(session, pdu_id, as_at)
     ]
     return FilterOptions(teams, pods, practitioners)

@@ -25,7 +25,7 @@ def grade_label(code: str | None) -> str:
 
 
 def grade_short(code: str | None) -> str:
-    return {"PQIP": "PQiP"}.get(code or "", code or "")
+    return Grade(code).short if code else ""
 
 
 def requirements_label(codes: str) -> str:

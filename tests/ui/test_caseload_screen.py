@@ -48,6 +48,9 @@ def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignor
     assert window.pdu_box.currentText() == "17. Leeds"
     assert sorted(_names(screen)) == ["BROWN, Sam", "JONES, Mary", "SMITH, John"]
     assert screen.count_label.text() == "3 case(s)"
+    # The practitioner is shown with their capacity: B1 community case, 102 of 2,176 points
+    labels = [screen.practitioner_box.itemText(i) for i in range(screen.practitioner_box.count())]
+    assert "Shah, Priya (PO, 5%)" in labels
 
     screen.unallocated_box.setChecked(True)
     assert sorted(_names(screen)) == ["BROWN, Sam", "JONES, Mary"]

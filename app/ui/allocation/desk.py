@@ -160,7 +160,9 @@ class AllocationDesk(QWidget):
             return
         self.ctx.ops.read(svc.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
         self.ctx.ops.read(svc.reviews, pdu.id, on_success=self._show_reviews)
-        self.ctx.ops.read(caseload.filter_options, pdu.id, on_success=self.panel.show_teams)
+        self.ctx.ops.read(
+            caseload.filter_options, pdu.id, self.ctx.today, on_success=self.panel.show_teams
+        )
 
     def clear(self) -> None:
         self.case, self.review_id, self.source = None, None, ""

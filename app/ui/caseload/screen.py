@@ -222,7 +222,9 @@ class CaseloadScreen(QWidget):
     def reload_options(self) -> None:
         if self.ctx.pdu is None:
             return
-        self.ctx.ops.read(caseload.filter_options, self.ctx.pdu.id, on_success=self._set_options)
+        self.ctx.ops.read(
+            caseload.filter_options, self.ctx.pdu.id, self.ctx.today, on_success=self._set_options
+        )
 
     def _set_options(self, options: FilterOptions) -> None:
         for box, items in (
