@@ -123,11 +123,17 @@ _FLAGS = (
 )
 
 
+_MEMBERS: dict[type[Enum], dict[object, Enum]] = {}
+
+
 def _choice(kind: type[E], value: object, what: str) -> E:
     """The enum member named by ``value``, or a TierInputError naming the bad value."""
+    members = _MEMBERS.get(kind)
+    if members is None:  # a dict, not kind(value): this runs for every case of an import
+        members = _MEMBERS[kind] = {m.value: m for m in kind}
     try:
-        return kind(value)
-    except ValueError:
+        return members[value]  # type: ignore[return-value]
+    except (KeyError, TypeError):
         allowed = ", ".join(str(m.value) for m in kind)
         raise TierInputError(f"Unknown {what} {value!r}: expected one of {allowed}") from None
 
