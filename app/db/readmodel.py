@@ -7,11 +7,11 @@ transaction; the caseload screen then filters and sorts one indexed table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import ColumnElement, and_, delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.db.bulk import bulk_insert
@@ -75,6 +75,14 @@ def refresh_cases(session: Session, person_ids: Iterable[int], as_at: date) -> i
     return written
 
 
+def active_case_condition(as_at: date) -> ColumnElement[bool]:
+    """Active on ``as_at``: sentenced on or before it, not ended on or before it (SPEC.md 7)."""
+    return and_(
+        CaseloadRow.sentence_date <= as_at,
+        or_(CaseloadRow.end_date.is_(None), CaseloadRow.end_date > as_at),
+    )
+
+
 def analyse(session: Session) -> None:
     """Refresh SQLite's table statistics after bulk work.
 
@@ -90,12 +98,9 @@ def refresh_all(session: Session, as_at: date) -> int:
     return refresh_cases(session, session.scalars(select(Person.id)), as_at)
 
 
-def _latest_by_person(rows: Sequence[Any]) -> dict[int, Any]:
-    """The last row per person of rows ordered by id."""
-    latest: dict[int, Any] = {}
-    for row in rows:
-        latest[row.person_id] = row
-    return latest
+def latest_by_person(rows: Iterable[Any]) -> dict[int, Any]:
+    """The last row per person (``row.person_id``) of rows ordered by id."""
+    return {row.person_id: row for row in rows}
 
 
 def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str, Any]]:
@@ -103,14 +108,14 @@ def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str,
     events: dict[int, list[Any]] = defaultdict(list)
     for ev in session.execute(select(*_EVENT_COLUMNS).where(Event.person_id.in_(ids))):
         events[ev.person_id].append(ev)
-    tiers = _latest_by_person(
+    tiers = latest_by_person(
         session.execute(
             select(TierRecord.person_id, TierRecord.tier, TierRecord.unsupervised)
             .where(TierRecord.person_id.in_(ids))
             .order_by(TierRecord.id)
         ).all()
     )
-    assessments = _latest_by_person(
+    assessments = latest_by_person(
         session.execute(
             select(
                 Assessment.person_id,

@@ -22,12 +22,12 @@ class EventFacts:
 
 
 def is_running(event: EventFacts, as_at: date) -> bool:
-    """Sentenced by ``as_at`` and neither ended nor expired before it."""
+    """Sentenced on or before ``as_at`` and not ended on or before it (SPEC.md 7)."""
     if event.sentence_date > as_at:
         return False
     if event.ended_on is not None and event.ended_on <= as_at:
         return False
-    return event.end_date is None or event.end_date >= as_at
+    return event.end_date is None or event.end_date > as_at
 
 
 def main_event(events: Sequence[EventFacts], as_at: date) -> EventFacts | None:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.models import CaseloadRow, Pod, Team
+from app.db.readmodel import active_case_condition
 from app.domain.codes import Grade, Rosh
 from app.domain.tiering import tier_sort_key
 from app.services.workload import practitioner_loads
@@ -108,8 +109,7 @@ def _prefix(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bo
 def conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
     cond: list[ColumnElement[bool]] = [CaseloadRow.pdu_id == flt.pdu_id]
     if not flt.include_ended:
-        cond.append(CaseloadRow.sentence_date <= flt.as_at)
-        cond.append(or_(CaseloadRow.end_date.is_(None), CaseloadRow.end_date >= flt.as_at))
+        cond.append(active_case_condition(flt.as_at))
     text = _text_condition(flt.text)
     if text is not None:
         cond.append(text)

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db.bulk import bulk_insert
 from app.db.models import Allocation, Assessment, Event, Person, ReviewItem, Staff, TierRecord
-from app.domain.cases import EventFacts, main_event
-from app.domain.codes import Requirement, SentenceType
+from app.db.readmodel import latest_by_person
+from app.domain.cases import EventFacts, is_running, main_event
+from app.domain.codes import RESTRICTIVE_REQUIREMENTS, Requirement, SentenceType
 from app.domain.policy import check_grade
 from app.domain.tiering import (
     MODEL,
@@ -33,6 +34,7 @@ from app.domain.tiering import (
     parse_tier,
     protect_rank,
 )
+from app.services import settings
 
 REVIEW_TIER_RISE = "TIER_RISE"
 REVIEW_OUTSIDE_GRADE = "OUTSIDE_GRADE"
@@ -104,8 +106,14 @@ def tier_inputs(
     assessment: Any | None,
     as_at: date,
     valid_weeks: int = 55,
+    restrictive: frozenset[Requirement] = RESTRICTIVE_REQUIREMENTS,
 ) -> TierInputs:
-    """The inputs of the tier calculation from a case's records (rows or ORM objects)."""
+    """The inputs of the tier calculation from a case's records (rows or ORM objects).
+
+    The mandate for change looks at every sentence still running: a current
+    order with a rehabilitation requirement gives one, whatever the latest
+    sentence is (DOMAIN.md 3a).
+    """
     facts = [
         EventFacts(
             e.id,
@@ -117,11 +125,17 @@ def tier_inputs(
         )
         for e in events
     ]
+    running = {f.event_id for f in facts if is_running(f, as_at)}
     main = main_event(facts, as_at)
-    mandate = False
-    if main is not None:
-        event = next(e for e in events if e.id == main.event_id)
-        mandate = mandate_for_change(main.sentence_type, _requirements(event.requirements))
+    current = [e for e in events if e.id in running] or [
+        e for e in events if main is not None and e.id == main.event_id
+    ]
+    mandate = any(
+        mandate_for_change(
+            SentenceType(e.sentence_type), _requirements(e.requirements), restrictive
+        )
+        for e in current
+    )
     if assessment is None:
         return TierInputs(
             is_female=gender == "F", has_mandate_for_change=mandate, has_assessment=False
@@ -166,9 +180,16 @@ def _computed(
     }
 
 
-def explain(
-    session: Session, person_id: int, as_at: date, valid_weeks: int = 55
-) -> tuple[str, ...]:
+def _policy(session: Session, as_at: date) -> tuple[int, frozenset[Requirement]]:
+    """The tiering settings in force: assessment validity and restrictive requirements."""
+    weeks = int(settings.get(session, "assessment_valid_weeks", as_at))
+    restrictive = RESTRICTIVE_REQUIREMENTS
+    if not settings.get(session, "foreign_travel_restrictive", as_at):
+        restrictive = restrictive - {Requirement.FOREIGN_TRAVEL}
+    return weeks, restrictive
+
+
+def explain(session: Session, person_id: int, as_at: date) -> tuple[str, ...]:
     """The points behind a case's computed tier on ``as_at``, line by line (DOMAIN.md 3a).
 
     Worked out when asked, from the stored records, rather than stored with
@@ -182,7 +203,7 @@ def explain(
         .order_by(Assessment.id.desc())
         .limit(1)
     ).first()
-    inputs = tier_inputs(gender, events, assessment, as_at, valid_weeks)
+    inputs = tier_inputs(gender, events, assessment, as_at, *_policy(session, as_at))
     return calculate_tier(inputs).explanation
 
 
@@ -206,17 +227,11 @@ def _imported(person_id: int, tier: str, as_at: date, now: datetime) -> dict[str
     }
 
 
-def _latest_rows(rows: Iterable[Any]) -> dict[int, Any]:
-    """The last row per person of rows ordered by id."""
-    return {row.person_id: row for row in rows}
-
-
 def recompute(
     session: Session,
     person_ids: Iterable[int],
     as_at: date,
     imported: dict[int, str] | None = None,
-    valid_weeks: int = 55,
 ) -> list[TierChange]:
     """Recompute the tiers of these cases; record and return those that changed.
 
@@ -227,6 +242,7 @@ def recompute(
     """
     ids = sorted(set(person_ids))
     imported = imported or {}
+    policy = _policy(session, as_at)
     now = clock.now().replace(tzinfo=None)
     changes: list[TierChange] = []
     for start in range(0, len(ids), 5000):
@@ -240,14 +256,14 @@ def recompute(
         events: dict[int, list[Any]] = defaultdict(list)
         for ev in session.execute(select(*_EVENT_COLUMNS).where(Event.person_id.in_(chunk))):
             events[ev.person_id].append(ev)
-        assessments = _latest_rows(
+        assessments = latest_by_person(
             session.execute(
                 select(*_ASSESSMENT_COLUMNS)
                 .where(Assessment.person_id.in_(chunk))
                 .order_by(Assessment.id)
             )
         )
-        olds = _latest_rows(
+        olds = latest_by_person(
             session.execute(
                 select(*_TIER_COLUMNS)
                 .where(TierRecord.person_id.in_(chunk))
@@ -264,7 +280,7 @@ def recompute(
             elif not full and old is not None and old.source == "imported":
                 continue  # an extract's tier stands until a full assessment arrives
             else:
-                inputs = tier_inputs(genders.get(pid), events[pid], assessment, as_at, valid_weeks)
+                inputs = tier_inputs(genders.get(pid), events[pid], assessment, as_at, *policy)
                 record = _computed(
                     pid, calculate_tier(inputs), as_at, assessment.id if assessment else None, now
                 )
@@ -289,64 +305,85 @@ def recompute(
     return changes
 
 
-def raise_reviews(session: Session, changes: list[TierChange], as_at: date) -> list[int]:
-    """Review items for allocated cases whose protect level rose or left the grade."""
+def raise_reviews(
+    session: Session, changes: list[TierChange], as_at: date, also: Iterable[int] = ()
+) -> list[int]:
+    """Review items for allocated cases whose protect level rose or left the grade.
+
+    ``changes`` are tier changes; ``also`` names further cases whose risk may
+    have changed without their tier (a RoSH rising within the same protect
+    level can still put a case outside its practitioner's grade). A review
+    already open is not raised twice.
+    """
     by_person = {c.person_id: c for c in changes}
-    ids = sorted(by_person)
+    ids = sorted(set(by_person) | set(also))
     raised: list[int] = []
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        holders = session.execute(
-            select(Allocation.person_id, Staff.grade, Staff.forename, Staff.surname)
-            .join(Staff, Staff.id == Allocation.staff_id)
-            .where(Allocation.person_id.in_(chunk), Allocation.end_date.is_(None))
-        ).all()
-        assessments = _latest_rows(
-            session.execute(
-                select(Assessment.person_id, Assessment.rosh, Assessment.mappa_level)
-                .where(Assessment.person_id.in_(chunk))
-                .order_by(Assessment.id)
-            )
-        )
-        open_items = {
-            (pid, kind)
-            for pid, kind in session.execute(
-                select(ReviewItem.person_id, ReviewItem.kind).where(
-                    ReviewItem.person_id.in_(chunk), ReviewItem.resolved_on.is_(None)
-                )
-            )
-        }
-        items = []
-        for pid, grade, forename, surname in holders:
-            change = by_person[pid]
-            if change.protect_rose:
-                items.append(
-                    _review(
-                        pid,
-                        REVIEW_TIER_RISE,
-                        as_at,
-                        f"Tier rose from {change.old_tier} to {change.new_tier}: "
-                        "review the allocation (TOM 777)",
-                    )
-                )
-            assessment = assessments.get(pid)
-            verdict = check_grade(
-                grade, getattr(assessment, "rosh", None), getattr(assessment, "mappa_level", None)
-            )
-            if not verdict.within_policy and not verdict.needs_confirmation:
-                items.append(
-                    _review(
-                        pid,
-                        REVIEW_OUTSIDE_GRADE,
-                        as_at,
-                        f"Held by {forename} {surname} ({grade}): {verdict.reason}",
-                    )
-                )
-        items = [i for i in items if (i["person_id"], i["kind"]) not in open_items]
+        items = _reviews_for(session, chunk, by_person, as_at)
         if items:
             bulk_insert(session, ReviewItem, items)
             raised.extend(item["person_id"] for item in items)
     return raised
+
+
+def _reviews_for(
+    session: Session, chunk: list[int], by_person: dict[int, TierChange], as_at: date
+) -> list[dict[str, Any]]:
+    holders = session.execute(
+        select(
+            Allocation.person_id,
+            Allocation.policy_reason,
+            Staff.grade,
+            Staff.forename,
+            Staff.surname,
+        )
+        .join(Staff, Staff.id == Allocation.staff_id)
+        .where(Allocation.person_id.in_(chunk), Allocation.end_date.is_(None))
+    ).all()
+    assessments = latest_by_person(
+        session.execute(
+            select(Assessment.person_id, Assessment.rosh, Assessment.mappa_level)
+            .where(Assessment.person_id.in_(chunk))
+            .order_by(Assessment.id)
+        )
+    )
+    open_items = {
+        (pid, kind)
+        for pid, kind in session.execute(
+            select(ReviewItem.person_id, ReviewItem.kind).where(
+                ReviewItem.person_id.in_(chunk), ReviewItem.resolved_on.is_(None)
+            )
+        )
+    }
+    items = []
+    for pid, confirmation, grade, forename, surname in holders:
+        change = by_person.get(pid)
+        if change is not None and change.protect_rose:
+            items.append(
+                _review(
+                    pid,
+                    REVIEW_TIER_RISE,
+                    as_at,
+                    f"Tier rose from {change.old_tier} to {change.new_tier}: "
+                    "review the allocation (TOM 777)",
+                )
+            )
+        assessment = assessments.get(pid)
+        verdict = check_grade(
+            grade, getattr(assessment, "rosh", None), getattr(assessment, "mappa_level", None)
+        )
+        confirmed = verdict.needs_confirmation and bool(confirmation.strip())
+        if not verdict.within_policy and not confirmed:
+            items.append(
+                _review(
+                    pid,
+                    REVIEW_OUTSIDE_GRADE,
+                    as_at,
+                    f"Held by {forename} {surname} ({grade}): {verdict.reason}",
+                )
+            )
+    return [i for i in items if (i["person_id"], i["kind"]) not in open_items]
 
 
 def _review(person_id: int, kind: str, as_at: date, detail: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow, Pod, Reduction, Staff, Team
+from app.db.readmodel import active_case_condition
 from app.domain.codes import PRACTITIONER_GRADES, Grade, Rosh, SentenceType
 from app.domain.workload import (
     DEFAULT_SETTINGS,
@@ -61,14 +62,6 @@ class PractitionerSummary:
     @property
     def points_left(self) -> float:
         return self.load.available - self.load.points_held
-
-
-def active_case_condition(as_at: date) -> ColumnElement[bool]:
-    """Cases sentenced by ``as_at`` and not ended before it (the read model)."""
-    return and_(
-        CaseloadRow.sentence_date <= as_at,
-        or_(CaseloadRow.end_date.is_(None), CaseloadRow.end_date >= as_at),
-    )
 
 
 def _in_post(as_at: date) -> ColumnElement[bool]:

@@ -110,12 +110,18 @@ def test_tier_rises_leave_open_reviews_on_allocated_cases(store: Store, demo: De
 
 def _by_hand(s: Session, person: Person) -> str:
     """The tier from the stored inputs, without the tiers service."""
-    event = s.scalars(select(Event).where(Event.person_id == person.id).order_by(Event.id)).all()
-    main = max((e for e in event if e.ended_on is None), key=lambda e: e.sentence_date)
+    events = s.scalars(select(Event).where(Event.person_id == person.id).order_by(Event.id)).all()
+    # Every sentence still running counts towards the mandate for change (DOMAIN.md 3a).
+    running = [
+        e
+        for e in events
+        if e.ended_on is None
+        and e.sentence_date <= TODAY
+        and (e.end_date is None or e.end_date > TODAY)
+    ] or [max(events, key=lambda e: e.sentence_date)]
     assessment = s.scalars(
         select(Assessment).where(Assessment.person_id == person.id).order_by(Assessment.id)
     ).all()[-1]
-    requirements = [Requirement(r) for r in main.requirements.split(";") if r]
     inputs = TierInputs(
         rosh=assessment.rosh,
         rsr_percent=assessment.rsr_percent,
@@ -126,7 +132,13 @@ def _by_hand(s: Session, person: Person) -> str:
         impulsivity_or_temper_control=assessment.impulsivity_or_temper_control,
         previous_enforcement=assessment.previous_enforcement,
         iom_nominal=assessment.iom_nominal,
-        has_mandate_for_change=mandate_for_change(SentenceType(main.sentence_type), requirements),
+        has_mandate_for_change=any(
+            mandate_for_change(
+                SentenceType(e.sentence_type),
+                [Requirement(r) for r in e.requirements.split(";") if r],
+            )
+            for e in running
+        ),
         has_assessment=assessment.has_full_assessment
         and assessment_is_valid(assessment.assessment_date, TODAY),
         ogrs_percent=assessment.ogrs_percent,

@@ -40,7 +40,8 @@ def test_with_nothing_running_the_latest_sentence_stands_for_the_case() -> None:
 
 
 def test_running_edges() -> None:
-    assert is_running(ev(1, D, end=D), D)  # ends today: still running today
+    assert not is_running(ev(1, D, end=D), D)  # ended on the as-at date: not active (SPEC.md 7)
+    assert is_running(ev(1, D, end=date(2026, 11, 26)), D)
     assert not is_running(ev(1, D + (date(2026, 11, 26) - D)), D)  # sentenced tomorrow
     assert not is_running(ev(1, date(2026, 1, 1), ended=D), D)
 

@@ -116,7 +116,7 @@ class CaseImport:
         ctx.progress.advance(0, "Working out tiers…")
         ctx.progress.check()
         changes = tiers.recompute(ctx.session, touched, ctx.as_at, imported=imported)
-        tiers.raise_reviews(ctx.session, changes, ctx.as_at)
+        tiers.raise_reviews(ctx.session, changes, ctx.as_at, also=touched)
         ctx.progress.advance(0, "Updating the caseload…")
         ctx.progress.check()
         refresh_cases(ctx.session, touched, ctx.as_at)

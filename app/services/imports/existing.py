@@ -13,6 +13,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Assessment, Event, Person, TierRecord
+from app.db.readmodel import latest_by_person
 from app.services.imports.lookups import chunks
 
 PERSON_FIELDS = (
@@ -128,7 +129,7 @@ def _latest(
     session: Session, model: Any, names: Iterable[str], ids: Sequence[int]
 ) -> dict[int, Row[Any]]:
     """The last row (highest id) per person."""
-    return {row.person_id: row for row in _rows(session, model, names, ids)}
+    return latest_by_person(_rows(session, model, names, ids))
 
 
 def open_cases_of(session: Session, pdu_ids: Iterable[int]) -> list[Row[Any]]:
