@@ -14,7 +14,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow, Pod, Reduction, Staff, Team
-from app.db.readmodel import active_case_condition
+from app.db.readmodel import (
+    active_case_condition as active_case_condition,
+)  # callers still import it here
 from app.domain.codes import PRACTITIONER_GRADES, Grade, Rosh, SentenceType
 from app.domain.workload import (
     DEFAULT_SETTINGS,
