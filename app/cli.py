@@ -32,14 +32,24 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the app on the built-in demo PDU (created on first use)",
     )
+    # --database is accepted before or after the command: users add it at the end.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL or SQLite file (default: your own database)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="write a synthetic demo PDU into a database")
+    demo = sub.add_parser(
+        "demo", parents=[common], help="write a synthetic demo PDU into a database"
+    )
     demo.add_argument("path", nargs="?", help="SQLite file to write (default: --database)")
     demo.add_argument("--cases", type=int, default=1500, help="active cases (default 1,500)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
-    imp = sub.add_parser("import", help="import an extract (CSV or .xlsx)")
+    imp = sub.add_parser("import", parents=[common], help="import an extract (CSV or .xlsx)")
     imp.add_argument("kind", choices=["cases", "staff"], help="what the file holds")
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
@@ -49,16 +59,24 @@ def _parser() -> argparse.ArgumentParser:
         help="end cases of the extract's PDUs that are missing from it",
     )
 
-    db = sub.add_parser("db", help="database upkeep")
+    db = sub.add_parser("db", parents=[common], help="database upkeep")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_sub.add_parser("upgrade", help="apply pending schema migrations (after a backup)")
-    db_sub.add_parser("check", help="integrity check and audit chain verification")
-    backup = db_sub.add_parser("backup", help="copy the database to FILE")
+    db_sub.add_parser(
+        "upgrade", parents=[common], help="apply pending schema migrations (after a backup)"
+    )
+    db_sub.add_parser(
+        "check", parents=[common], help="integrity check and audit chain verification"
+    )
+    backup = db_sub.add_parser("backup", parents=[common], help="copy the database to FILE")
     backup.add_argument("file", type=Path)
-    restore = db_sub.add_parser("restore", help="replace the database with the backup FILE")
+    restore = db_sub.add_parser(
+        "restore", parents=[common], help="replace the database with the backup FILE"
+    )
     restore.add_argument("file", type=Path)
 
-    bench = sub.add_parser("bench", help="measure the performance targets (SPEC.md 8)")
+    bench = sub.add_parser(
+        "bench", parents=[common], help="measure the performance targets (SPEC.md 8)"
+    )
     bench.add_argument("--cases", type=int, default=250_000)
     bench.add_argument("--json", type=Path, dest="json_file")
     return parser
@@ -131,9 +149,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_db(args: argparse.Namespace) -> int:
     from app.db import migrate
-    from app.db.engine import data_dir, make_engine
+    from app.db.engine import data_dir, make_engine, sqlite_path
 
     url = _database_url(args)
+    path = sqlite_path(url)
+    if args.db_command in ("check", "backup") and path is not None and not path.exists():
+        raise migrate.SchemaError(f"There is no database at {path}.")
     engine = make_engine(url)
     try:
         if args.db_command == "upgrade":
@@ -156,8 +177,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
         if args.db_command == "backup":
             print(f"Backed up to {migrate.backup_file(engine, args.file)}")
             return EXIT_OK
-        migrate.restore_file(args.file, engine)
+        safety = migrate.restore_file(args.file, engine, safety_dir=data_dir() / "backups")
         print(f"Restored the database from {args.file}")
+        if safety is not None:
+            print(f"The database as it was before is kept in {safety}")
         return EXIT_OK
     finally:
         engine.dispose()
@@ -229,18 +252,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(exc: Exception) -> int:
-    from sqlalchemy.exc import OperationalError
+    """One line on stderr for anything that stops a command; the details go to the log."""
+    import logging
+    import sqlite3
+
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
     from app.db.migrate import SchemaError
     from app.services.errors import UserError
 
     if isinstance(exc, UserError | SchemaError):
-        print(f"pdu-manager: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    if isinstance(exc, OperationalError):
-        print(f"pdu-manager: the database is not available ({exc.orig})", file=sys.stderr)
-        return EXIT_ERROR
-    if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
-        print(f"pdu-manager: {exc.strerror}: {exc.filename}", file=sys.stderr)
-        return EXIT_ERROR
-    raise exc
+        message = str(exc)
+    elif isinstance(exc, OperationalError):
+        message = f"the database is not available ({exc.orig})"
+    elif isinstance(exc, NoSuchModuleError | ArgumentError):
+        message = f"that is not a database address PDU Manager can use ({exc})"
+    elif isinstance(exc, ModuleNotFoundError):
+        message = (
+            f"a database driver is missing ({exc.name}): for PostgreSQL install "
+            "pip install 'pdu-manager[postgresql]'"
+        )
+    elif isinstance(exc, OSError):
+        message = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    elif isinstance(exc, SQLAlchemyError | sqlite3.Error):
+        message = f"the database refused the work ({exc}); nothing was written"
+    else:
+        logging.getLogger("pdu_manager").exception("Unexpected error in the command line")
+        message = f"unexpected {type(exc).__name__}: {exc} (please report this)"
+    print(f"pdu-manager: {message}", file=sys.stderr)
+    return EXIT_ERROR

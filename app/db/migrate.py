@@ -11,12 +11,12 @@ import importlib
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from app import clock
 from app.db.engine import is_sqlite, restrict_to_owner, sqlite_path
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def check(engine: Engine) -> CheckReport:
     return CheckReport(ok=not problems, revision=revision, problems=tuple(problems))
 
 
-def backup_file(engine: Engine, destination: Path) -> Path:
+def backup_file(engine: Engine, destination: Path, overwrite: bool = False) -> Path:
     """An online copy of a SQLite store (consistent while others write)."""
     source = sqlite_path(str(engine.url))
     if source is None:
@@ -168,6 +168,8 @@ def backup_file(engine: Engine, destination: Path) -> Path:
     if not source.exists():
         raise SchemaError(f"There is no database at {source} to back up.")
     destination = destination.expanduser().absolute()
+    if destination.exists() and not overwrite:
+        raise SchemaError(f"{destination} already exists: choose another name.")
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(destination.name + ".part")
     with sqlite3.connect(source) as src, sqlite3.connect(tmp) as dst:
@@ -181,7 +183,7 @@ def backup_file(engine: Engine, destination: Path) -> Path:
 
 def backup_to_dir(engine: Engine, directory: Path, label: str) -> Path:
     """A dated backup in ``directory``, keeping the newest ``BACKUPS_KEPT``."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
     path = backup_file(engine, directory / f"pdu-manager-{label}-{stamp}.sqlite3")
     backups = sorted(directory.glob("pdu-manager-*.sqlite3"))
     for old in backups[:-BACKUPS_KEPT]:
@@ -189,25 +191,50 @@ def backup_to_dir(engine: Engine, directory: Path, label: str) -> Path:
     return path
 
 
-def restore_file(backup: Path, engine: Engine) -> None:
-    """Replace a SQLite store with a backup, after checking the backup is sound."""
+def restore_file(backup: Path, engine: Engine, safety_dir: Path | None = None) -> Path | None:
+    """Replace a SQLite store with a backup, after checking the backup is sound.
+
+    The current database is copied to ``safety_dir`` first (returned), so a
+    restore of the wrong file can itself be undone.
+    """
     target = sqlite_path(str(engine.url))
     if target is None:
         raise SchemaError("Restore a shared database with the server's own tools (pg_restore).")
-    if not backup.exists():
-        raise SchemaError(f"There is no backup file at {backup}.")
-    with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as conn:
-        try:
-            ok = conn.execute("PRAGMA integrity_check").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise SchemaError(f"{backup} is not a PDU Manager database ({exc}).") from exc
-    conn.close()
-    if ok is None or ok[0] != "ok":
-        raise SchemaError(f"{backup} is damaged; the database was left as it was.")
+    _check_backup(backup)
+    safety = None
+    if safety_dir is not None and target.exists():
+        safety = backup_to_dir(engine, safety_dir, label="before-restore")
     engine.dispose()
+    tmp = target.with_name(target.name + ".restoring")
+    shutil.copyfile(backup, tmp)  # copied before anything of the live store is touched
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup, tmp)
     tmp.replace(target)
     restrict_to_owner(target)
+    return safety
+
+
+def _check_backup(backup: Path) -> None:
+    """Refuse anything but a sound PDU Manager database of a version this app knows."""
+    if not backup.is_file():
+        raise SchemaError(f"There is no backup file at {backup}.")
+    try:
+        with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as conn:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            revision = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
+        conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(f"{backup} is not a PDU Manager database ({exc}).") from exc
+    if ok is None or ok[0] != "ok":
+        raise SchemaError(f"{backup} is damaged; the database was left as it was.")
+    if revision is None or not {"person", "audit_log"} <= tables:
+        raise SchemaError(f"{backup} is not a PDU Manager database; nothing was changed.")
+    if revision[0] not in KNOWN_REVISIONS:
+        raise SchemaError(
+            f"{backup} was written by a newer version of PDU Manager; nothing was changed."
+        )

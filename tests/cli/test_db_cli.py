@@ -38,3 +38,41 @@ def test_errors_are_one_line_on_stderr_and_non_zero(run_cli, tmp_path: Path) -> 
     newer = run_cli("--database", str(db), "db", "check")
     assert newer.returncode != 0
     assert "9999_future" in newer.stdout
+
+
+def test_restore_refuses_a_file_that_is_not_ours_and_keeps_a_safety_copy(
+    run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "pdu.sqlite3"
+    assert run_cli("--database", str(db), "db", "upgrade").returncode == 0
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    refused = run_cli("db", "restore", str(empty), "--database", str(db))
+    assert refused.returncode != 0
+    assert "not a PDU Manager database" in refused.stderr
+    with sqlite3.connect(db) as conn:  # untouched
+        assert conn.execute("SELECT count(*) FROM pdu").fetchone() == (108,)
+    conn.close()
+
+    backup = tmp_path / "good.sqlite3"
+    assert run_cli("--database", str(db), "db", "backup", str(backup)).returncode == 0
+    again = run_cli("--database", str(db), "db", "backup", str(backup))
+    assert again.returncode != 0 and "already exists" in again.stderr
+    restored = run_cli("--database", str(db), "db", "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert "kept in" in restored.stdout
+    assert list((tmp_path / "data" / "backups").glob("pdu-manager-before-restore-*.sqlite3"))
+
+
+def test_check_of_a_missing_file_says_so_and_creates_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "typo" / "pdu.sqlite3"
+    result = run_cli("db", "check", "--database", str(missing))
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"pdu-manager: There is no database at {missing}."
+    assert not missing.parent.exists()
+
+
+def test_an_unusable_database_address_is_one_line(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("--database", "foo://bar", "db", "check")
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
