@@ -59,6 +59,18 @@ def clean_text(value: object) -> str | None:
     return " ".join(str(value).split())
 
 
+NAME_LENGTH = 100
+"""The longest name, team or POD the store keeps (its columns hold 100 or 200 characters)."""
+
+
+def parse_name(value: object) -> str | None:
+    """A name: free text of at most :data:`NAME_LENGTH` characters, or None when blank."""
+    text = clean_text(value)
+    if text is not None and len(text) > NAME_LENGTH:
+        raise ParseError(f"is {len(text):,} characters long: at most {NAME_LENGTH} fit")
+    return text
+
+
 # -- dates ------------------------------------------------------------------------------
 
 _MONTH_NAMES = (

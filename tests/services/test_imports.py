@@ -358,15 +358,47 @@ def test_an_unknown_column_is_reported_as_ignored(
     assert "Ignored columns: Offence" in report.text()
 
 
-def test_a_file_in_the_wrong_encoding_is_refused_clearly(
+def test_a_file_in_an_unknown_encoding_is_refused_clearly(
     staffed: Store, head: Actor, tmp_path: Path
 ) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes(",".join(CASE_HEADER).encode() + b"\nX100001,J\xe9r\xf4me\n")
+    path = tmp_path / "odd.csv"
+    path.write_bytes(",".join(CASE_HEADER).encode() + b"\nX100001,J\x81r\x8dme\n")
     report = run(staffed, head, "cases", path)
     assert not report.accepted
     assert "is not UTF-8 text" in report.errors[0].reason
     assert report.file_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_excels_plain_csv_in_windows_1252_and_semicolons_are_read(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    """UK Excel's "CSV (Comma delimited)" is Windows-1252; European Excel uses semicolons."""
+    path = tmp_path / "excel.csv"
+    row = case_row(forename="Zoë")
+    text = ";".join(CASE_HEADER) + "\r\n" + ";".join(str(v) for v in row) + "\r\n"
+    path.write_bytes(text.encode("cp1252"))
+    report = run(staffed, head, "cases", path)
+    assert report.accepted, report.text()
+    with staffed.sessions() as session:
+        assert session.scalars(select(Person.forename)).one() == "Zoë"
+
+
+def test_impossible_dates_and_overlong_names_are_row_errors(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    header = [*CASE_HEADER, "sentence_end_date"]
+    rows = [
+        [*case_row("X100001"), "01/01/2026"],  # ends before its sentence of 20/11/2026
+        [*case_row("X100002", sentence_date="01/01/2030"), ""],
+        [*case_row("X100003", forename="A" * 101), ""],
+    ]
+    report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", header, rows))
+    assert not report.accepted
+    found = {(e.row, e.column): e.reason for e in report.errors}
+    assert "before the sentence date 20/11/2026" in found[(2, "sentence_end_date")]
+    assert "in the future" in found[(3, "sentence_date")]
+    assert "at most 100" in found[(4, "forename")]
+    assert count(staffed, Person) == 0
 
 
 def test_only_heads_of_pdu_admins_and_the_command_line_may_import(

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from app.domain import coded
 from app.domain.codes import Requirement
-from app.domain.parsing import clean_text, parse_crn, parse_date, parse_number, show
+from app.domain.parsing import parse_crn, parse_date, parse_name, parse_number, show
 from app.domain.parsing import parse_percent as _parse_percent
 from app.domain.tiering import ComplexityFactor, Need
 from app.services.imports.cells import Column, Parser
@@ -122,8 +122,8 @@ def case_columns(
     """How to read each caseload column, in ``CaseRow`` order."""
     parsers: dict[str, Parser] = {
         "crn": parse_crn,
-        "forename": clean_text,
-        "surname": clean_text,
+        "forename": parse_name,
+        "surname": parse_name,
         "pdu": pdus,
         "gender": coded.parse_gender,
         "sentence_type": coded.parse_sentence_type,
@@ -192,8 +192,7 @@ class CaseGrouper:
         ]
 
     def add(self, row: CaseRow, errors: list[RowError]) -> None:
-        if row.date_of_birth is not None and row.date_of_birth > self.as_at:
-            errors.append(self._error(row, "date_of_birth", row.date_of_birth, "is in the future"))
+        self._check_dates(row, errors)
         if row.crn is None or row.sentence_date is None or row.sentence_type is None:
             return
         facts = self.cases.get(row.crn)
@@ -279,6 +278,19 @@ class CaseGrouper:
                     f"which has {show(shown(old[name]))}"
                 )
                 errors.append(self._error(row, column, value, reason))
+
+    def _check_dates(self, row: CaseRow, errors: list[RowError]) -> None:
+        """Dates that cannot be true: born or sentenced after today, ending before sentence."""
+        if row.date_of_birth is not None and row.date_of_birth > self.as_at:
+            errors.append(self._error(row, "date_of_birth", row.date_of_birth, "is in the future"))
+        if row.sentence_date is not None and row.sentence_date > self.as_at:
+            reason = "is in the future: a sentence date is the day the court sentenced"
+            errors.append(self._error(row, "sentence_date", row.sentence_date, reason))
+        for name in ("sentence_end_date", "release_date"):
+            value = getattr(row, name, None)
+            if value is not None and row.sentence_date is not None and value < row.sentence_date:
+                reason = f"is before the sentence date {shown(row.sentence_date)}"
+                errors.append(self._error(row, name, value, reason))
 
     def _error(self, row: CaseRow, column: str, value: object, reason: str) -> RowError:
         return RowError(row.row, self.labels.get(column, column), _raw(value), reason)

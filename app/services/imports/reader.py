@@ -1,4 +1,4 @@
-"""Reading an extract: CSV (UTF-8, with or without BOM) or the first sheet of an .xlsx.
+"""Reading an extract: CSV (UTF-8 with or without BOM, or Windows-1252) or an .xlsx's first sheet.
 
 One header row; the rows after it keep the numbers the user sees in the file
 (the header is row 1 when it is the first line). Wholly blank rows are
@@ -75,6 +75,7 @@ def _blank_row(cells: Cells) -> bool:
 
 
 def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM); failing that, Windows-1252, as Excel's plain "CSV" saves."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(
             f"{name} is in UTF-16, not UTF-8: save it from Excel as 'CSV UTF-8 (comma delimited)'."
@@ -82,11 +83,14 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileProblem(
-            f"{name} is not UTF-8 text (line {line} has the byte 0x{data[exc.start]:02X}): "
-            "save it from Excel as 'CSV UTF-8 (comma delimited)' and import it again."
-        ) from None
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            raise FileProblem(
+                f"{name} is not UTF-8 text (line {line} has the byte 0x{data[exc.start]:02X}): "
+                "save it from Excel as 'CSV UTF-8 (comma delimited)' and import it again."
+            ) from None
 
 
 def _csv_rows(data: bytes, name: str) -> tuple[Iterator[Cells], int]:
@@ -96,9 +100,17 @@ def _csv_rows(data: bytes, name: str) -> tuple[Iterator[Cells], int]:
     return _csv_lines(text, name), text.count("\n") + 1
 
 
+def _delimiter(text: str) -> str:
+    """Commas, unless the header line is plainly split by semicolons or tabs (European Excel)."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def _csv_lines(text: str, name: str) -> Iterator[Cells]:
     try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     except csv.Error as exc:
         raise FileProblem(f"{name} is not a well-formed CSV file: {exc}.") from None
 

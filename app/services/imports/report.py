@@ -153,7 +153,8 @@ class ImportReport:
         if self.missing and not self.end_missing:
             lines.append(
                 f"{_plural(len(self.missing), 'case')} not in this extract left open "
-                "(choose to end cases missing from the extract to end them)."
+                "(to end them, import again with --end-missing, or tick 'End cases missing "
+                "from the extract' in the window)."
             )
         return lines
 

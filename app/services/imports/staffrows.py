@@ -10,8 +10,8 @@ from app.domain import coded
 from app.domain.codes import Specialism
 from app.domain.parsing import (
     ParseError,
-    clean_text,
     parse_date,
+    parse_name,
     parse_number,
     parse_staff_code,
     show,
@@ -51,12 +51,12 @@ def staff_columns(pdus: PduLookup) -> list[Column]:
     """How to read each staff column, in ``StaffRow`` order."""
     parsers: dict[str, Parser] = {
         "staff_code": parse_staff_code,
-        "forename": clean_text,
-        "surname": clean_text,
+        "forename": parse_name,
+        "surname": parse_name,
         "grade": coded.parse_grade,
         "pdu": pdus,
-        "team": clean_text,
-        "pod": clean_text,
+        "team": parse_name,
+        "pod": parse_name,
         "contracted_hours": parse_contracted_hours,
         "gender": coded.parse_gender,
         "specialisms": coded.parse_specialisms,
