@@ -66,6 +66,11 @@ class SentenceType(StrEnum):
         return _SENTENCE_LABELS[self]
 
     @property
+    def short(self) -> str:
+        """The abbreviation practitioners use: CO, SSO, Licence, PSS, Custody."""
+        return {"LICENCE": "Licence", "CUSTODY": "Custody"}.get(self.value, self.value)
+
+    @property
     def is_custodial(self) -> bool:
         """Licence, PSS and custody cases are custodial; CO and SSO are not (SPEC.md 5)."""
         return self in (SentenceType.LICENCE, SentenceType.PSS, SentenceType.CUSTODY)

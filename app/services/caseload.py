@@ -34,6 +34,7 @@ SORT_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
     "team": CaseloadRow.team_name,
     "pod": CaseloadRow.pod_name,
     "clock_start": CaseloadRow.clock_start,
+    "allocated_on": CaseloadRow.allocated_on,
     "end_date": CaseloadRow.end_date,
 }
 
@@ -88,7 +89,8 @@ _ROW_COLUMNS = [getattr(CaseloadRow, f) for f in CaseRow.__dataclass_fields__]
 
 
 def _text_condition(text: str) -> ColumnElement[bool] | None:
-    text = " ".join(text.split()).casefold()
+    # "SMITH, John", as the table shows it, finds what "smith john" finds.
+    text = " ".join(text.replace(",", " ").split()).casefold()
     if not text:
         return None
     if _CRN_PREFIX.match(text):

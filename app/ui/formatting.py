@@ -20,6 +20,15 @@ def sentence_label(code: str | None) -> str:
     return SentenceType(code).label if code else ""
 
 
+def sentence_short(code: str | None) -> str:
+    return SentenceType(code).short if code else ""
+
+
+def count_label(n: int, word: str) -> str:
+    """ "1 case", "1,500 cases": British English, thousands separated."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def grade_label(code: str | None) -> str:
     return Grade(code).label if code else ""
 

@@ -47,7 +47,7 @@ def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignor
     screen = window.screen("Caseload")
     assert window.pdu_box.currentText() == "17. Leeds"
     assert sorted(_names(screen)) == ["BROWN, Sam", "JONES, Mary", "SMITH, John"]
-    assert screen.count_label.text() == "3 case(s)"
+    assert screen.count_label.text() == "3 cases"
     # The practitioner is shown with their capacity: B1 community case, 102 of 2,176 points
     labels = [screen.practitioner_box.itemText(i) for i in range(screen.practitioner_box.count())]
     assert "Shah, Priya (PO, 5%)" in labels
@@ -63,6 +63,14 @@ def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignor
     qtbot.keyClicks(screen.search_box, "smi")
     qtbot.waitUntil(lambda: _names(screen) == ["SMITH, John"], timeout=2000)
     assert screen.model.index(0, 6).data() == "Priya Shah (PO)"
+    assert screen.model.index(0, 2).data() == "CO"
+
+
+def test_an_empty_pdu_says_how_to_begin(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, store)
+    screen = window.screen("Caseload")
+    assert screen.model.rowCount() == 0
+    assert "import a staff extract, then a caseload extract" in screen.count_label.text()
 
 
 def test_sorting_by_header_click_and_opening_the_detail(qtbot, store) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +112,6 @@ def test_a_long_caseload_shows_its_first_page_then_every_row(qtbot, store) -> No
     screen = window.screen("Caseload")
     assert screen.model.rowCount() == 230
     assert screen.model.complete
-    assert screen.count_label.text() == "230 case(s)"
+    assert screen.count_label.text() == "230 cases"
     last = screen.model.index(229, 1).data()
     assert last == "PERSON229, Alex"

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from app.services import caseload
 from app.services.caseload import CaseRow
 from app.services.store import Store
-from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label
+from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label, sentence_short
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -28,7 +28,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("Practitioner", "practitioner"),
     ("Team", "team"),
     ("POD", "pod"),
-    ("Allocated", "clock_start"),
+    ("Allocated", "allocated_on"),
 ]
 CRN, NAME, SENTENCE, SENTENCED, TIER, ROSH, PRACTITIONER, TEAM, POD, ALLOCATED = range(len(COLUMNS))
 PAGE = 200
@@ -139,8 +139,11 @@ class CaseTableModel(QAbstractTableModel):
                 return _HIGH
             if col == PRACTITIONER and row.staff_id is None:
                 return _UNALLOCATED
-        if role == Qt.ItemDataRole.ToolTipRole and col == PRACTITIONER and row.staff_id is None:
-            return self.tr("Unallocated: waiting since %s") % fmt_date(row.clock_start)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == PRACTITIONER and row.staff_id is None:
+                return self.tr("Unallocated: waiting since %s") % fmt_date(row.clock_start)
+            if col == SENTENCE:
+                return sentence_label(row.sentence_type)
         return None
 
 
@@ -150,7 +153,7 @@ def _display(row: CaseRow, col: int) -> str:
     if col == NAME:
         return row.name
     if col == SENTENCE:
-        return sentence_label(row.sentence_type)
+        return sentence_short(row.sentence_type)
     if col == SENTENCED:
         return fmt_date(row.sentence_date)
     if col == TIER:

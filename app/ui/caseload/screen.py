@@ -28,6 +28,7 @@ from app.services.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
 from app.ui.caseload.model import COLUMNS, CaseTableModel
 from app.ui.context import AppContext
+from app.ui.formatting import count_label
 
 ANY = None
 
@@ -179,7 +180,7 @@ class CaseloadScreen(QWidget):
         if generation != self._generation:
             return  # a newer search has started
         self.model.set_first_page(page.ids, page.total)
-        self.count_label.setText(self.tr("%n case(s)", "", page.total))
+        self._show_count(flt, page.total)
         self._reselect(page.ids)
         if len(page.ids) < page.total:
             sort, descending = self._sort
@@ -194,7 +195,19 @@ class CaseloadScreen(QWidget):
     def _show_all(self, generation: int, ids: list[int]) -> None:
         if generation == self._generation:
             self.model.set_remaining(ids)
-            self.count_label.setText(self.tr("%n case(s)", "", len(ids)))
+            self.count_label.setText(count_label(len(ids), self.tr("case")))
+
+    def _show_count(self, flt: CaseFilter, total: int) -> None:
+        unfiltered = flt == CaseFilter(pdu_id=flt.pdu_id, as_at=flt.as_at)
+        if total == 0 and unfiltered:
+            self.count_label.setText(
+                self.tr(
+                    "No cases in this PDU yet: import a staff extract, then a caseload "
+                    "extract (File menu), or choose another PDU."
+                )
+            )
+        else:
+            self.count_label.setText(count_label(total, self.tr("case")))
 
     def _reselect(self, ids: list[int]) -> None:
         selected = self.detail.person_id
