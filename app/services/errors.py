@@ -17,3 +17,10 @@ class NotFound(UserError):
 
 class ConflictError(UserError):
     """Someone else changed the record first; the message says what changed."""
+
+
+def is_store_unavailable(error: BaseException) -> bool:
+    """The database could not be reached (locked, read-only, disk full, server down)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(error, OperationalError)

@@ -8,7 +8,24 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import migrate
-from app.db.engine import data_dir, make_engine, make_session_factory, normalise_url, sqlite_path
+from app.db.engine import (
+    data_dir as data_dir,
+)
+from app.db.engine import (
+    default_database_url as default_database_url,
+)
+from app.db.engine import (
+    demo_database_url as demo_database_url,
+)
+from app.db.engine import (
+    make_engine,
+    make_session_factory,
+    sqlite_path,
+)
+from app.db.engine import (
+    normalise_url as normalise_url,
+)
+from app.db.migrate import SchemaError as SchemaError
 from app.db.models import Pdu
 from app.services.reference import load_reference_data
 

@@ -10,10 +10,9 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from sqlalchemy.exc import OperationalError
 
-from app.db.migrate import SchemaError
-from app.services.errors import ConflictError, UserError
+from app.services.errors import ConflictError, UserError, is_store_unavailable
+from app.services.store import SchemaError
 
 log = logging.getLogger("pdu_manager")
 _log_file: Path | None = None
@@ -43,7 +42,7 @@ def describe(error: BaseException) -> tuple[str, str]:
         return "Someone else changed this first", str(error)
     if isinstance(error, UserError | SchemaError):
         return "Please check", str(error)
-    if isinstance(error, OperationalError):
+    if is_store_unavailable(error):
         return (
             "The database is not available",
             "PDU Manager could not reach its database (it may be locked by another "
@@ -58,7 +57,7 @@ def describe(error: BaseException) -> tuple[str, str]:
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     title, message = describe(error)
-    if isinstance(error, UserError | SchemaError | OperationalError):
+    if isinstance(error, UserError | SchemaError) or is_store_unavailable(error):
         QMessageBox.warning(parent, title, message)
         return
     details = "".join(traceback.format_exception(error))
