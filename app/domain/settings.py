@@ -41,8 +41,17 @@ class SettingSpec:
         if self.kind is list:
             if not isinstance(value, list):
                 raise ValueError(f"{self.label} must be a list")
+            if self.key == "extra_bank_holidays":
+                return [_iso_date(self.label, item) for item in value]
             return value
         return str(value)
+
+
+def _iso_date(label: str, item: object) -> str:
+    try:
+        return date.fromisoformat(str(item)).isoformat()
+    except ValueError:
+        raise ValueError(f"{label}: {item!r} is not a date in the form YYYY-MM-DD") from None
 
 
 SETTINGS: dict[str, SettingSpec] = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -48,6 +48,19 @@ def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256((prev_hash + _canonical(payload)).encode()).hexdigest()
 
 
+AUDIT_LOCK = 0x5044554D  # "PDUM": one chain, appended by one transaction at a time
+
+
+def _lock_chain(session: Session) -> None:
+    """Two writers on a shared PostgreSQL store must not chain onto the same entry.
+
+    SQLite has one writer at a time already; PostgreSQL takes an advisory lock
+    held to the end of the transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
+
+
 def head_hash(session: Session) -> str:
     last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     return last or GENESIS
@@ -73,6 +86,7 @@ def record(
         changes["after"] = after
     if extra:
         changes.update(extra)
+    _lock_chain(session)
     prev = head_hash(session)
     entry = AuditEntry(
         at=clock.now().replace(tzinfo=None),

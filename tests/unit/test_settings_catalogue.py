@@ -1,0 +1,33 @@
+"""Settings declared once, validated before they reach the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.settings import SETTINGS
+
+
+def test_bank_holidays_must_be_dates() -> None:
+    spec = SETTINGS["extra_bank_holidays"]
+    assert spec.validate(["2027-06-07"]) == ["2027-06-07"]
+    with pytest.raises(ValueError, match="not a date"):
+        spec.validate(["07/06/2027"])
+
+
+@pytest.mark.parametrize(
+    ("key", "bad"),
+    [
+        ("allocation_working_days", 0),
+        ("po_mix_min_cases", "five"),
+        ("assessment_valid_weeks", 1000),
+    ],
+)
+def test_numbers_outside_their_range_are_refused(key: str, bad: object) -> None:
+    with pytest.raises(ValueError):
+        SETTINGS[key].validate(bad)
+
+
+def test_every_setting_names_its_source_and_its_default_is_valid() -> None:
+    for spec in SETTINGS.values():
+        assert spec.source and spec.label
+        assert spec.validate(spec.default) == spec.default
