@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.domain.workload import DEFAULT_GRADE_TARGETS, DEFAULT_POINTS, DEFAULT_SETTINGS
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -38,6 +40,15 @@ class SettingSpec:
             if self.maximum is not None and number > self.maximum:
                 raise ValueError(f"{self.label} must be at most {self.maximum:g}")
             return number
+        if self.kind is dict:
+            if not isinstance(value, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+            ):
+                raise ValueError(f"{self.label} must map names to whole numbers, none negative")
+            missing = set(self.default) - set(value)
+            if missing:
+                raise ValueError(f"{self.label} has no value for {sorted(missing)[0]}")
+            return {str(k): int(v) for k, v in value.items()}
         if self.kind is list:
             if not isinstance(value, list):
                 raise ValueError(f"{self.label} must be a list")
@@ -53,6 +64,14 @@ def _iso_date(label: str, item: object) -> str:
     except ValueError:
         raise ValueError(f"{label}: {item!r} is not a date in the form YYYY-MM-DD") from None
 
+
+def points_key(kind: str, protect: str, change: int) -> str:
+    """The key of one cell of the workload points table, e.g. ``community:B:2``."""
+    return f"{kind}:{protect}:{change}"
+
+
+_DEFAULT_POINTS = {points_key(*key): points for key, points in DEFAULT_POINTS.items()}
+_DEFAULT_TARGETS = {grade.value: target for grade, target in DEFAULT_GRADE_TARGETS.items()}
 
 SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
@@ -104,6 +123,47 @@ SETTINGS: dict[str, SettingSpec] = {
             "FRI",
             "Last day of the weekly return's week",
             "SPEC.md 7",
+        ),
+        SettingSpec(
+            "workload_points",
+            dict,
+            _DEFAULT_POINTS,
+            "Workload points per case held, by case type and tier",
+            "DOMAIN.md 4a (hmpps-workload seed values, 2021)",
+        ),
+        SettingSpec(
+            "grade_target_points",
+            dict,
+            _DEFAULT_TARGETS,
+            "Points a full-time practitioner of each grade can hold",
+            "DOMAIN.md 4a",
+        ),
+        SettingSpec(
+            "grade_default_hours",
+            float,
+            DEFAULT_SETTINGS.default_hours,
+            "Contracted hours the grade targets are for",
+            "DOMAIN.md 4a",
+            1,
+            60,
+        ),
+        SettingSpec(
+            "capacity_over_percent",
+            float,
+            DEFAULT_SETTINGS.over_capacity_percent,
+            "Capacity shown red above",
+            "DOMAIN.md 4a",
+            1,
+            1000,
+        ),
+        SettingSpec(
+            "capacity_flag_percent",
+            float,
+            DEFAULT_SETTINGS.flagged_capacity_percent,
+            "Capacity flagged above",
+            "DOMAIN.md 4a",
+            1,
+            1000,
         ),
         SettingSpec(
             "ete_share_percent",

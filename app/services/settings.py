@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Setting
 from app.domain.calendar import WorkingCalendar
-from app.domain.codes import Role
+from app.domain.codes import Grade, Role
 from app.domain.settings import SETTINGS
+from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
 from app.services import audit
 from app.services.actor import Actor
 from app.services.errors import UserError
@@ -83,3 +85,22 @@ def working_calendar(session: Session, as_at: date, welsh: bool = False) -> Work
     """The working-day calendar with the Head of PDU's one-off bank holidays."""
     extra = [date.fromisoformat(d) for d in get(session, "extra_bank_holidays", as_at)]
     return WorkingCalendar("wales" if welsh else "england", extra_holidays=extra)
+
+
+def workload_settings(session: Session, as_at: date, pdu_id: int | None = None) -> WorkloadSettings:
+    """The workload numbers in force on ``as_at`` (DOMAIN.md 4a: each one a setting)."""
+    points = get(session, "workload_points", as_at, pdu_id)
+    targets = get(session, "grade_target_points", as_at, pdu_id)
+    return replace(
+        DEFAULT_SETTINGS,
+        points={_points_key(key): int(value) for key, value in points.items()},
+        grade_targets={Grade(grade): int(value) for grade, value in targets.items()},
+        default_hours=float(get(session, "grade_default_hours", as_at, pdu_id)),
+        over_capacity_percent=float(get(session, "capacity_over_percent", as_at, pdu_id)),
+        flagged_capacity_percent=float(get(session, "capacity_flag_percent", as_at, pdu_id)),
+    )
+
+
+def _points_key(key: str) -> tuple[str, str, int]:
+    kind, protect, change = key.split(":")
+    return kind, protect, int(change)
