@@ -41,3 +41,29 @@ def test_load_counts_points_mix_and_capacity_with_absence(session) -> None:  # t
     # Absent all week: no available points, so no capacity figure
     assert loads[pso.id].load.available == 0
     assert loads[pso.id].capacity_percent is None
+
+
+def test_workload_numbers_come_from_the_settings_in_force(session, head) -> None:  # type: ignore[no-untyped-def]
+    from app.services import settings
+
+    default = settings.workload_settings(session, TODAY)
+    assert default.points_for("community", "B", 1) == 102
+    points = settings.get(session, "workload_points", TODAY)
+    settings.put(session, head, "workload_points", points | {"community:B:1": 120}, TODAY)
+    settings.put(
+        session,
+        head,
+        "grade_target_points",
+        {"PO": 2000, "PQIP": 2000, "PSO": 1800, "SPO": 0},
+        TODAY,
+    )
+    now = settings.workload_settings(session, TODAY)
+    assert now.points_for("community", "B", 1) == 120
+    before = settings.workload_settings(session, date(2026, 11, 24))
+    assert before.points_for("community", "B", 1) == 102  # not yet in force the day before
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    po = f.staff(session, pod, "PO")
+    f.case(session, pdu.id, rosh="HIGH", staff_id=po.id)
+    (load,) = practitioner_loads(session, pdu.id, TODAY, settings=now)
+    assert (load.load.points_held, load.load.available) == (120, 2000)
