@@ -2,7 +2,9 @@
 
 An SPO allocates an unallocated case of their PDU to a practitioner of their
 own team, and reallocates cases held in their own team; the Head of PDU may
-do both anywhere in the PDU (SPEC.md 1). A choice outside the PO allocation
+do both anywhere in the PDU (SPEC.md 1). Only a probation practitioner (PO,
+PQiP or PSO) of the case's PDU and in post can be given a case (DOMAIN.md 1);
+anyone else is refused, never ranked. A choice outside the PO allocation
 policy needs a recorded reason; a PQiP taking a High RoSH case needs the
 SPO's recorded confirmation (DOMAIN.md 2). Two people allocating the same
 case at once cannot both succeed: the case's version is checked and bumped
@@ -26,7 +28,7 @@ from app import clock
 from app.db.models import Allocation, AppUser, Person, ReviewItem, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.allocation import PolicyVerdict, policy_verdict
-from app.domain.codes import ReallocationReason, Role
+from app.domain.codes import Grade, ReallocationReason, Role
 from app.services import audit
 from app.services.actor import Actor
 from app.services.allocation_queue import (
@@ -46,9 +48,11 @@ from app.services.allocation_views import (
     Drilldown,
     PodTeamView,
     RecentAllocation,
+    home_team,
     pod_team_view,
     practitioner_drilldown,
     team_allocations,
+    team_choices,
 )
 from app.services.changes import ChangeSet
 from app.services.errors import ConflictError, NotFound, PermissionDenied, UserError
@@ -65,6 +69,7 @@ __all__ = [
     "candidates",
     "case_brief",
     "find_case",
+    "home_team",
     "pod_team_view",
     "practitioner_drilldown",
     "queue",
@@ -72,9 +77,11 @@ __all__ = [
     "resolve_review",
     "reviews",
     "team_allocations",
+    "team_choices",
 ]
 
 ALLOCATING_ROLES = (Role.SPO, Role.HEAD_OF_PDU)
+_GRADES = frozenset(g.value for g in Grade)
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,7 @@ def _move(
     )
     session.add(allocation)
     session.flush()
-    reviews_closed = _resolve_reviews(session, actor, person.id, staff, day)
+    reviews_closed = _resolve_reviews(session, actor, person.id, staff, day, holder is None)
     _audit(session, actor, person, staff, allocation, before, verdict)
     refresh_cases(session, [person.id], day)
     changes = ChangeSet.of("allocation", [allocation.id]).merge(ChangeSet.of("case", [person.id]))
@@ -262,6 +269,13 @@ def _practitioner(session: Session, staff_id: int, person: Person, day: date) ->
     name = f"{staff.forename} {staff.surname}"
     if staff.pdu_id != person.pdu_id:
         raise UserError(f"{name} works in another PDU: choose a practitioner of this PDU.")
+    grade = Grade(staff.grade) if staff.grade in _GRADES else None
+    if grade is None or not grade.is_practitioner:
+        what = grade.label if grade else staff.grade
+        raise UserError(
+            f"{name} ({what}) is not a probation practitioner: only a PO, PQiP or PSO "
+            "can hold a case."
+        )
     if (staff.start_date and staff.start_date > day) or (
         staff.leave_date and staff.leave_date <= day
     ):
@@ -349,9 +363,12 @@ def _policy_record(
 
 
 def _resolve_reviews(
-    session: Session, actor: Actor, person_id: int, staff: Staff, day: date
+    session: Session, actor: Actor, person_id: int, staff: Staff, day: date, first: bool
 ) -> list[int]:
-    """A (re)allocation answers the case's tier-rise and outside-grade reviews (TOM 777)."""
+    """A (re)allocation answers the case's tier-rise and outside-grade reviews (TOM 777).
+
+    ``first``: the case had no practitioner, so it was allocated, not reallocated.
+    """
     items = list(
         session.scalars(
             select(ReviewItem).where(
@@ -361,9 +378,10 @@ def _resolve_reviews(
             )
         )
     )
+    moved = "Allocated" if first else "Reallocated"
     for item in items:
         item.resolved_on, item.resolved_by = day, actor.user_id
-        item.resolution = f"Reallocated to {staff.forename} {staff.surname}"
+        item.resolution = f"{moved} to {staff.forename} {staff.surname}"
     return [item.id for item in items]
 
 

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.models import Allocation, AppUser, CaseloadRow, Person, Pod, Reduction, Staff, Team
-from app.domain.codes import ReallocationReason
+from app.domain.codes import ReallocationReason, Role
 from app.domain.workload import Reduction as ReductionRule
 from app.domain.workload import ReductionReason, ReductionStatus
+from app.services.actor import Actor
+from app.services.caseload import FilterOptions, filter_options
 from app.services.errors import NotFound
 from app.services.workload import PractitionerSummary, practitioner_loads
 
@@ -172,12 +174,39 @@ def _reallocation_label(code: str | None) -> str:
     return ReallocationReason(code).label if code in known else code
 
 
+def home_team(session: Session, actor: Actor) -> int | None:
+    """The team an SPO works for: the one they lead, else the one they sit in.
+
+    None for anyone else, and for an SPO account with no staff record: they
+    see every team of the PDU (SPEC.md 1).
+    """
+    if actor.role is not Role.SPO or actor.staff_id is None:
+        return None
+    led = session.scalar(
+        select(Team.id).where(Team.spo_id == actor.staff_id).order_by(Team.name, Team.id).limit(1)
+    )
+    if led is not None:
+        return led
+    return session.scalar(select(Staff.team_id).where(Staff.id == actor.staff_id))
+
+
+def team_choices(
+    session: Session, pdu_id: int, as_at: date, actor: Actor
+) -> tuple[FilterOptions, int | None]:
+    """The PDU's teams for the desk's team filter, and the one to start on (an SPO's own)."""
+    return filter_options(session, pdu_id, as_at), home_team(session, actor)
+
+
 def team_allocations(
-    session: Session, pdu_id: int, as_at: date, days: int = 30
+    session: Session, pdu_id: int, as_at: date, days: int = 30, *, team_id: int | None = None
 ) -> list[RecentAllocation]:
-    """The PDU's allocations of the last ``days`` days, newest first (SPEC.md 4.3)."""
+    """The allocations of the last ``days`` days, newest first (SPEC.md 4.3).
+
+    ``team_id`` keeps those to practitioners of one team (an SPO's, see
+    :func:`home_team`); None lists the whole PDU's.
+    """
     since = as_at - timedelta(days=days)
-    rows = session.execute(
+    query = (
         select(Allocation, Person, Staff, Team.name, Pod.name, AppUser.display_name)
         .join(Person, Person.id == Allocation.person_id)
         .join(Staff, Staff.id == Allocation.staff_id)
@@ -191,6 +220,9 @@ def team_allocations(
         )
         .order_by(Allocation.start_date.desc(), Allocation.id.desc())
     )
+    if team_id is not None:
+        query = query.where(Staff.team_id == team_id)
+    rows = session.execute(query)
     return [
         RecentAllocation(
             allocation_id=a.id,

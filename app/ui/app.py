@@ -14,7 +14,7 @@ from app.db.engine import (
     normalise_url,
 )
 from app.db.migrate import SchemaError
-from app.services.actor import local_actor
+from app.services.actor import Actor, local_actor
 from app.services.store import Store, open_store
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import install_excepthook, setup_logging, show_error
@@ -24,10 +24,14 @@ from app.ui.ops import Ops
 DEMO_CASES = 1500
 
 
-def build_window(store: Store, inline_ops: bool = False) -> MainWindow:
-    """The main window over an open store (tests build it the same way)."""
-    with store.sessions.begin() as session:
-        actor = local_actor(session)
+def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = None) -> MainWindow:
+    """The main window over an open store (tests build it the same way).
+
+    ``actor``: who is signed in; the local Head of PDU account when not given.
+    """
+    if actor is None:
+        with store.sessions.begin() as session:
+            actor = local_actor(session)
     holder: list[MainWindow] = []
     ops = Ops(
         store,

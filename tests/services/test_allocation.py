@@ -70,13 +70,12 @@ def open_allocations(session: Session, person_id: int) -> list[Allocation]:
     )
 
 
-def spo_actor(session: Session, staff: Staff | None) -> Actor:
-    user = AppUser(
-        username="spo", display_name="Sam Senior", role="SPO", staff_id=staff.id if staff else None
-    )
+def spo_actor(session: Session, staff: Staff | None, username: str = "spo") -> Actor:
+    staff_id = staff.id if staff else None
+    user = AppUser(username=username, display_name="Sam Senior", role="SPO", staff_id=staff_id)
     session.add(user)
     session.flush()
-    return Actor(user.id, "spo", "Sam Senior", Role.SPO, staff_id=staff.id if staff else None)
+    return Actor(user.id, username, "Sam Senior", Role.SPO, staff_id=staff_id)
 
 
 # --- allocate --------------------------------------------------------------------------
@@ -168,6 +167,113 @@ def test_reallocating_an_unallocated_case_points_to_allocate(session, head) -> N
         )
 
 
+# --- who can hold a case ------------------------------------------------------------------
+
+
+def _refused(session: Session, head: Actor, case: Person, staff_id: int, match: str) -> None:
+    """Allocating ``case`` to ``staff_id`` is refused and leaves the case as it was."""
+    before = version(session, case.id)
+    with pytest.raises(UserError, match=match):
+        svc.allocate(session, head, case.id, staff_id, before)
+    session.rollback()
+    assert open_allocations(session, case.id) == []
+    assert version(session, case.id) == before
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+@pytest.mark.parametrize(
+    ("grade", "label"),
+    [
+        ("CASE_ADMIN", "Case administrator"),
+        ("SPO", "Senior Probation Officer"),
+        ("VLO", "Victim Liaison Officer"),
+        ("CP_SUPERVISOR", "Community payback supervisor"),
+        ("UPW_MANAGER", "Unpaid work manager"),
+        ("HEAD_OF_PDU", "Head of PDU"),
+    ],
+)
+def test_only_a_practitioner_can_be_given_a_case(session, head, grade, label) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    other = f.staff(session, d.pod, grade, forename="Nora", surname="Notpo")
+    case = f.case(session, d.pdu_id, rosh="LOW")
+    session.commit()
+    _refused(
+        session, head, case, other.id, f"Nora Notpo \\({label}\\) is not a probation practitioner"
+    )
+
+
+def test_a_case_cannot_be_reallocated_to_a_case_administrator(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    admin = f.staff(session, d.pod, "CASE_ADMIN", forename="Ada", surname="Admin")
+    case = f.case(session, d.pdu_id, staff_id=d.po.id)
+    session.commit()
+    before = version(session, case.id)
+    with pytest.raises(UserError, match="Ada Admin \\(Case administrator\\) is not a probation"):
+        svc.reallocate(
+            session,
+            head,
+            case.id,
+            admin.id,
+            before,
+            ReallocationReason.CASELOAD_ADJUSTMENT,
+            policy_reason="Anything at all",
+        )
+    session.rollback()
+    assert [a.staff_id for a in open_allocations(session, case.id)] == [d.po.id]
+    assert version(session, case.id) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "leave"),
+    [
+        (date(2026, 11, 26), None),  # starts tomorrow
+        (None, TODAY),  # leaves today: no longer in post
+        (date(2020, 1, 6), date(2026, 10, 30)),  # has left
+    ],
+)
+def test_a_practitioner_not_in_post_is_refused(session, head, start, leave) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    gone = f.staff(
+        session, d.pod, "PO", forename="Gil", surname="Gone", start_date=start, leave_date=leave
+    )
+    case = f.case(session, d.pdu_id)
+    session.commit()
+    _refused(session, head, case, gone.id, "Gil Gone is not in post on 25/11/2026")
+
+
+def test_a_practitioner_in_post_on_the_day_is_accepted(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    new = f.staff(
+        session,
+        d.pod,
+        "PO",
+        forename="Nia",
+        surname="New",
+        start_date=TODAY,
+        leave_date=date(2026, 11, 26),
+    )
+    case = f.case(session, d.pdu_id)
+    session.commit()
+    svc.allocate(session, head, case.id, new.id, version(session, case.id))
+    session.commit()
+    assert [a.staff_id for a in open_allocations(session, case.id)] == [new.id]
+
+
+def test_a_practitioner_of_another_pdu_is_refused(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    other_pdu = f.pdu(session, 18)
+    away = f.staff(
+        session,
+        f.pod(session, f.team(session, other_pdu.id, "Team Away").id),
+        "PO",
+        forename="Amy",
+        surname="Away",
+    )
+    case = f.case(session, d.pdu_id)
+    session.commit()
+    _refused(session, head, case, away.id, "Amy Away works in another PDU")
+
+
 # --- the policy --------------------------------------------------------------------------
 
 
@@ -246,10 +352,22 @@ def test_an_spo_allocates_only_to_their_own_team(session) -> None:  # type: igno
 
 def test_an_spo_with_no_staff_record_may_allocate_anywhere_in_the_pdu(session) -> None:  # type: ignore[no-untyped-def]
     d = desk(session)
+    other_team = f.team(session, d.pdu_id, "Team South")
+    elsewhere = f.staff(
+        session, f.pod(session, other_team.id), "PO", forename="Ella", surname="Far"
+    )
     case = f.case(session, d.pdu_id)
     actor = spo_actor(session, None)
     session.commit()
-    svc.allocate(session, actor, case.id, d.po.id, version(session, case.id))
+    changes = svc.allocate(session, actor, case.id, elsewhere.id, version(session, case.id))
+    session.commit()
+    assert changes.touches("allocation", "case")
+    [row] = open_allocations(session, case.id)
+    assert (row.staff_id, row.allocated_by) == (elsewhere.id, actor.user_id)
+    read = session.get(CaseloadRow, case.id)
+    assert read is not None and read.staff_id == elsewhere.id and not read.unallocated
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.allocated")).one()
+    assert (entry.entity_id, entry.user_id) == (case.crn, actor.user_id)
 
 
 # --- two SPOs at once ------------------------------------------------------------------------
@@ -400,6 +518,18 @@ def test_reviews_are_listed_and_resolved_by_reallocation(session, head) -> None:
     assert item.resolved_on == TODAY and item.resolution == "Reallocated to Olive Officer"
 
 
+def test_a_review_closed_by_a_first_allocation_says_allocated(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    case = f.case(session, d.pdu_id, rosh="HIGH")
+    item = _review(session, case.id, REVIEW_TIER_RISE)
+    session.commit()
+    changes = svc.allocate(session, head, case.id, d.po.id, version(session, case.id))
+    session.commit()
+    assert changes.ids["review"] == frozenset({item.id})
+    session.refresh(item)
+    assert item.resolved_on == TODAY and item.resolution == "Allocated to Olive Officer"
+
+
 def test_a_review_can_be_closed_without_moving_the_case(session, head) -> None:  # type: ignore[no-untyped-def]
     d = desk(session)
     case = f.case(session, d.pdu_id, staff_id=d.po.id)
@@ -461,6 +591,41 @@ def test_team_allocations_of_the_last_30_days(session, head) -> None:  # type: i
     top = rows[0]
     assert (top.person_id, top.practitioner, top.outside_policy) == (new.id, "Sid Services", True)
     assert top.allocated_by == head.display_name and top.reason == "New case"
+
+
+def test_team_allocations_keep_to_one_team(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    south = f.team(session, d.pdu_id, "Team South")
+    far = f.staff(session, f.pod(session, south.id), "PO", forename="Ella", surname="Far")
+    ours = f.case(session, d.pdu_id, rosh="LOW")
+    theirs = f.case(session, d.pdu_id, rosh="LOW")
+    session.commit()
+    svc.allocate(session, head, ours.id, d.po.id, version(session, ours.id))
+    svc.allocate(session, head, theirs.id, far.id, version(session, theirs.id))
+    session.commit()
+    north_rows = svc.team_allocations(session, d.pdu_id, TODAY, team_id=d.team.id)
+    assert north_rows[0].person_id == ours.id and theirs.id not in [r.person_id for r in north_rows]
+    assert {r.team_name for r in north_rows} == {"Team North"}  # Max's three cases too
+    south_rows = svc.team_allocations(session, d.pdu_id, TODAY, team_id=south.id)
+    assert [r.person_id for r in south_rows] == [theirs.id]
+    everyone = svc.team_allocations(session, d.pdu_id, TODAY)
+    assert {r.person_id for r in everyone} == {r.person_id for r in north_rows} | {theirs.id}
+
+
+def test_home_team_is_the_team_an_spo_leads(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    south = f.team(session, d.pdu_id, "Team South")
+    spo = f.staff(session, d.pod, "SPO", forename="Sam", surname="Senior")  # sits in North
+    south.spo_id = spo.id
+    session.flush()
+    assert svc.home_team(session, spo_actor(session, spo)) == south.id
+    south.spo_id = None
+    session.flush()
+    assert svc.home_team(session, spo_actor(session, spo, "spo2")) == d.team.id
+    assert svc.home_team(session, spo_actor(session, None, "spo3")) is None
+    assert svc.home_team(session, head) is None
+    options, home = svc.team_choices(session, d.pdu_id, TODAY, head)
+    assert [t.id for t in options.teams] == [d.team.id, south.id] and home is None
 
 
 def test_pod_team_view_groups_practitioners_with_capacity(session, head) -> None:  # type: ignore[no-untyped-def]

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
 from sqlalchemy import select
 
-from app.db.models import Allocation, CaseloadRow, ReviewItem
-from app.domain.codes import ReallocationReason
+from app.db.models import Allocation, AppUser, CaseloadRow, ReviewItem, Staff, Team
+from app.domain.codes import ReallocationReason, Role
 from app.services import allocation as svc
-from app.services.actor import local_actor
+from app.services.actor import Actor, local_actor
 from app.services.tiers import REVIEW_TIER_RISE
 from app.ui.allocation.dialogs import AllocateDialog
 from app.ui.allocation.models import (
@@ -26,6 +26,8 @@ from app.ui.allocation.models import (
 )
 from app.ui.allocation.screen import AllocationScreen
 from app.ui.app import build_window
+from app.ui.balance.models import CASES, HIGH, ID_ROLE
+from app.ui.balance.screen import BalanceScreen
 from app.ui.caseload.screen import CaseloadScreen
 from app.ui.main_window import MainWindow
 from tests import factories as f
@@ -35,6 +37,7 @@ from tests.conftest import TODAY
 @dataclass
 class Data:
     pdu_id: int
+    team_id: int
     po: int
     busy_po: int
     pso: int
@@ -64,11 +67,45 @@ def _data(store) -> Data:  # type: ignore[no-untyped-def]
         )
         oldest = f.case(s, pdu.id, rosh="HIGH", sentence_date=date(2026, 11, 16), surname="Oldest")
         newer = f.case(s, pdu.id, rosh="LOW", sentence_date=date(2026, 11, 23), surname="Newer")
-        return Data(pdu.id, po.id, busy.id, pso.id, oldest.id, oldest.crn, newer.id, held.id)
+        return Data(
+            pdu.id, pod.team_id, po.id, busy.id, pso.id, oldest.id, oldest.crn, newer.id, held.id
+        )
 
 
-def _screen(qtbot, store) -> tuple[MainWindow, AllocationScreen]:  # type: ignore[no-untyped-def]
-    window = build_window(store, inline_ops=True)
+def _spo(store, data: Data) -> Actor:  # type: ignore[no-untyped-def]
+    """Sam Senior, SPO leading Team East, signed in with their staff record (SPEC.md 1)."""
+    with store.sessions.begin() as s:
+        team = s.get(Team, data.team_id)
+        assert team is not None
+        spo = Staff(
+            staff_code="N07SPO1",
+            forename="Sam",
+            surname="Senior",
+            grade="SPO",
+            gender="F",
+            contracted_hours=37.0,
+            pdu_id=data.pdu_id,
+            team_id=team.id,
+        )
+        s.add(spo)
+        s.flush()
+        team.spo_id = spo.id
+        user = AppUser(
+            username="sam.senior",
+            display_name="Sam Senior",
+            role=Role.SPO.value,
+            staff_id=spo.id,
+            pdu_id=data.pdu_id,
+        )
+        s.add(user)
+        s.flush()
+        return Actor(
+            user.id, user.username, user.display_name, Role.SPO, pdu_id=data.pdu_id, staff_id=spo.id
+        )
+
+
+def _screen(qtbot, store, actor: Actor | None = None) -> tuple[MainWindow, AllocationScreen]:  # type: ignore[no-untyped-def]
+    window = build_window(store, inline_ops=True, actor=actor)
     qtbot.addWidget(window)
     window.show()
     screen = window.screen("Allocation")
@@ -93,10 +130,24 @@ def _when_modal(handle: Callable[[object], None]) -> None:
     QTimer.singleShot(0, run)
 
 
+def _balance_of(window: MainWindow, staff_id: int) -> tuple[int, int]:
+    """A practitioner's cases and High/Very High cases, as the Tiering balance table shows."""
+    balance = window.screen("Tiering balance")
+    assert isinstance(balance, BalanceScreen)
+    table = balance.table.model()
+    [row] = [r for r in range(table.rowCount()) if table.index(r, 0).data(ID_ROLE) == staff_id]
+    return int(table.index(row, CASES).data()), int(table.index(row, HIGH).data())
+
+
 def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> None:  # type: ignore[no-untyped-def]
     data = _data(store)
-    window, screen = _screen(qtbot, store)
+    spo = _spo(store, data)
+    window, screen = _screen(qtbot, store, spo)
+    assert window.ctx.actor == spo
+    cases_before, high_before = _balance_of(window, data.po)
+    window.screen("Allocation")
     desk = screen.desk
+    assert desk.team_id() == data.team_id  # an SPO starts on their own team
     assert _column(desk.queue_model, QueueModel.CRN)[0] == data.oldest_crn
     desk.queue_view.selectRow(0)
     assert desk.case is not None and desk.case.person_id == data.oldest
@@ -123,16 +174,19 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
                 Allocation.person_id == data.oldest, Allocation.end_date.is_(None)
             )
         ).all()
-        assert (row.staff_id, row.allocated_by) == (data.po, window.ctx.actor.user_id)
-        assert row.note == "Lives near her office"
+        assert (row.staff_id, row.allocated_by) == (data.po, spo.user_id)
+        assert row.note == "Lives near her office" and not row.outside_policy
         read = s.get(CaseloadRow, data.oldest)
         assert read is not None and read.practitioner_name == "Priya Shah" and not read.unallocated
     caseload = window.screen("Caseload")
     assert isinstance(caseload, CaseloadScreen)
     crns = _column(caseload.model, 0)
     assert caseload.model.index(crns.index(data.oldest_crn), 6).data() == "Priya Shah (PO)"
+    assert _balance_of(window, data.po) == (cases_before + 1, high_before + 1)
+    window.screen("Allocation")
     screen.tabs.setCurrentIndex(1)
     assert _column(screen.recent_model, RecentModel.CRN)[0] == data.oldest_crn
+    assert "Team East" in screen.recent_label.text()
     window.close()
 
 
@@ -210,6 +264,29 @@ def test_someone_else_allocating_first_is_reported_and_the_queue_reloads(qtbot, 
     assert len(messages) == 1 and "was allocated to Tom Reid by" in messages[0]
     assert messages[0].endswith("nothing was changed.")
     assert data.oldest_crn not in _column(desk.queue_model, QueueModel.CRN)
+    window.close()
+
+
+def test_the_last_30_days_follow_the_desk_team_filter(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    with store.sessions.begin() as s:
+        west = f.staff(s, f.pod(s, f.team(s, data.pdu_id, "Team West").id), "PO", surname="West")
+        svc.allocate(s, local_actor(s), data.newer, west.id, 1)
+        svc.allocate(s, local_actor(s), data.oldest, data.po, 1)
+    window, screen = _screen(qtbot, store)  # the Head of PDU: every team to start with
+    desk = screen.desk
+    assert desk.team_id() is None
+    screen.tabs.setCurrentIndex(1)
+    shown = {r.person_id for r in screen.recent_model.rows()}
+    assert {data.oldest, data.newer} <= shown and "every team" in screen.recent_label.text()
+    screen.tabs.setCurrentIndex(0)
+    box = desk.panel.team_box
+    box.setCurrentIndex(box.findData(data.team_id))
+    screen.tabs.setCurrentIndex(1)
+    rows = screen.recent_model.rows()
+    assert rows[0].person_id == data.oldest and data.newer not in {r.person_id for r in rows}
+    assert set(_column(screen.recent_model, RecentModel.PLACE)) == {"Team East / POD Alpha"}
+    assert len(rows) == len(shown) - 1 and "Team East" in screen.recent_label.text()
     window.close()
 
 

@@ -107,8 +107,9 @@ class CasePanel(QWidget):
         rows = self.candidate_view.selectionModel().selectedRows()
         return self.candidate_model.row_at(rows[0].row()) if rows else None
 
-    def show_teams(self, options: FilterOptions) -> None:
-        current = self.team_box.currentData()
+    def show_teams(self, options: FilterOptions, choose: int | None = None) -> None:
+        """List the teams, keeping the chosen one (or choosing ``choose`` when given)."""
+        current = self.team_box.currentData() if choose is None else choose
         self.team_box.blockSignals(True)
         while self.team_box.count() > 1:
             self.team_box.removeItem(1)

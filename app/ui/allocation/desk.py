@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import allocation as svc
-from app.services import caseload
 from app.services.allocation import CandidateRow, CaseBrief, Drilldown, QueueItem, ReviewRow
+from app.services.caseload import FilterOptions
 from app.services.changes import ChangeSet
 from app.services.errors import ConflictError
 from app.ui.allocation.case_panel import CasePanel, action_button
@@ -43,10 +43,12 @@ class AllocationDesk(QWidget):
     """Queue, reviews, the chosen case's ranking and a practitioner's drill-down.
 
     Signals: ``changes_written(ChangeSet)`` after an allocation, reallocation or
-    review is saved.
+    review is saved; ``team_changed(team_id | None)`` when the team filter
+    changes (an SPO starts on their own team).
     """
 
     changes_written = Signal(object)
+    team_changed = Signal(object)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -56,6 +58,7 @@ class AllocationDesk(QWidget):
         self.case: CaseBrief | None = None
         self.review_id: int | None = None
         self.source = ""  # where the chosen case came from: queue, review or found
+        self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
         self._build_actions()
         self._build()
@@ -150,7 +153,7 @@ class AllocationDesk(QWidget):
         self.candidate_view.selectionModel().selectionChanged.connect(self._candidate_selected)
         self.candidate_view.doubleClicked.connect(self._candidate_activated)
         self.find_box.returnPressed.connect(self.find_case)
-        self.panel.team_box.currentIndexChanged.connect(self._load_candidates)
+        self.panel.team_box.currentIndexChanged.connect(self._team_chosen)
 
     # --- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -161,8 +164,35 @@ class AllocationDesk(QWidget):
         self.ctx.ops.read(svc.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
         self.ctx.ops.read(svc.reviews, pdu.id, on_success=self._show_reviews)
         self.ctx.ops.read(
-            caseload.filter_options, pdu.id, self.ctx.today, on_success=self.panel.show_teams
+            svc.team_choices,
+            pdu.id,
+            self.ctx.today,
+            self.ctx.actor,
+            on_success=partial(self._show_teams, pdu.id),
         )
+
+    def team_id(self) -> int | None:
+        """The team chosen in the team filter; None for all teams."""
+        team: int | None = self.panel.team_box.currentData()
+        return team
+
+    def team_name(self) -> str:
+        return self.panel.team_box.currentText()
+
+    def _show_teams(self, pdu_id: int, choices: tuple[FilterOptions, int | None]) -> None:
+        """Fill the team filter; on a PDU's first showing, start on the SPO's own team."""
+        options, home = choices
+        before = self.team_id()
+        first = pdu_id != self.teams_pdu
+        self.teams_pdu = pdu_id
+        self.panel.show_teams(options, home if first else None)
+        if self.team_id() != before:
+            self._team_chosen()
+
+    @Slot()
+    def _team_chosen(self, *_: Any) -> None:
+        self._load_candidates()
+        self.team_changed.emit(self.team_id())
 
     def clear(self) -> None:
         self.case, self.review_id, self.source = None, None, ""
@@ -232,7 +262,7 @@ class AllocationDesk(QWidget):
             pdu.id,
             pid,
             self.ctx.today,
-            self.panel.team_box.currentData(),
+            self.team_id(),
             on_success=partial(self._show_candidates, pid),
         )
 
@@ -310,43 +340,34 @@ class AllocationDesk(QWidget):
 
     @Slot()
     def allocate(self) -> None:
-        case, choice = self.case, self.chosen()
-        if case is None or choice is None or case.holder is not None:
-            return
-        dialog = AllocateDialog(case, choice, False, self)
-        if not self.run_dialog(dialog):
-            return
-        self.ctx.ops.write(
-            svc.allocate,
-            case.person_id,
-            choice.ranked.staff_id,
-            case.version,
-            dialog.note(),
-            dialog.policy_reason(),
-            dialog.confirmed(),
-            on_success=self._written,
-            on_failure=self._failed,
-        )
+        self._allocate_or_reallocate(reallocating=False)
 
     @Slot()
     def reallocate(self) -> None:
+        self._allocate_or_reallocate(reallocating=True)
+
+    def _allocate_or_reallocate(self, reallocating: bool) -> None:
+        """Give the chosen case to the chosen practitioner: allocate a new case, or
+        reallocate (with a reason) one already held, after the dialog (SPEC.md 4.3).
+        """
         case, choice = self.case, self.chosen()
-        if case is None or choice is None or case.holder is None:
+        if case is None or choice is None or (case.holder is not None) != reallocating:
             return
-        dialog = AllocateDialog(case, choice, True, self)
+        dialog = AllocateDialog(case, choice, reallocating, self)
         if not self.run_dialog(dialog):
             return
+        extra = {"reason": dialog.reason()} if reallocating else {}
         self.ctx.ops.write(
-            svc.reallocate,
+            svc.reallocate if reallocating else svc.allocate,
             case.person_id,
             choice.ranked.staff_id,
             case.version,
-            dialog.reason(),
-            dialog.note(),
-            dialog.policy_reason(),
-            dialog.confirmed(),
+            note=dialog.note(),
+            policy_reason=dialog.policy_reason(),
+            confirmed=dialog.confirmed(),
             on_success=self._written,
             on_failure=self._failed,
+            **extra,
         )
 
     @Slot()

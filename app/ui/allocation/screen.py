@@ -1,15 +1,16 @@
 """The Allocation screen (SPEC.md 4.3): allocate new cases within 5 working days (TOM 775).
 
 Three tabs: the allocation desk (queue, reviews, ranked practitioners,
-drill-down), the team's allocations of the last 30 days, and the teams, PODs
-and practitioners with their capacity.
+drill-down), the team's allocations of the last 30 days (the team chosen in
+the desk's team filter; an SPO starts on their own), and the teams, PODs and
+practitioners with their capacity.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.services import allocation as svc
 from app.services.allocation import PodTeamView, RecentAllocation
@@ -45,11 +46,19 @@ class AllocationScreen(QWidget):
             self.tr("Allocations of the last 30 days"),
             (82, 72, 150, 190, 240, 150, 140, 200),
         )
+        self.recent_label = QLabel()
+        self.recent_label.setAccessibleName(self.tr("Which team's allocations"))
+        self.recent_label.setWordWrap(True)
+        recent = QWidget()
+        recent_layout = QVBoxLayout(recent)
+        recent_layout.setContentsMargins(0, 0, 0, 0)
+        recent_layout.addWidget(self.recent_label)
+        recent_layout.addWidget(self.recent_view, 1)
         self.pod_tree = PodTeamTree()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Allocation views"))
         self.tabs.addTab(self.desk, self.tr("Allocation &desk"))
-        self.tabs.addTab(self.recent_view, self.tr("Last &30 days"))
+        self.tabs.addTab(recent, self.tr("Last &30 days"))
         self.tabs.addTab(self.pod_tree, self.tr("P&ODs and teams"))
         self.refresh_action = QAction(self.tr("&Refresh"), self)
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
@@ -63,6 +72,7 @@ class AllocationScreen(QWidget):
         self.refresh_action.triggered.connect(self.refresh)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.desk.changes_written.connect(self._mark_stale)
+        self.desk.team_changed.connect(self._team_changed)
         self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
         self.ctx.broadcast.data_changed.connect(self._data_changed)
 
@@ -81,11 +91,31 @@ class AllocationScreen(QWidget):
             return
         self._stale[index] = False
         if index == 1:
+            team = self.desk.team_id()
+            self.recent_label.setText(self._recent_heading(team))
             self.ctx.ops.read(
-                svc.team_allocations, pdu.id, self.ctx.today, on_success=self._show_recent
+                svc.team_allocations,
+                pdu.id,
+                self.ctx.today,
+                team_id=team,
+                on_success=self._show_recent,
             )
         elif index == 2:
             self.ctx.ops.read(svc.pod_team_view, pdu.id, self.ctx.today, on_success=self._show_pods)
+
+    def _recent_heading(self, team_id: int | None) -> str:
+        if team_id is None:
+            return self.tr(
+                "Allocations of the last 30 days to practitioners of every team "
+                "(choose a team in the allocation desk's team filter)."
+            )
+        return (
+            self.tr(
+                "Allocations of the last 30 days to practitioners of %s "
+                "(the team chosen in the allocation desk's team filter)."
+            )
+            % self.desk.team_name()
+        )
 
     def _show_recent(self, rows: list[RecentAllocation]) -> None:
         self.recent_model.set_rows(rows)
@@ -96,6 +126,12 @@ class AllocationScreen(QWidget):
     @Slot(object)
     def _mark_stale(self, _changes: ChangeSet) -> None:
         self._stale = {1: True, 2: True}
+
+    @Slot(object)
+    def _team_changed(self, _team_id: int | None) -> None:
+        """The last 30 days follow the desk's team filter."""
+        self._stale[1] = True
+        self._tab_shown(self.tabs.currentIndex())
 
     @Slot(object)
     def _pdu_changed(self, _pdu: PduInfo) -> None:
