@@ -1,0 +1,105 @@
+"""Work the passing of time makes due: tiers whose assessment has expired.
+
+A full assessment counts for 55 weeks (a setting); after that the change
+level falls back to 2 with no new data, and the case is flagged for
+reassessment (DOMAIN.md 3a). The window runs this in the background on start.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.bulk import bulk_insert
+from app.db.models import Allocation, Assessment, ReviewItem, TierRecord
+from app.db.readmodel import refresh_cases
+from app.domain.codes import Role
+from app.services import settings, tiers
+from app.services.actor import Actor
+from app.services.audit import record
+from app.services.changes import ChangeSet
+from app.services.tiers import REVIEW_REASSESS
+
+
+def expired_assessments(session: Session, as_at: date) -> list[int]:
+    """Cases whose current tier was computed from a full assessment that has since expired."""
+    weeks = timedelta(weeks=int(settings.get(session, "assessment_valid_weeks", as_at)))
+    latest = (
+        select(TierRecord.person_id, func.max(TierRecord.id).label("tier_id"))
+        .group_by(TierRecord.person_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(TierRecord.person_id, TierRecord.effective_date, Assessment.assessment_date)
+        .join(latest, latest.c.tier_id == TierRecord.id)
+        .join(Assessment, Assessment.id == TierRecord.assessment_id)
+        .where(
+            TierRecord.source == "computed",
+            Assessment.has_full_assessment.is_(True),
+            Assessment.assessment_date < as_at - weeks,
+        )
+    )
+    # Computed while the assessment still counted, so the tier is out of date now.
+    return [pid for pid, effective, assessed in rows if assessed and effective < assessed + weeks]
+
+
+def refresh_expired_tiers(session: Session, actor: Actor, as_at: date) -> ChangeSet:
+    """Recompute the tiers of cases whose assessment expired and flag them for reassessment."""
+    actor.require(Role.HEAD_OF_PDU, Role.SPO, Role.ADMIN, Role.SYSTEM, action="refresh tiers")
+    ids = expired_assessments(session, as_at)
+    if not ids:
+        return ChangeSet()
+    changes = tiers.recompute(session, ids, as_at)
+    tiers.raise_reviews(session, changes, as_at)
+    _flag_for_reassessment(session, ids, as_at)
+    refresh_cases(session, ids, as_at)
+    record(
+        session,
+        actor,
+        "tiers.expired",
+        "case",
+        "",
+        summary=f"{len(ids):,} tiers recomputed: their assessments are over the validity period",
+        extra={"person_ids": ids, "changed": [c.person_id for c in changes]},
+    )
+    return ChangeSet.of("tier", ids).merge(ChangeSet.of("case", ids))
+
+
+def _flag_for_reassessment(session: Session, ids: list[int], as_at: date) -> None:
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        allocated = set(
+            session.scalars(
+                select(Allocation.person_id).where(
+                    Allocation.person_id.in_(chunk), Allocation.end_date.is_(None)
+                )
+            )
+        )
+        already = set(
+            session.scalars(
+                select(ReviewItem.person_id).where(
+                    ReviewItem.person_id.in_(chunk),
+                    ReviewItem.kind == REVIEW_REASSESS,
+                    ReviewItem.resolved_on.is_(None),
+                )
+            )
+        )
+        bulk_insert(
+            session,
+            ReviewItem,
+            [
+                {
+                    "person_id": pid,
+                    "kind": REVIEW_REASSESS,
+                    "raised_on": as_at,
+                    "detail": "The last full assessment is over the validity period: reassess the "
+                    "case (its tier uses change level 2 until then)",
+                    "resolved_on": None,
+                    "resolved_by": None,
+                    "resolution": "",
+                }
+                for pid in sorted(allocated - already)
+            ],
+        )

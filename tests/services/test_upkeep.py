@@ -1,0 +1,41 @@
+"""Tiers whose assessment expires with time are recomputed and flagged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.db.models import AuditEntry, CaseloadRow, ReviewItem
+from app.services import upkeep
+from app.services.tiers import REVIEW_REASSESS
+from tests import factories as f
+from tests.conftest import TODAY
+
+
+def test_an_expired_assessment_drops_to_change_level_2_and_asks_for_reassessment(
+    session,
+    head,  # type: ignore[no-untyped-def]
+) -> None:
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    po = f.staff(session, pod, "PO")
+    assessed = TODAY - timedelta(weeks=54)
+    person = f.case(session, pdu.id, sentence_date=assessed, staff_id=po.id, as_at=assessed)
+    fresh = f.case(session, pdu.id, sentence_date=TODAY - timedelta(days=10))
+    assert session.get(CaseloadRow, person.id).tier == "C1"  # valid when computed
+
+    later = TODAY + timedelta(weeks=2)  # now 56 weeks old
+    assert upkeep.expired_assessments(session, TODAY) == []
+    assert upkeep.expired_assessments(session, later) == [person.id]
+    changes = upkeep.refresh_expired_tiers(session, head, later)
+    assert changes.touches("tier")
+    assert session.get(CaseloadRow, person.id).tier == "C2"
+    assert session.get(CaseloadRow, fresh.id).tier == "C1"
+    kinds = list(session.scalars(select(ReviewItem.kind).where(ReviewItem.person_id == person.id)))
+    assert kinds == [REVIEW_REASSESS]
+    assert session.scalars(select(AuditEntry.action)).all()[-1] == "tiers.expired"
+    # Once done, nothing more is due.
+    assert upkeep.expired_assessments(session, later) == []
+    assert not upkeep.refresh_expired_tiers(session, head, later).kinds
+    assert date(2026, 1, 1) < later
