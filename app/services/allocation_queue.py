@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow, Person, Pod, ReviewItem, Staff, TierRecord
+from app.db.readmodel import active_case_condition
 from app.domain.allocation import (
     AppointmentClock,
     Candidate,
@@ -35,7 +36,7 @@ from app.services import settings
 from app.services.errors import NotFound
 from app.services.reference import get_pdu
 from app.services.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_TIER_RISE
-from app.services.workload import PractitionerSummary, active_case_condition, practitioner_loads
+from app.services.workload import PractitionerSummary, practitioner_loads
 
 ALLOCATION_REVIEW_KINDS = (REVIEW_TIER_RISE, REVIEW_OUTSIDE_GRADE)
 """Review items the allocation desk answers by reallocating (TOM 777)."""
