@@ -29,7 +29,7 @@ from app.db.models import Allocation, AppUser, Person, ReviewItem, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.allocation import PolicyVerdict, policy_verdict
 from app.domain.codes import Grade, ReallocationReason, Role
-from app.services import audit
+from app.services import audit, settings
 from app.services.actor import Actor
 from app.services.allocation_queue import (
     ALLOCATION_REVIEW_KINDS,
@@ -337,7 +337,8 @@ def _check_team(session: Session, actor: Actor, staff_id: int | None, whom: str)
 
 def _verdict(session: Session, person: Person, staff: Staff, day: date) -> PolicyVerdict:
     brief = case_brief(session, person.id)
-    return policy_verdict(case_facts(brief, day), staff.grade, staff.gender)
+    workload = settings.workload_settings(session, day, person.pdu_id)
+    return policy_verdict(case_facts(brief, day, workload), staff.grade, staff.gender)
 
 
 def _policy_record(

@@ -31,17 +31,21 @@ from app.domain.allocation import (
 )
 from app.domain.calendar import DeadlineStatus
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
-from app.domain.workload import DEFAULT_SETTINGS, case_points
+from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings, case_points
 from app.services import settings
 from app.services.errors import NotFound
 from app.services.reference import get_pdu
-from app.services.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_TIER_RISE
+from app.services.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_REASSESS, REVIEW_TIER_RISE
 from app.services.workload import PractitionerSummary, practitioner_loads
 
-ALLOCATION_REVIEW_KINDS = (REVIEW_TIER_RISE, REVIEW_OUTSIDE_GRADE)
+ALLOCATION_REVIEW_KINDS = (REVIEW_TIER_RISE, REVIEW_OUTSIDE_GRADE, REVIEW_REASSESS)
 """Review items the allocation desk answers by reallocating (TOM 777)."""
 
-REVIEW_LABELS = {REVIEW_TIER_RISE: "Tier rose", REVIEW_OUTSIDE_GRADE: "Outside grade"}
+REVIEW_LABELS = {
+    REVIEW_TIER_RISE: "Tier rose",
+    REVIEW_OUTSIDE_GRADE: "Outside grade",
+    REVIEW_REASSESS: "Reassess",
+}
 
 
 @dataclass(frozen=True)
@@ -328,7 +332,9 @@ def _specialisms(codes: frozenset[str]) -> frozenset[Specialism]:
     return frozenset(Specialism(c) for c in codes if c in known)
 
 
-def case_facts(brief: CaseBrief, as_at: date) -> CaseForAllocation:
+def case_facts(
+    brief: CaseBrief, as_at: date, workload: WorkloadSettings = DEFAULT_SETTINGS
+) -> CaseForAllocation:
     """What the ranking rules need of a case (DOMAIN.md 2, 4a)."""
     sentence_type = SentenceType(brief.sentence_type)
     return CaseForAllocation(
@@ -336,7 +342,7 @@ def case_facts(brief: CaseBrief, as_at: date) -> CaseForAllocation:
         rosh=Rosh(brief.risk.rosh) if brief.risk.rosh else None,
         mappa_level=brief.risk.mappa_level,
         tier=brief.risk.tier,
-        points=case_points(DEFAULT_SETTINGS, sentence_type, brief.risk.tier),
+        points=case_points(workload, sentence_type, brief.risk.tier),
         gender=_gender(brief.gender),
         female_practitioner_requested=brief.female_practitioner_requested,
         previous_staff_id=brief.previous.staff_id if brief.previous else None,
@@ -347,10 +353,11 @@ def case_facts(brief: CaseBrief, as_at: date) -> CaseForAllocation:
 
 def ranking_rules(session: Session, pdu_id: int, as_at: date) -> RankingRules:
     """The ranking's numbers from the settings in force (DOMAIN.md 2, 4a)."""
+    workload = settings.workload_settings(session, as_at, pdu_id)
     return RankingRules(
         po_mix_min_cases=int(settings.get(session, "po_mix_min_cases", as_at, pdu_id)),
-        over_capacity_percent=DEFAULT_SETTINGS.over_capacity_percent,
-        flagged_capacity_percent=DEFAULT_SETTINGS.flagged_capacity_percent,
+        over_capacity_percent=workload.over_capacity_percent,
+        flagged_capacity_percent=workload.flagged_capacity_percent,
     )
 
 
@@ -375,15 +382,16 @@ def candidates(
     only one team's practitioners (an SPO allocates within their own team).
     """
     brief = case_brief(session, person_id)
+    workload = settings.workload_settings(session, as_at, pdu_id)
     loads = [
         p
-        for p in practitioner_loads(session, pdu_id, as_at)
+        for p in practitioner_loads(session, pdu_id, as_at, workload)
         if (team_id is None or p.team_id == team_id)
         and (brief.holder is None or p.staff_id != brief.holder.staff_id)
     ]
     by_id = {p.staff_id: p for p in loads}
     ranked = rank_candidates(
-        case_facts(brief, as_at),
+        case_facts(brief, as_at, workload),
         [to_candidate(p) for p in loads],
         ranking_rules(session, pdu_id, as_at),
     )

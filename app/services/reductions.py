@@ -4,6 +4,11 @@ A reduction is hours per week over a date range, with a reason and a note;
 its status (scheduled, active, ended) follows the date. An absence is a
 reduction of all contracted hours (``Reduction.is_absence``). The Head of PDU
 or the practitioner's SPO records them (SPEC.md 1); every change is audited.
+
+Reductions are part of the practitioner's capacity, so each change takes the
+version of the practitioner's record that the user saw and bumps it
+(:func:`app.services.teams.lock`, SPEC.md 9): a change of hours and a new
+reduction made at once cannot both pass their checks against stale hours.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from app.services.actor import Actor
 from app.services.changes import ChangeSet
 from app.services.errors import NotFound, UserError
 from app.services.team_access import require_team
-from app.services.teams import get_staff
+from app.services.teams import get_staff, lock
 
 ABSENCE_REASONS = (
     ReductionReason.SICKNESS,
@@ -141,7 +146,9 @@ def _hours(
 
 
 def _as_dict(r: Reduction) -> dict[str, object]:
+    """For the audit; the practitioner's id lets a conflict name the latest change."""
     return {
+        "staff_id": r.staff_id,
         "reason": r.reason,
         "start": r.start_date,
         "end": r.end_date,
@@ -161,8 +168,13 @@ def add_reduction(
     reason: ReductionReason | str,
     note: str = "",
     settings: WorkloadSettings = DEFAULT_SETTINGS,
+    *,
+    expected_version: int,
 ) -> ChangeSet:
-    """Take hours a week off a practitioner's capacity; no hours means the reason's default."""
+    """Take hours a week off a practitioner's capacity; no hours means the reason's default.
+
+    ``expected_version`` is the version of the practitioner's record the user saw.
+    """
     staff = _practitioner(session, actor, staff_id, "record a reduction")
     why = _reason(reason, tuple(ReductionReason))
     _check_dates(start, end)
@@ -176,7 +188,8 @@ def add_reduction(
         note=note.strip(),
         is_absence=False,
     )
-    return _added(session, actor, staff, row, "reduction.added", f"{hours:g} hours a week")
+    what = f"{hours:g} hours a week"
+    return _added(session, actor, staff, expected_version, row, "reduction.added", what)
 
 
 def add_absence(
@@ -187,8 +200,13 @@ def add_absence(
     end: date | None,
     reason: ReductionReason | str,
     note: str = "",
+    *,
+    expected_version: int,
 ) -> ChangeSet:
-    """Record an absence: all contracted hours off over its dates (DOMAIN.md 4a)."""
+    """Record an absence: all contracted hours off over its dates (DOMAIN.md 4a).
+
+    ``expected_version`` is the version of the practitioner's record the user saw.
+    """
     staff = _practitioner(session, actor, staff_id, "record an absence")
     why = _reason(reason, ABSENCE_REASONS)
     _check_dates(start, end)
@@ -201,12 +219,20 @@ def add_absence(
         note=note.strip(),
         is_absence=True,
     )
-    return _added(session, actor, staff, row, "absence.added", why.label.lower())
+    what = why.label.lower()
+    return _added(session, actor, staff, expected_version, row, "absence.added", what)
 
 
 def _added(
-    session: Session, actor: Actor, staff: Staff, row: Reduction, action: str, what: str
+    session: Session,
+    actor: Actor,
+    staff: Staff,
+    expected_version: int,
+    row: Reduction,
+    action: str,
+    what: str,
 ) -> ChangeSet:
+    lock(session, staff, expected_version)
     session.add(row)
     session.flush()
     until = f" to {row.end_date:%d/%m/%Y}" if row.end_date else ""
@@ -217,23 +243,28 @@ def _added(
         "reduction",
         row.id,
         summary=f"{staff.staff_code}: {what} from {row.start_date:%d/%m/%Y}{until}",
-        after={"staff_id": staff.id, **_as_dict(row)},
+        after=_as_dict(row),
     )
     return ChangeSet.of("staff", [staff.id]).merge(ChangeSet.of("reduction", [row.id]))
 
 
-def _get(session: Session, actor: Actor, reduction_id: int, action: str) -> Reduction:
+def _get(session: Session, actor: Actor, reduction_id: int, action: str) -> tuple[Reduction, Staff]:
     row = session.get(Reduction, reduction_id)
     if row is None:
         raise NotFound("That reduction no longer exists.")
-    _practitioner(session, actor, row.staff_id, action)
-    return row
+    return row, _practitioner(session, actor, row.staff_id, action)
 
 
-def end_reduction(session: Session, actor: Actor, reduction_id: int, end: date) -> ChangeSet:
-    """End a reduction or absence on a date (its last day)."""
-    row = _get(session, actor, reduction_id, "end a reduction")
+def end_reduction(
+    session: Session, actor: Actor, reduction_id: int, end: date, expected_version: int
+) -> ChangeSet:
+    """End a reduction or absence on a date (its last day).
+
+    ``expected_version`` is the version of the practitioner's record the user saw.
+    """
+    row, staff = _get(session, actor, reduction_id, "end a reduction")
     _check_dates(row.start_date, end)
+    lock(session, staff, expected_version)
     before = _as_dict(row)
     row.end_date = end
     audit.record(
@@ -249,10 +280,16 @@ def end_reduction(session: Session, actor: Actor, reduction_id: int, end: date) 
     return ChangeSet.of("staff", [row.staff_id]).merge(ChangeSet.of("reduction", [row.id]))
 
 
-def delete_reduction(session: Session, actor: Actor, reduction_id: int) -> ChangeSet:
-    """Remove a reduction or absence recorded in error (the audit keeps what it was)."""
-    row = _get(session, actor, reduction_id, "delete a reduction")
-    before = {"staff_id": row.staff_id, **_as_dict(row)}
+def delete_reduction(
+    session: Session, actor: Actor, reduction_id: int, expected_version: int
+) -> ChangeSet:
+    """Remove a reduction or absence recorded in error (the audit keeps what it was).
+
+    ``expected_version`` is the version of the practitioner's record the user saw.
+    """
+    row, staff = _get(session, actor, reduction_id, "delete a reduction")
+    lock(session, staff, expected_version)
+    before = _as_dict(row)
     staff_id = row.staff_id
     session.delete(row)
     session.flush()

@@ -4,18 +4,24 @@ A team is led by one SPO and holds several PODs (TOM 855-860). The Head of PDU
 manages every team; an SPO edits their own team's PODs, members and hours
 (SPEC.md 1). Every change is audited with before and after, in the caller's
 transaction. Reductions and absences are in :mod:`app.services.reductions`.
+
+Every edit of a staff member, team or POD takes the version the user saw and
+checks and bumps it in one statement (:func:`lock`), in the same transaction
+as the change and its audit entry, so two people working at once cannot
+overwrite each other (SPEC.md 9).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, CursorResult, Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, Pod, Reduction, Staff, Team
+from app.db.models import Allocation, AppUser, AuditEntry, Pod, Reduction, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.codes import Grade
 from app.services import audit
@@ -23,7 +29,7 @@ from app.services.actor import Actor
 from app.services.changes import ChangeSet
 from app.services.errors import ConflictError, NotFound, UserError
 from app.services.team_access import require_head, require_team
-from app.services.workload import practitioner_loads
+from app.services.workload import in_post, practitioner_loads
 
 MAX_NAME = 200
 MAX_CONTRACTED_HOURS = 48.0
@@ -56,6 +62,7 @@ class PodView:
     team_id: int
     name: str
     members: tuple[MemberView, ...]
+    version: int
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class TeamView:
     spo_name: str
     pods: tuple[PodView, ...]
     without_pod: tuple[MemberView, ...]
+    version: int
 
 
 @dataclass(frozen=True)
@@ -87,19 +95,12 @@ class StaffOption:
 # --- reading -----------------------------------------------------------------------
 
 
-def _in_post(as_at: date) -> ColumnElement[bool]:
-    return and_(
-        or_(Staff.start_date.is_(None), Staff.start_date <= as_at),
-        or_(Staff.leave_date.is_(None), Staff.leave_date > as_at),
-    )
-
-
 def _members(session: Session, pdu_id: int, as_at: date) -> list[MemberView]:
     loads = {p.staff_id: p for p in practitioner_loads(session, pdu_id, as_at)}
     staff = session.scalars(
         select(Staff)
         .where(Staff.pdu_id == pdu_id, Staff.grade.in_([g.value for g in POD_GRADES]))
-        .where(_in_post(as_at))
+        .where(in_post(as_at))
         .order_by(Staff.surname, Staff.forename)
     )
     out = []
@@ -134,13 +135,13 @@ def list_teams(session: Session, pdu_id: int, as_at: date) -> TeamsView:
     for t in session.scalars(select(Team).where(Team.pdu_id == pdu_id).order_by(Team.name)):
         team_pods = sorted((p for p in pods if p.team_id == t.id), key=lambda p: p.name.casefold())
         pod_views = tuple(
-            PodView(p.id, t.id, p.name, tuple(m for m in members if m.pod_id == p.id))
+            PodView(p.id, t.id, p.name, tuple(m for m in members if m.pod_id == p.id), p.version)
             for p in team_pods
         )
         pod_ids = {p.id for p in team_pods}
         loose = tuple(m for m in members if m.team_id == t.id and m.pod_id not in pod_ids)
         spo = names.get(t.spo_id, "") if t.spo_id else ""
-        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose))
+        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose, t.version))
     without_team = tuple(m for m in members if m.team_id is None)
     return TeamsView(tuple(teams), without_team)
 
@@ -208,13 +209,102 @@ def _check_spo(session: Session, spo_staff_id: int | None, pdu_id: int) -> Staff
     return spo
 
 
-def check_version(staff: Staff, expected_version: int) -> None:
-    """Optimistic lock: refuse when someone changed the record since it was read."""
-    if staff.version != expected_version:
-        raise ConflictError(
-            f"{staff.forename} {staff.surname}'s record was changed by someone else since you "
-            "opened it. Look again at the latest details, then make your change."
-        )
+Versioned = Team | Pod | Staff
+"""The records edited here, each with a ``version`` for optimistic locking (SPEC.md 9)."""
+
+
+def lock(session: Session, record: Versioned, expected_version: int) -> None:
+    """Check and bump the record's version in one statement (SPEC.md 9).
+
+    ``expected_version`` is the version the user saw. When someone else changed
+    the record since, nothing is written and a ConflictError says what changed.
+    Call it in the transaction that makes the change and writes its audit entry.
+    """
+    model, record_id = type(record), record.id
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(model)
+            .where(model.id == record_id, model.version == expected_version)
+            .values(version=model.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        session.expire(record)
+        raise _conflict(session, record, record_id)
+    session.expire(record, ["version"])
+
+
+def _label(record: Versioned) -> str:
+    if isinstance(record, Team):
+        return f'The team "{record.name}"'
+    if isinstance(record, Pod):
+        return f'The POD "{record.name}"'
+    return f"{record.forename} {record.surname}'s record"
+
+
+def _history(record: Versioned) -> ColumnElement[bool]:
+    """The audit entries about a record: its own; for staff also their reductions and imports.
+
+    Audit changes are canonical JSON (no spaces), so a reduction's entry holds
+    ``"staff_id":7`` followed by a comma or a closing brace; an import names the
+    staff codes it added, changed or ended.
+    """
+    entity = {Team: "team", Pod: "pod", Staff: "staff"}[type(record)]
+    own = and_(AuditEntry.entity == entity, AuditEntry.entity_id == str(record.id))
+    if not isinstance(record, Staff):
+        return own
+    changes = AuditEntry.changes
+    reductions = and_(
+        AuditEntry.entity == "reduction",
+        or_(
+            changes.contains(f'"staff_id":{record.id},'),
+            changes.contains(f'"staff_id":{record.id}}}'),
+        ),
+    )
+    imported = and_(
+        AuditEntry.entity == "staff",
+        AuditEntry.action == "import",
+        changes.icontains(f'"{record.staff_code}"', autoescape=True),
+    )
+    return or_(own, reductions, imported)
+
+
+def _when(at: datetime) -> str:
+    """An audit time (stored in UTC) as the user's local time, with the date unless today."""
+    local = at.replace(tzinfo=UTC).astimezone()
+    if local.date() == clock.now().astimezone().date():
+        return f"at {local:%H:%M}"
+    return f"on {local:%d/%m/%Y} at {local:%H:%M}"
+
+
+def _conflict(session: Session, record: Versioned, record_id: int) -> UserError:
+    """What changed since the user read the record, and by whom when the audit log says.
+
+    ``record`` is expired: it reloads as it now is, unless it was removed.
+    """
+    model = type(record)
+    if session.scalar(select(model.id).where(model.id == record_id)) is None:
+        what = {Team: "team", Pod: "POD", Staff: "member of staff"}[model]
+        return NotFound(f"That {what} no longer exists; nothing was changed.")
+    label = _label(record)
+    latest = session.execute(
+        select(AuditEntry, AppUser.display_name)
+        .outerjoin(AppUser, AppUser.id == AuditEntry.user_id)
+        .where(_history(record))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        who = "someone else"
+    else:
+        entry, by = latest
+        who = f"{by or entry.username} {_when(entry.at)} ({entry.summary})"
+    return ConflictError(
+        f"{label} was changed by {who} since you opened it; nothing was changed. "
+        "Look again at the latest details, then make your change."
+    )
 
 
 def _spo_name(spo: Staff | None) -> str | None:
@@ -243,42 +333,39 @@ def create_team(
     return ChangeSet.of("team", [team.id])
 
 
-def rename_team(session: Session, actor: Actor, team_id: int, name: str) -> ChangeSet:
+def rename_team(
+    session: Session, actor: Actor, team_id: int, name: str, expected_version: int
+) -> ChangeSet:
     """Rename a team (Head of PDU, or the team's SPO); its cases' read rows follow."""
     team = get_team(session, team_id)
-    require_team(actor, team, "rename this team")
-    name = clean_name(name, "team")
-    existing = [
-        (t.id, t.name) for t in session.scalars(select(Team).where(Team.pdu_id == team.pdu_id))
-    ]
-    _check_unique(name, existing, team.id, f"The PDU already has a team called {name}.")
-    before = {"name": team.name}
-    team.name, team.version = name, team.version + 1
-    members = list(session.scalars(select(Staff.id).where(Staff.team_id == team.id)))
-    people = _refresh_held_cases(session, members)
-    audit.record(
+    return _rename(
         session,
         actor,
-        "team.renamed",
-        "team",
-        team.id,
-        summary=f"Team renamed {name}",
-        before=before,
-        after={"name": name},
+        team,
+        team,
+        name,
+        expected_version,
+        siblings=select(Team.id, Team.name).where(Team.pdu_id == team.pdu_id),
+        members=Staff.team_id == team.id,
+        taken="The PDU already has a team called {name}.",
     )
-    return ChangeSet.of("team", [team.id]).merge(ChangeSet.of("case", people))
 
 
 def set_team_spo(
-    session: Session, actor: Actor, team_id: int, spo_staff_id: int | None
+    session: Session,
+    actor: Actor,
+    team_id: int,
+    spo_staff_id: int | None,
+    expected_version: int,
 ) -> ChangeSet:
     """Choose the SPO who leads a team (Head of PDU only)."""
     team = get_team(session, team_id)
     require_head(actor, team.pdu_id, "choose a team's SPO")
     spo = _check_spo(session, spo_staff_id, team.pdu_id)
+    lock(session, team, expected_version)
     old = session.get(Staff, team.spo_id) if team.spo_id else None
     before = {"spo_id": team.spo_id, "spo": _spo_name(old)}
-    team.spo_id, team.version = spo_staff_id, team.version + 1
+    team.spo_id = spo_staff_id
     audit.record(
         session,
         actor,
@@ -314,29 +401,61 @@ def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> Chang
     return ChangeSet.of("pod", [pod.id])
 
 
-def rename_pod(session: Session, actor: Actor, pod_id: int, name: str) -> ChangeSet:
+def rename_pod(
+    session: Session, actor: Actor, pod_id: int, name: str, expected_version: int
+) -> ChangeSet:
     """Rename a POD (Head of PDU, or its team's SPO); its cases' read rows follow."""
     pod = get_pod(session, pod_id)
     team = get_team(session, pod.team_id)
-    require_team(actor, team, "rename this POD")
-    name = clean_name(name, "POD")
-    existing = [(p.id, p.name) for p in session.scalars(select(Pod).where(Pod.team_id == team.id))]
-    _check_unique(name, existing, pod.id, f"{team.name} already has a POD called {name}.")
-    before = {"name": pod.name}
-    pod.name, pod.version = name, pod.version + 1
-    members = list(session.scalars(select(Staff.id).where(Staff.pod_id == pod.id)))
-    people = _refresh_held_cases(session, members)
+    return _rename(
+        session,
+        actor,
+        pod,
+        team,
+        name,
+        expected_version,
+        siblings=select(Pod.id, Pod.name).where(Pod.team_id == team.id),
+        members=Staff.pod_id == pod.id,
+        taken=f"{team.name} already has a POD called {{name}}.",
+    )
+
+
+def _rename(
+    session: Session,
+    actor: Actor,
+    record: Team | Pod,
+    team: Team,
+    name: str,
+    expected_version: int,
+    *,
+    siblings: Select[int, str],
+    members: ColumnElement[bool],
+    taken: str,
+) -> ChangeSet:
+    """Rename a team or POD: unique among ``siblings``; the read rows of its cases follow.
+
+    ``team`` is the team it belongs to (itself for a team), whose SPO may rename it.
+    """
+    entity, what = ("team", "team") if isinstance(record, Team) else ("pod", "POD")
+    require_team(actor, team, f"rename this {what}")
+    name = clean_name(name, what)
+    existing = [(i, n) for i, n in session.execute(siblings)]
+    _check_unique(name, existing, record.id, taken.format(name=name))
+    lock(session, record, expected_version)
+    before = {"name": record.name}
+    record.name = name
+    people = _refresh_held_cases(session, list(session.scalars(select(Staff.id).where(members))))
     audit.record(
         session,
         actor,
-        "pod.renamed",
-        "pod",
-        pod.id,
-        summary=f"POD renamed {name}",
+        f"{entity}.renamed",
+        entity,
+        record.id,
+        summary=f"{what[0].upper()}{what[1:]} renamed {name}",
         before=before,
         after={"name": name},
     )
-    return ChangeSet.of("pod", [pod.id]).merge(ChangeSet.of("case", people))
+    return ChangeSet.of(entity, [record.id]).merge(ChangeSet.of("case", people))
 
 
 # --- people -----------------------------------------------------------------------------
@@ -387,11 +506,11 @@ def move_practitioner(
     if staff.team_id is not None and staff.team_id != team.id:
         require_team(actor, get_team(session, staff.team_id), "move staff out of this team")
     require_team(actor, team, "move staff into this team")
-    check_version(staff, expected_version)
     if staff.pod_id == pod.id:
         raise UserError(f"{staff.forename} {staff.surname} is already in {pod.name}.")
+    lock(session, staff, expected_version)
     before = _placement(session, staff)
-    staff.team_id, staff.pod_id, staff.version = team.id, pod.id, staff.version + 1
+    staff.team_id, staff.pod_id = team.id, pod.id
     people = _refresh_held_cases(session, [staff.id])
     audit.record(
         session,
@@ -412,7 +531,6 @@ def set_hours(
     """Change someone's contracted hours a week (Head of PDU, or their team's SPO)."""
     staff = get_staff(session, staff_id)
     require_team(actor, get_team(session, staff.team_id) if staff.team_id else None, "set hours")
-    check_version(staff, expected_version)
     hours = float(contracted_hours)
     if hours < 0:
         raise UserError("Contracted hours cannot be negative.")
@@ -427,8 +545,9 @@ def set_hours(
                 f"A reduction from {r.start_date:%d/%m/%Y} takes {r.hours_per_week:g} hours a "
                 f"week, more than {hours:g} contracted hours: end or delete it first."
             )
+    lock(session, staff, expected_version)
     before = {"contracted_hours": staff.contracted_hours}
-    staff.contracted_hours, staff.version = hours, staff.version + 1
+    staff.contracted_hours = hours
     audit.record(
         session,
         actor,

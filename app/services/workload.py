@@ -66,7 +66,8 @@ class PractitionerSummary:
         return self.load.available - self.load.points_held
 
 
-def _in_post(as_at: date) -> ColumnElement[bool]:
+def in_post(as_at: date) -> ColumnElement[bool]:
+    """Staff in post on ``as_at``: started by then (or no start date) and not yet left."""
     return and_(
         or_(Staff.start_date.is_(None), Staff.start_date <= as_at),
         or_(Staff.leave_date.is_(None), Staff.leave_date > as_at),
@@ -85,7 +86,7 @@ def practitioner_loads(
         select(Staff, Team.name, Pod.name)
         .outerjoin(Team, Team.id == Staff.team_id)
         .outerjoin(Pod, Pod.id == Staff.pod_id)
-        .where(Staff.pdu_id == pdu_id, _in_post(as_at))
+        .where(Staff.pdu_id == pdu_id, in_post(as_at))
         .where(Staff.grade.in_([g.value for g in PRACTITIONER_GRADES]))
         .order_by(Staff.surname, Staff.forename)
     )

@@ -495,9 +495,15 @@ def test_reviews_are_listed_and_resolved_by_reallocation(session, head) -> None:
     d = desk(session)
     case = f.case(session, d.pdu_id, rosh="HIGH", staff_id=d.pso.id)
     item = _review(session, case.id, REVIEW_OUTSIDE_GRADE)
-    _review(session, case.id, "REASSESS")  # not the allocation desk's
+    reassess = _review(session, case.id, "REASSESS")  # an expired assessment: also the SPO's
+    _review(session, case.id, "SOMETHING_ELSE")  # not the allocation desk's
     session.commit()
-    [row] = svc.reviews(session, d.pdu_id)
+    rows = svc.reviews(session, d.pdu_id)
+    assert {(r.review_id, r.kind_label) for r in rows} == {
+        (item.id, "Outside grade"),
+        (reassess.id, "Reassess"),
+    }
+    [row] = [r for r in rows if r.review_id == item.id]
     assert (row.review_id, row.kind_label, row.case.holder.name) == (  # type: ignore[union-attr]
         item.id,
         "Outside grade",
@@ -512,7 +518,7 @@ def test_reviews_are_listed_and_resolved_by_reallocation(session, head) -> None:
         ReallocationReason.TIER_OR_RISK_CHANGE,
     )
     session.commit()
-    assert changes.ids["review"] == frozenset({item.id})
+    assert changes.ids["review"] == frozenset({item.id, reassess.id})
     assert svc.reviews(session, d.pdu_id) == []
     session.refresh(item)
     assert item.resolved_on == TODAY and item.resolution == "Reallocated to Olive Officer"

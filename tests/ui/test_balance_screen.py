@@ -11,6 +11,7 @@ from app.db.models import CaseloadRow
 from app.services.balance import balance
 from app.ui.app import build_window
 from app.ui.balance.models import (
+    ID_ROLE,
     CellCasesModel,
     ExceptionsModel,
     PractitionerBalanceModel,
@@ -45,25 +46,42 @@ def _column(model: Any, col: int) -> list[str]:
     return [model.index(r, col).data() for r in range(model.rowCount())]
 
 
+def _bars(chart: Any) -> dict[str, list[float]]:
+    """What the chart draws: each bar's label and its parts (QBarSet values) in series order."""
+    (series,) = chart.chart().series()
+    (axis,) = chart.chart().axes(Qt.Orientation.Vertical)
+    labels = axis.categories()
+    return {label: [s.at(i) for s in series.barSets()] for i, label in enumerate(labels)}
+
+
 def test_table_lists_practitioners_and_the_exception(qtbot: Any, store: Any) -> None:
     ids = _data(store)
+    with store.sessions.begin() as s:  # Priya's bar differs from Paula's
+        f.case(s, ids["pdu"], surname="Black", staff_id=ids["po"], rosh=None)
     screen = _window(qtbot, store).screen("Tiering balance")
     table = screen.table.model()
     assert _column(table, 0) == ["Paula Stone", "Priya Shah"]
     assert _column(table, 1) == ["PSO", "PO"]
     assert _column(table, 2) == ["Team East / POD Alpha"] * 2
-    row = [table.index(0, c).data() for c in range(4, 7)]
-    assert row == ["1", "1", "0"]  # Paula: 1 high, 1 medium/low, none not assessed
+    row = [table.index(0, c).data() for c in range(3, 7)]
+    assert row == ["2", "1", "1", "0"]  # Paula: 2 cases, 1 high, 1 medium/low, none unassessed
     exceptions = screen.exceptions_model
     assert _column(exceptions, 0) == ["Paula Stone (PSO)"]
     assert "PSO holding 1 case of High" in exceptions.index(0, 1).data()
     assert "exceptions: 1 (1 flagged)" in screen.summary.text()
     screen.exceptions_table.activated.emit(exceptions.index(0, 1))
-    selected = screen.table.selectionModel().selectedRows()
-    assert [i.data() for i in selected] == ["Paula Stone"]
-    assert ids["pso"]
-    assert screen.chart is not None
-    assert screen.chart.bar_values() == [[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+    (selected,) = screen.table.selectionModel().selectedRows()
+    assert selected.data() == "Paula Stone" and selected.data(ID_ROLE) == ids["pso"]
+    shown = [selected.sibling(selected.row(), c).data() for c in range(3, 7)]
+    assert shown == ["2", "1", "1", "0"]
+    bars = _bars(screen.chart)
+    assert bars == {"Paula Stone": [1.0, 1.0, 0.0], "Priya Shah": [1.0, 1.0, 1.0]}
+    assert [s.label() for s in screen.chart.chart().series()[0].barSets()] == [
+        "High / Very High",
+        "Medium / Low",
+        "Not assessed",
+    ]
+    assert screen.chart.bar_values() == [[1.0, 1.0], [1.0, 1.0], [0.0, 1.0]]  # top to bottom
 
 
 def test_matrix_cells_match_the_database_and_open_their_cases(qtbot: Any, store: Any) -> None:

@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from app.db.models import CaseloadRow, Pod, Reduction, Staff
+from app.domain.codes import Role
+from app.services import teams
+from app.services.actor import Actor
 from app.services.reductions import reductions
 from app.ui.app import build_window
 from app.ui.teams.dialogs import ChoiceDialog, HoursDialog, NameDialog, ReductionDialog
@@ -132,6 +135,52 @@ def test_new_team_and_rename(qtbot: Any, store: Any) -> None:
     screen.ask = _answer(lambda d: d.name_edit.setText("Team South West"))
     screen.rename_action.trigger()
     assert screen.tree.item_for(("team", west.id)).text(0).startswith("Team South West")
+
+
+def test_a_change_made_elsewhere_first_is_reported_and_the_screen_reloads(
+    qtbot: Any, store: Any
+) -> None:
+    ids = _data(store)
+    screen = _screen(qtbot, store)
+    told: list[tuple[str, str]] = []
+    screen.tell = lambda title, text: told.append((title, text))
+    other = Actor(user_id=None, username="sam.lead", display_name="Sam", role=Role.HEAD_OF_PDU)
+    with store.sessions.begin() as s:  # another window, after this screen read POD Alpha
+        teams.rename_pod(s, other, ids["pod"], "POD Beta", 1)
+        teams.set_hours(s, other, ids["po"], 30, 1)
+    offered: list[str] = []
+
+    def rename(dialog: NameDialog) -> None:
+        offered.append(dialog.name_edit.text())
+        dialog.name_edit.setText("POD Gamma")
+
+    screen.tree.select_key(("pod", ids["pod"]))
+    screen.ask = _answer(rename)
+    screen.rename_action.trigger()
+    ((title, text),) = told
+    assert title == "Someone else changed this first"
+    assert text.startswith('The POD "POD Beta" was changed by sam.lead at ')
+    assert "(POD renamed POD Beta) since you opened it; nothing was changed." in text
+    assert screen.tree.item_for(("pod", ids["pod"])).text(0) == "POD Beta"  # reloaded
+    with store.sessions() as s:
+        assert s.get(Pod, ids["pod"]).name == "POD Beta"
+
+    screen.rename_action.trigger()  # now with the version shown since the reload
+    assert offered == ["POD Alpha", "POD Beta"] and len(told) == 1
+    assert screen.tree.item_for(("pod", ids["pod"])).text(0) == "POD Gamma"
+
+    screen.tree.select_key(("member", ids["po"]))
+    assert screen.tree.item_for(("member", ids["po"])).text(HOURS) == "30"  # reloaded too
+    with store.sessions.begin() as s:
+        teams.set_hours(s, other, ids["po"], 32, 2)
+    screen.ask = _answer(lambda d: d.hours_box.setValue(20))
+    screen.hours_action.trigger()
+    assert len(told) == 2 and "Shah's record was changed by sam.lead" in told[1][1]
+    assert "contracted hours 32)" in told[1][1]
+    assert screen.tree.item_for(("member", ids["po"])).text(HOURS) == "32"
+    screen.hours_action.trigger()
+    assert len(told) == 2
+    assert screen.tree.item_for(("member", ids["po"])).text(HOURS) == "20"
 
 
 def test_hours_reductions_and_absences(qtbot: Any, store: Any) -> None:

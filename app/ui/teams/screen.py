@@ -3,6 +3,10 @@
 SPEC.md 1 and 3 (an SPO edits their team's PODs; staff hours, reductions and
 absences), DOMAIN.md 1 and 4a. The services check permission and values;
 this screen collects them in small dialogs and shows the result.
+
+Each change passes the version of the team, POD or person the screen showed;
+when someone else changed it first, the screen says what changed and reloads
+(SPEC.md 9).
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from app.domain.codes import Grade
 from app.domain.workload import ReductionReason
 from app.services import reductions, teams
 from app.services.changes import ChangeSet
+from app.services.errors import ConflictError, NotFound
 from app.services.reductions import ABSENCE_REASONS, ReductionView
 from app.services.reference import PduInfo
-from app.services.teams import StaffOption, TeamsView
+from app.services.teams import PodView, StaffOption, TeamsView, TeamView
 from app.ui.context import AppContext
+from app.ui.errors import describe, show_error
 from app.ui.teams.dialogs import (
     ChoiceDialog,
     EndDateDialog,
@@ -197,6 +203,16 @@ class TeamsScreen(QWidget):
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
+    def tell(self, title: str, text: str) -> None:
+        """Tell the user something went otherwise than asked (tests replace this)."""
+        QMessageBox.warning(self, title, text)
+
+    def _team(self, team_id: int | None) -> TeamView | None:
+        return next((t for t in self.view.teams if t.id == team_id), None)
+
+    def _pod(self, pod_id: int) -> PodView | None:
+        return next((p for t in self.view.teams for p in t.pods if p.id == pod_id), None)
+
     def _pod_choices(self) -> list[tuple[str, Any]]:
         return [(f"{t.name} / {p.name}", p.id) for t in self.view.teams for p in t.pods]
 
@@ -223,26 +239,26 @@ class TeamsScreen(QWidget):
     @Slot()
     def rename_selected(self) -> None:
         key = self.tree.current_key()
-        item = self.tree.currentItem()
-        if key is None or item is None or key[0] not in ("team", "pod"):
+        if key is None or key[0] not in ("team", "pod"):
             return
-        old = next((t.name for t in self.view.teams if t.id == key[1]), item.text(0))
-        dialog = NameDialog(self.tr("Rename %s") % old, old, parent=self)
+        shown = self._team(key[1]) if key[0] == "team" else self._pod(key[1])
+        if shown is None:
+            return
+        dialog = NameDialog(self.tr("Rename %s") % shown.name, shown.name, parent=self)
         if self.ask(dialog):
             fn = teams.rename_team if key[0] == "team" else teams.rename_pod
-            self.write(fn, key[1], dialog.name())
+            self.write(fn, shown.id, dialog.name(), shown.version)
 
     @Slot()
     def choose_spo(self) -> None:
-        team_id = self.tree.team_of_current()
-        team = next((t for t in self.view.teams if t.id == team_id), None)
+        team = self._team(self.tree.team_of_current())
         if team is None:
             return
         title = self.tr("SPO of %s") % team.name
         choices = self._spo_choices()
         dialog = ChoiceDialog(title, self.tr("&Led by:"), choices, team.spo_id, self)
         if self.ask(dialog):
-            self.write(teams.set_team_spo, team.id, dialog.choice())
+            self.write(teams.set_team_spo, team.id, dialog.choice(), team.version)
 
     @Slot()
     def move_selected(self) -> None:
@@ -284,41 +300,64 @@ class TeamsScreen(QWidget):
         if not self.ask(dialog):
             return
         dates = (member.staff_id, dialog.start(), dialog.end())
+        version = member.version
         if absence:
-            self.write(reductions.add_absence, *dates, dialog.reason(), dialog.note())
+            self.write(
+                reductions.add_absence,
+                *dates,
+                dialog.reason(),
+                dialog.note(),
+                expected_version=version,
+            )
         else:
-            hours = dialog.hours()
-            self.write(reductions.add_reduction, *dates, hours, dialog.reason(), dialog.note())
+            self.write(
+                reductions.add_reduction,
+                *dates,
+                dialog.hours(),
+                dialog.reason(),
+                dialog.note(),
+                expected_version=version,
+            )
 
     @Slot()
     def end_selected(self) -> None:
         reduction_id = self.selected_reduction()
-        if reduction_id is None:
+        member = self.tree.current_member()
+        if reduction_id is None or member is None:
             return
         dialog = EndDateDialog(self.tr("End reduction"), self.ctx.today, self)
         if self.ask(dialog):
-            self.write(reductions.end_reduction, reduction_id, dialog.day())
+            self.write(reductions.end_reduction, reduction_id, dialog.day(), member.version)
 
     @Slot()
     def delete_selected(self) -> None:
         reduction_id = self.selected_reduction()
-        if reduction_id is None:
+        member = self.tree.current_member()
+        if reduction_id is None or member is None:
             return
         text = self.tr(
             "Delete this reduction? Use this only for one recorded in error: to stop one "
             "that has run its course, end it instead. The audit log keeps what it was."
         )
         if self.confirm(self.tr("Delete reduction"), text):
-            self.write(reductions.delete_reduction, reduction_id)
+            self.write(reductions.delete_reduction, reduction_id, member.version)
 
     # --- writing --------------------------------------------------------------------
-    def write(self, fn: Callable[..., ChangeSet], *args: Any) -> None:
+    def write(self, fn: Callable[..., ChangeSet], *args: Any, **kwargs: Any) -> None:
         """Run a change in one transaction, then show it and tell the other screens."""
-        self.ctx.ops.write(fn, *args, on_success=self._written)
+        self.ctx.ops.write(fn, *args, on_success=self._written, on_failure=self._failed, **kwargs)
 
     def _written(self, changes: ChangeSet) -> None:
         self.refresh()
         self.ctx.changed(changes, self)
+
+    def _failed(self, error: BaseException) -> None:
+        """Someone else changed or removed it first: say what, then show it as it now is."""
+        if isinstance(error, ConflictError | NotFound):
+            self.tell(*describe(error))
+            self.refresh()
+        else:
+            show_error(self, error)
 
     @Slot(object)
     def _pdu_changed(self, _pdu: PduInfo) -> None:
