@@ -7,15 +7,18 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.db.engine import (
+from app.services.actor import Actor, local_actor
+from app.services.changes import ChangeSet
+from app.services.store import (
+    SchemaError,
+    Store,
     data_dir,
     default_database_url,
     demo_database_url,
     normalise_url,
+    open_store,
 )
-from app.db.migrate import SchemaError
-from app.services.actor import Actor, local_actor
-from app.services.store import Store, open_store
+from app.services.upkeep import refresh_expired_tiers
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import install_excepthook, setup_logging, show_error
 from app.ui.main_window import MainWindow
@@ -60,6 +63,17 @@ def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
     ops.shutdown()
 
 
+def _start_upkeep(window: MainWindow) -> None:
+    """Work the passing days have made due, in the background once the window shows."""
+    ctx = window.ctx
+
+    def done(changes: ChangeSet) -> None:
+        if changes.kinds:
+            ctx.changed(changes)
+
+    ctx.ops.write(refresh_expired_tiers, ctx.today, on_success=done)
+
+
 def run_gui(database: str | None = None, demo: bool = False) -> int:
     QCoreApplication.setOrganizationName("PDU Manager")
     QCoreApplication.setApplicationName("PDU Manager demo" if demo else "PDU Manager")
@@ -79,6 +93,7 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         _create_demo_if_empty(store, app)
     window = build_window(store)
     window.show()
+    _start_upkeep(window)
     code = app.exec()
     window.ctx.ops.shutdown()
     store.close()
