@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow
+from app.db.readmodel import active_case_condition
 from app.domain.balance import (
     BalanceException,
     HeldCase,
@@ -29,10 +30,10 @@ from app.domain.balance import (
 )
 from app.domain.codes import Grade, Rosh
 from app.domain.tiering import CHANGE_LEVELS, PROTECT_LEVELS, format_tier, parse_tier
-from app.domain.workload import DEFAULT_SETTINGS, CapacityBand, WorkloadSettings, capacity_band
+from app.domain.workload import CapacityBand, WorkloadSettings, capacity_band
 from app.services import caseload, settings
 from app.services.caseload import CaseRow
-from app.services.workload import PractitionerSummary, active_case_condition, practitioner_loads
+from app.services.workload import PractitionerSummary, practitioner_loads
 
 Cell = tuple[str, int]
 
@@ -107,9 +108,11 @@ def balance(
     session: Session,
     pdu_id: int,
     as_at: date,
-    workload_settings: WorkloadSettings = DEFAULT_SETTINGS,
+    workload_settings: WorkloadSettings | None = None,
 ) -> BalanceView:
     """The tiering balance of a PDU on ``as_at`` (SPEC.md 4.4)."""
+    if workload_settings is None:
+        workload_settings = settings.workload_settings(session, as_at, pdu_id)
     mix_min = int(settings.get(session, "po_mix_min_cases", as_at, pdu_id))
     loads = practitioner_loads(session, pdu_id, as_at, workload_settings)
     held = _held_cases(session, [p.staff_id for p in loads], as_at)

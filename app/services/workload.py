@@ -14,12 +14,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, CaseloadRow, Pod, Reduction, Staff, Team
-from app.db.readmodel import (
-    active_case_condition as active_case_condition,
-)  # callers still import it here
+from app.db.readmodel import active_case_condition
 from app.domain.codes import PRACTITIONER_GRADES, Grade, Rosh, SentenceType
 from app.domain.workload import (
-    DEFAULT_SETTINGS,
     PractitionerLoad,
     WorkloadSettings,
     available_points,
@@ -28,6 +25,7 @@ from app.domain.workload import (
     reduction_hours_on,
 )
 from app.domain.workload import Reduction as ReductionRule
+from app.services.settings import workload_settings
 
 
 @dataclass(frozen=True)
@@ -78,10 +76,15 @@ def practitioner_loads(
     session: Session,
     pdu_id: int,
     as_at: date,
-    settings: WorkloadSettings = DEFAULT_SETTINGS,
+    settings: WorkloadSettings | None = None,
     staff_ids: list[int] | None = None,
 ) -> list[PractitionerSummary]:
-    """Every practitioner (PO, PQiP, PSO) of the PDU in post on ``as_at``."""
+    """Every practitioner (PO, PQiP, PSO) of the PDU in post on ``as_at``.
+
+    ``settings``: the workload numbers; those in force on ``as_at`` when not given.
+    """
+    if settings is None:
+        settings = workload_settings(session, as_at, pdu_id)
     query = (
         select(Staff, Team.name, Pod.name)
         .outerjoin(Team, Team.id == Staff.team_id)
