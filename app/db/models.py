@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -212,7 +213,17 @@ class Allocation(Base):
     """A case held by a practitioner from one date to another."""
 
     __tablename__ = "allocation"
-    __table_args__ = (Index("ix_allocation_staff_open", "staff_id", "end_date"),)
+    __table_args__ = (
+        Index("ix_allocation_staff_open", "staff_id", "end_date"),
+        # One practitioner at a time: at most one open allocation per case, whatever races.
+        Index(
+            "ux_allocation_one_open",
+            "person_id",
+            unique=True,
+            sqlite_where=text("end_date IS NULL"),
+            postgresql_where=text("end_date IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -365,6 +365,13 @@ def upgrade() -> None:
     with op.batch_alter_table("allocation", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_allocation_person_id"), ["person_id"], unique=False)
         batch_op.create_index("ix_allocation_staff_open", ["staff_id", "end_date"], unique=False)
+        batch_op.create_index(
+            "ux_allocation_one_open",
+            ["person_id"],
+            unique=True,
+            sqlite_where=sa.text("end_date IS NULL"),
+            postgresql_where=sa.text("end_date IS NULL"),
+        )
 
     op.create_table(
         "audit_log",
@@ -446,6 +453,7 @@ def downgrade() -> None:
 
     op.drop_table("audit_log")
     with op.batch_alter_table("allocation", schema=None) as batch_op:
+        batch_op.drop_index("ux_allocation_one_open")
         batch_op.drop_index("ix_allocation_staff_open")
         batch_op.drop_index(batch_op.f("ix_allocation_person_id"))
 

@@ -123,3 +123,38 @@ def test_upgrade_from_an_empty_file_then_check(tmp_path: Path) -> None:
     report = migrate.check(engine)
     assert report.ok, report.problems
     engine.dispose()
+
+
+def test_a_case_can_never_have_two_open_allocations(store) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, datetime
+
+    from sqlalchemy.exc import IntegrityError
+
+    from app.db.models import Allocation
+    from tests import factories as f
+
+    with store.sessions.begin() as s:
+        pdu = f.pdu(s)
+        pod = f.pod(s, f.team(s, pdu.id).id)
+        a, b = f.staff(s, pod, "PO"), f.staff(s, pod, "PSO")
+        person = f.case(s, pdu.id, staff_id=a.id)
+        person_id, b_id = person.id, b.id
+    with pytest.raises(IntegrityError), store.sessions.begin() as s:
+        s.add(
+            Allocation(
+                person_id=person_id,
+                staff_id=b_id,
+                start_date=date(2026, 11, 25),
+                recorded_at=datetime(2026, 11, 25),
+            )
+        )
+    with store.sessions.begin() as s:  # a closed one beside the open one is fine
+        s.add(
+            Allocation(
+                person_id=person_id,
+                staff_id=b_id,
+                start_date=date(2026, 1, 1),
+                end_date=date(2026, 2, 1),
+                recorded_at=datetime(2026, 11, 25),
+            )
+        )
