@@ -98,6 +98,21 @@ def refresh_all(session: Session, as_at: date) -> int:
     return refresh_cases(session, session.scalars(select(Person.id)), as_at)
 
 
+def event_facts(events: Iterable[Any]) -> list[EventFacts]:
+    """What the case rules need of stored sentences (rows or ORM objects)."""
+    return [
+        EventFacts(
+            e.id,
+            SentenceType(e.sentence_type),
+            e.sentence_date,
+            e.release_date,
+            e.end_date,
+            e.ended_on,
+        )
+        for e in events
+    ]
+
+
 def latest_by_person(rows: Iterable[Any]) -> dict[int, Any]:
     """The last row per person (``row.person_id``) of rows ordered by id."""
     return {row.person_id: row for row in rows}
@@ -180,17 +195,7 @@ def _row(
     holder: Any,
     as_at: date,
 ) -> dict[str, Any] | None:
-    facts = [
-        EventFacts(
-            e.id,
-            SentenceType(e.sentence_type),
-            e.sentence_date,
-            e.release_date,
-            e.end_date,
-            e.ended_on,
-        )
-        for e in events
-    ]
+    facts = event_facts(events)
     main = main_event(facts, as_at)
     if main is None:
         return None

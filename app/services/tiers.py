@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db.bulk import bulk_insert
 from app.db.models import Allocation, Assessment, Event, Person, ReviewItem, Staff, TierRecord
-from app.db.readmodel import latest_by_person
-from app.domain.cases import EventFacts, is_running, main_event
+from app.db.readmodel import event_facts, latest_by_person
+from app.domain.cases import is_running, main_event
 from app.domain.codes import RESTRICTIVE_REQUIREMENTS, Requirement, SentenceType
 from app.domain.policy import check_grade
 from app.domain.tiering import (
@@ -114,17 +114,7 @@ def tier_inputs(
     order with a rehabilitation requirement gives one, whatever the latest
     sentence is (DOMAIN.md 3a).
     """
-    facts = [
-        EventFacts(
-            e.id,
-            SentenceType(e.sentence_type),
-            e.sentence_date,
-            e.release_date,
-            e.end_date,
-            e.ended_on,
-        )
-        for e in events
-    ]
+    facts = event_facts(events)
     running = {f.event_id for f in facts if is_running(f, as_at)}
     main = main_event(facts, as_at)
     current = [e for e in events if e.id in running] or [
