@@ -14,20 +14,20 @@ overwrite each other (SPEC.md 9).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, cast
+from datetime import date
 
-from sqlalchemy import ColumnElement, CursorResult, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, AppUser, AuditEntry, Pod, Reduction, Staff, Team
+from app.db.models import Allocation, Pod, Reduction, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.codes import Grade
 from app.services import audit
 from app.services.actor import Actor
 from app.services.changes import ChangeSet
-from app.services.errors import ConflictError, NotFound, UserError
+from app.services.errors import NotFound, UserError
+from app.services.locking import lock
 from app.services.team_access import require_head, require_team
 from app.services.workload import in_post, practitioner_loads
 
@@ -207,104 +207,6 @@ def _check_spo(session: Session, spo_staff_id: int | None, pdu_id: int) -> Staff
             "so cannot lead a team."
         )
     return spo
-
-
-Versioned = Team | Pod | Staff
-"""The records edited here, each with a ``version`` for optimistic locking (SPEC.md 9)."""
-
-
-def lock(session: Session, record: Versioned, expected_version: int) -> None:
-    """Check and bump the record's version in one statement (SPEC.md 9).
-
-    ``expected_version`` is the version the user saw. When someone else changed
-    the record since, nothing is written and a ConflictError says what changed.
-    Call it in the transaction that makes the change and writes its audit entry.
-    """
-    model, record_id = type(record), record.id
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(model)
-            .where(model.id == record_id, model.version == expected_version)
-            .values(version=model.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        session.expire(record)
-        raise _conflict(session, record, record_id)
-    session.expire(record, ["version"])
-
-
-def _label(record: Versioned) -> str:
-    if isinstance(record, Team):
-        return f'The team "{record.name}"'
-    if isinstance(record, Pod):
-        return f'The POD "{record.name}"'
-    return f"{record.forename} {record.surname}'s record"
-
-
-def _history(record: Versioned) -> ColumnElement[bool]:
-    """The audit entries about a record: its own; for staff also their reductions and imports.
-
-    Audit changes are canonical JSON (no spaces), so a reduction's entry holds
-    ``"staff_id":7`` followed by a comma or a closing brace; an import names the
-    staff codes it added, changed or ended.
-    """
-    entity = {Team: "team", Pod: "pod", Staff: "staff"}[type(record)]
-    own = and_(AuditEntry.entity == entity, AuditEntry.entity_id == str(record.id))
-    if not isinstance(record, Staff):
-        return own
-    changes = AuditEntry.changes
-    reductions = and_(
-        AuditEntry.entity == "reduction",
-        or_(
-            changes.contains(f'"staff_id":{record.id},'),
-            changes.contains(f'"staff_id":{record.id}}}'),
-        ),
-    )
-    imported = and_(
-        AuditEntry.entity == "staff",
-        AuditEntry.action == "import",
-        changes.icontains(f'"{record.staff_code}"', autoescape=True),
-    )
-    return or_(own, reductions, imported)
-
-
-def _when(at: datetime) -> str:
-    """An audit time (stored in UTC) as the user's local time, with the date unless today."""
-    local = at.replace(tzinfo=UTC).astimezone()
-    if local.date() == clock.now().astimezone().date():
-        return f"at {local:%H:%M}"
-    return f"on {local:%d/%m/%Y} at {local:%H:%M}"
-
-
-def _conflict(session: Session, record: Versioned, record_id: int) -> UserError:
-    """What changed since the user read the record, and by whom when the audit log says.
-
-    ``record`` is expired: it reloads as it now is, unless it was removed.
-    """
-    model = type(record)
-    if session.scalar(select(model.id).where(model.id == record_id)) is None:
-        what = {Team: "team", Pod: "POD", Staff: "member of staff"}[model]
-        return NotFound(f"That {what} no longer exists; nothing was changed.")
-    label = _label(record)
-    latest = session.execute(
-        select(AuditEntry, AppUser.display_name)
-        .outerjoin(AppUser, AppUser.id == AuditEntry.user_id)
-        .where(_history(record))
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).first()
-    if latest is None:
-        who = "someone else"
-    else:
-        entry, by = latest
-        who = f"{by or entry.username} {_when(entry.at)} ({entry.summary})"
-    return ConflictError(
-        f"{label} was changed by {who} since you opened it; nothing was changed. "
-        "Look again at the latest details, then make your change."
-    )
 
 
 def _spo_name(spo: Staff | None) -> str | None:
