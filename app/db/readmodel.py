@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, or_, select, text
 from sqlalchemy.orm import Session
 
-from app.db.bulk import bulk_insert
+from app.db.bulk import bulk_insert, in_ids
 from app.db.models import (
     Allocation,
     Assessment,
@@ -68,7 +68,7 @@ def refresh_cases(session: Session, person_ids: Iterable[int], as_at: date) -> i
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = _build_rows(session, chunk, as_at)
-        session.execute(delete(CaseloadRow).where(CaseloadRow.person_id.in_(chunk)))
+        session.execute(delete(CaseloadRow).where(in_ids(CaseloadRow.person_id, chunk)))
         if rows:
             bulk_insert(session, CaseloadRow, rows)
         written += len(rows)
@@ -119,14 +119,14 @@ def latest_by_person(rows: Iterable[Any]) -> dict[int, Any]:
 
 
 def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str, Any]]:
-    people = session.execute(select(*_PERSON_COLUMNS).where(Person.id.in_(ids))).all()
+    people = session.execute(select(*_PERSON_COLUMNS).where(in_ids(Person.id, ids))).all()
     events: dict[int, list[Any]] = defaultdict(list)
-    for ev in session.execute(select(*_EVENT_COLUMNS).where(Event.person_id.in_(ids))):
+    for ev in session.execute(select(*_EVENT_COLUMNS).where(in_ids(Event.person_id, ids))):
         events[ev.person_id].append(ev)
     tiers = latest_by_person(
         session.execute(
             select(TierRecord.person_id, TierRecord.tier, TierRecord.unsupervised)
-            .where(TierRecord.person_id.in_(ids))
+            .where(in_ids(TierRecord.person_id, ids))
             .order_by(TierRecord.id)
         ).all()
     )
@@ -139,7 +139,7 @@ def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str,
                 Assessment.ogrs_percent,
                 Assessment.mappa_level,
             )
-            .where(Assessment.person_id.in_(ids))
+            .where(in_ids(Assessment.person_id, ids))
             .order_by(Assessment.id)
         ).all()
     )
@@ -161,13 +161,13 @@ def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str,
             .join(Staff, Staff.id == Allocation.staff_id)
             .outerjoin(Team, Team.id == Staff.team_id)
             .outerjoin(Pod, Pod.id == Staff.pod_id)
-            .where(Allocation.person_id.in_(ids), Allocation.end_date.is_(None))
+            .where(in_ids(Allocation.person_id, ids), Allocation.end_date.is_(None))
         )
     }
     reviews: dict[int, int] = defaultdict(int)
     for (pid,) in session.execute(
         select(ReviewItem.person_id).where(
-            ReviewItem.person_id.in_(ids), ReviewItem.resolved_on.is_(None)
+            in_ids(ReviewItem.person_id, ids), ReviewItem.resolved_on.is_(None)
         )
     ):
         reviews[pid] += 1

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.bulk import bulk_insert
+from app.db.bulk import bulk_insert, in_ids
 from app.db.models import Allocation, Assessment, Event, Person, ReviewItem, Staff, TierRecord
 from app.db.readmodel import event_facts, latest_by_person
 from app.domain.cases import is_running, main_event
@@ -240,23 +240,23 @@ def recompute(
         genders: dict[int, str | None] = {
             pid: gender
             for pid, gender in session.execute(
-                select(Person.id, Person.gender).where(Person.id.in_(chunk))
+                select(Person.id, Person.gender).where(in_ids(Person.id, chunk))
             )
         }
         events: dict[int, list[Any]] = defaultdict(list)
-        for ev in session.execute(select(*_EVENT_COLUMNS).where(Event.person_id.in_(chunk))):
+        for ev in session.execute(select(*_EVENT_COLUMNS).where(in_ids(Event.person_id, chunk))):
             events[ev.person_id].append(ev)
         assessments = latest_by_person(
             session.execute(
                 select(*_ASSESSMENT_COLUMNS)
-                .where(Assessment.person_id.in_(chunk))
+                .where(in_ids(Assessment.person_id, chunk))
                 .order_by(Assessment.id)
             )
         )
         olds = latest_by_person(
             session.execute(
                 select(*_TIER_COLUMNS)
-                .where(TierRecord.person_id.in_(chunk))
+                .where(in_ids(TierRecord.person_id, chunk))
                 .order_by(TierRecord.id)
             )
         )
@@ -329,12 +329,12 @@ def _reviews_for(
             Staff.surname,
         )
         .join(Staff, Staff.id == Allocation.staff_id)
-        .where(Allocation.person_id.in_(chunk), Allocation.end_date.is_(None))
+        .where(in_ids(Allocation.person_id, chunk), Allocation.end_date.is_(None))
     ).all()
     assessments = latest_by_person(
         session.execute(
             select(Assessment.person_id, Assessment.rosh, Assessment.mappa_level)
-            .where(Assessment.person_id.in_(chunk))
+            .where(in_ids(Assessment.person_id, chunk))
             .order_by(Assessment.id)
         )
     )
@@ -342,7 +342,7 @@ def _reviews_for(
         (pid, kind)
         for pid, kind in session.execute(
             select(ReviewItem.person_id, ReviewItem.kind).where(
-                ReviewItem.person_id.in_(chunk), ReviewItem.resolved_on.is_(None)
+                in_ids(ReviewItem.person_id, chunk), ReviewItem.resolved_on.is_(None)
             )
         )
     }
