@@ -22,7 +22,7 @@ EXIT_REFUSED = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pdu-manager",
-        description="PDU Manager: caseload, allocation and returns for a Probation Delivery Unit.",
+        description="PDU Manager: the caseload, allocation and workload of a Probation Delivery Unit.",
     )
     parser.add_argument(
         "--database", metavar="URL", help="database URL or SQLite file (default: your own database)"
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", parents=[common], help="import an extract (CSV or .xlsx)")
     imp.add_argument("kind", choices=["cases", "staff"], help="what the file holds")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="the extract: CSV (UTF-8) or .xlsx, one header row")
     imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     imp.add_argument(
         "--end-missing",
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
 
     bench = sub.add_parser(
-        "bench", parents=[common], help="measure the performance targets (SPEC.md 8)"
+        "bench", parents=[common], help="measure speed and memory against the performance targets"
     )
     bench.add_argument("--cases", type=int, default=250_000)
     bench.add_argument("--json", type=Path, dest="json_file")
