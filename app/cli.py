@@ -22,7 +22,7 @@ EXIT_REFUSED = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pdu-manager",
-        description="PDU Manager: the caseload, allocation and workload of a Probation Delivery Unit.",
+        description="PDU Manager: caseload, allocation and workload of a Probation Delivery Unit.",
     )
     parser.add_argument(
         "--database", metavar="URL", help="database URL or SQLite file (default: your own database)"
