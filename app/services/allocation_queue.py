@@ -35,16 +35,27 @@ from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings, case_points
 from app.services import settings
 from app.services.errors import NotFound
 from app.services.reference import get_pdu
-from app.services.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_REASSESS, REVIEW_TIER_RISE
+from app.services.tiers import (
+    REVIEW_OUTSIDE_GRADE,
+    REVIEW_PRACTITIONER_LEFT,
+    REVIEW_REASSESS,
+    REVIEW_TIER_RISE,
+)
 from app.services.workload import PractitionerSummary, practitioner_loads
 
-ALLOCATION_REVIEW_KINDS = (REVIEW_TIER_RISE, REVIEW_OUTSIDE_GRADE, REVIEW_REASSESS)
+ALLOCATION_REVIEW_KINDS = (
+    REVIEW_TIER_RISE,
+    REVIEW_OUTSIDE_GRADE,
+    REVIEW_REASSESS,
+    REVIEW_PRACTITIONER_LEFT,
+)
 """Review items the allocation desk answers by reallocating (TOM 777)."""
 
 REVIEW_LABELS = {
     REVIEW_TIER_RISE: "Tier rose",
     REVIEW_OUTSIDE_GRADE: "Outside grade",
     REVIEW_REASSESS: "Reassess",
+    REVIEW_PRACTITIONER_LEFT: "Practitioner left",
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.db.models import (
     Allocation,
@@ -24,14 +24,18 @@ from app.db.models import (
     Event,
     Person,
     Pod,
+    ReviewItem,
     Staff,
     Team,
     TierRecord,
 )
 from app.domain.progress import Cancelled, Progress
+from app.services import allocation_queue
 from app.services.actor import Actor
-from app.services.errors import PermissionDenied
-from app.services.imports import ImportReport, RowError, preview, run_import
+from app.services.errors import ConflictError, PermissionDenied
+from app.services.imports import FileChanged, ImportReport, RowError, preview, run_import
+from app.services.imports.cases import CaseImport
+from app.services.imports.staff import StaffImport
 from app.services.store import Store
 
 STAFF_HEADER = ["staff_code", "forename", "surname", "grade", "pdu", "team", "pod", "gender"]
@@ -496,6 +500,7 @@ def test_another_practitioner_replaces_the_allocation_only_when_allocated_later(
         ]
         row = session.scalars(select(CaseloadRow)).one()
         assert row.practitioner_name == "Ben Marsh"
+        assert session.scalars(select(Person.version)).one() == 2  # changed once
 
 
 def test_cases_missing_from_the_extract_are_listed_and_ended_only_when_asked(
@@ -581,3 +586,164 @@ def test_staff_rows_name_a_known_pdu_and_a_team_for_their_pod(
     report = run(store, head, "staff", write_csv(tmp_path / "s.csv", STAFF_HEADER, rows))
     assert [(e.row, e.column) for e in report.errors] == [(2, "pdu"), (3, "grade"), (3, "team")]
     assert count(store, Team) == 0
+
+
+# --- imports racing other users (SPEC.md 9) ----------------------------------------------
+
+
+def _race_before_writing(monkeypatch: pytest.MonkeyPatch, importer: Any, race: Any) -> None:
+    """Run ``race`` (someone else's committed change) after the import planned, before it writes."""
+    write = importer.write
+
+    def racing_write(self: Any, ctx: Any) -> frozenset[int]:
+        race()
+        return write(self, ctx)
+
+    monkeypatch.setattr(importer, "write", racing_write)
+
+
+def test_a_case_changed_while_the_file_is_imported_refuses_the_whole_import(
+    staffed: Store, head: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(staffed, head, "cases", write_csv(tmp_path / "a.csv", CASE_HEADER, [case_row()]))
+    audited = count(staffed, AuditEntry)
+
+    def reallocated_elsewhere() -> None:  # as allocating does: the case's version goes up
+        with staffed.sessions.begin() as other:
+            other.execute(
+                update(Person).where(Person.crn == "X100001").values(version=Person.version + 1)
+            )
+
+    _race_before_writing(monkeypatch, CaseImport, reallocated_elsewhere)
+    rows = [
+        case_row("X100001", practitioner_code="N07A002", allocation_date="24/11/2026"),
+        case_row("X100002", surname="Second"),
+    ]
+    with pytest.raises(ConflictError) as raised:
+        run(staffed, head, "cases", write_csv(tmp_path / "b.csv", CASE_HEADER, rows))
+    assert str(raised.value) == (
+        "Someone changed 1 of these cases while the file was being imported (e.g. X100001); "
+        "nothing was imported: import the file again."
+    )
+    assert count(staffed, Person) == 1 and count(staffed, Allocation) == 1
+    assert count(staffed, AuditEntry) == audited
+    with staffed.sessions() as session:
+        assert session.scalars(select(Person.version)).one() == 2  # the other user's bump only
+        assert session.scalars(select(Allocation.end_date)).one() is None
+
+
+def test_an_allocation_ended_while_the_file_is_imported_refuses_the_whole_import(
+    staffed: Store, head: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(staffed, head, "cases", write_csv(tmp_path / "a.csv", CASE_HEADER, [case_row()]))
+
+    def ended_elsewhere() -> None:
+        with staffed.sessions.begin() as other:
+            other.execute(update(Allocation).values(end_date=date(2026, 11, 23)))
+
+    _race_before_writing(monkeypatch, CaseImport, ended_elsewhere)
+    later = [case_row(practitioner_code="N07A002", allocation_date="24/11/2026")]
+    with pytest.raises(ConflictError, match=r"changed 1 of these cases .*\(e\.g\. X100001\)"):
+        run(staffed, head, "cases", write_csv(tmp_path / "b.csv", CASE_HEADER, later))
+    with staffed.sessions() as session:
+        assert session.execute(select(Allocation.end_date)).scalars().all() == [date(2026, 11, 23)]
+        assert session.scalars(select(Person.version)).one() == 1  # the import's bump undone
+
+
+def test_a_member_of_staff_edited_while_the_file_is_imported_refuses_the_import(
+    staffed: Store, head: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def edited_elsewhere() -> None:
+        with staffed.sessions.begin() as other:
+            other.execute(
+                update(Staff)
+                .where(Staff.staff_code == "N07A002")
+                .values(contracted_hours=30, version=Staff.version + 1)
+            )
+
+    _race_before_writing(monkeypatch, StaffImport, edited_elsewhere)
+    rows = [list(r) for r in STAFF]
+    rows[0][3] = rows[1][3] = "PQiP"
+    with pytest.raises(ConflictError, match=r"changed 1 of these staff .*\(e\.g\. N07A002\)"):
+        run(staffed, head, "staff", write_csv(tmp_path / "s2.csv", STAFF_HEADER, rows))
+    with staffed.sessions() as session:
+        assert set(session.scalars(select(Staff.grade))) == {"PO", "PSO"}
+
+
+def test_a_file_changed_since_its_preview_is_not_imported(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "c.csv", CASE_HEADER, [case_row()])
+    previewed = run(staffed, head, "cases", path, dry_run=True)
+    write_csv(path, CASE_HEADER, [case_row(), case_row("X100002")])
+    with pytest.raises(FileChanged, match=r"^c\.csv has changed since its preview: preview it"):
+        run(staffed, head, "cases", path, expected_hash=previewed.file_hash)
+    assert count(staffed, Person) == 0
+    again = run(staffed, head, "cases", path, dry_run=True)
+    report = run(staffed, head, "cases", path, expected_hash=again.file_hash)
+    assert report.applied and report.added == 2
+
+
+# --- staff changes that concern their cases ------------------------------------------------
+
+
+def _open_reviews(store: Store) -> list[tuple[str, str, str]]:
+    with store.sessions() as session:
+        rows = session.execute(
+            select(Person.crn, ReviewItem.kind, ReviewItem.detail)
+            .join(Person, Person.id == ReviewItem.person_id)
+            .where(ReviewItem.resolved_on.is_(None))
+            .order_by(Person.crn, ReviewItem.kind)
+        )
+        return [(crn, kind, detail) for crn, kind, detail in rows]
+
+
+def test_a_leaver_s_cases_go_to_the_reviews_list(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [case_row("X100001"), case_row("X100002"), case_row("X100003", practitioner_code="")]
+    run(staffed, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, rows))
+    assert _open_reviews(staffed) == []
+    header = [*STAFF_HEADER, "leave_date"]
+    leaving = [[*STAFF[0], "30/11/2026"], [*STAFF[1], ""], [*STAFF[2], ""]]
+    report = run(staffed, head, "staff", write_csv(tmp_path / "s1.csv", header, leaving))
+    assert report.changed == 1 and _open_reviews(staffed) == []  # not gone yet
+
+    left = [[*STAFF[0], "20/11/2026"], [*STAFF[1], ""], [*STAFF[2], ""]]
+    path = write_csv(tmp_path / "s2.csv", header, left)
+    report = run(staffed, head, "staff", path)
+    assert report.changed == 1
+    detail = "Ada Fielding left on 20/11/2026: reallocate"
+    assert _open_reviews(staffed) == [
+        ("X100001", "PRACTITIONER_LEFT", detail),
+        ("X100002", "PRACTITIONER_LEFT", detail),
+    ]
+    with staffed.sessions() as session:
+        pdu_id = session.scalars(select(Person.pdu_id)).first()
+        assert pdu_id is not None
+        listed = allocation_queue.reviews(session, pdu_id)
+        assert [(r.kind_label, r.case.crn) for r in listed] == [
+            ("Practitioner left", "X100001"),
+            ("Practitioner left", "X100002"),
+        ]
+        row = session.get(CaseloadRow, listed[0].case.person_id)
+        assert row is not None and row.open_reviews == 1
+    earlier = [[*STAFF[0], "19/11/2026"], [*STAFF[1], ""], [*STAFF[2], ""]]
+    run(staffed, head, "staff", write_csv(tmp_path / "s3.csv", header, earlier))
+    assert len(_open_reviews(staffed)) == 2  # an open review is not raised twice
+
+
+def test_a_new_grade_flags_the_cases_it_puts_outside_policy(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [case_row("X100001", rosh="High"), case_row("X100002", rosh="Low")]
+    run(staffed, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, rows))
+    assert _open_reviews(staffed) == []
+    regraded = [list(r) for r in STAFF]
+    regraded[0][3] = "PSO"  # Ada, who holds both, becomes a PSO
+    report = run(staffed, head, "staff", write_csv(tmp_path / "s.csv", STAFF_HEADER, regraded))
+    assert report.changed == 1
+    assert _open_reviews(staffed) == [
+        ("X100001", "OUTSIDE_GRADE", "Held by Ada Fielding (PSO): a PSO holds Low and Medium "
+         "RoSH, not High"),
+    ]  # fmt: skip

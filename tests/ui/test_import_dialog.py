@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
 from app.db.models import Allocation, Person, Staff
@@ -46,6 +47,19 @@ def _dialog(qtbot: Any, window: MainWindow, kind: str, path: Path) -> ImportDial
 def _count(store: Any, model: Any) -> int:
     with store.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _when_modal(handle: Any) -> None:
+    """Run ``handle`` on the modal window once it is showing."""
+
+    def run() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(10, run)
+            return
+        handle(widget)
+
+    QTimer.singleShot(0, run)
 
 
 def _column(table: Any, column: int) -> list[str]:
@@ -107,4 +121,30 @@ def test_a_bad_file_lists_its_problems_and_cannot_be_imported(
         ["'31/02/2026'"],
     ]
     assert "not a date" in dialog.errors_table.item(0, 3).text()
+    dialog.close()
+
+
+def test_a_file_changed_after_its_preview_is_not_imported_but_previewed_again(
+    qtbot: Any, store: Any, tmp_path: Path
+) -> None:
+    window = _window(qtbot, store)
+    staff_file = tmp_path / "staff.csv"
+    staff_file.write_text(STAFF_CSV, encoding="utf-8")
+    dialog = _dialog(qtbot, window, "staff", staff_file)
+    assert "2 added" in dialog.summary.text()
+    staff_file.write_text(STAFF_CSV + "N07A003,Cara,Holt,PO,17,Team North,\n", encoding="utf-8")
+    messages: list[str] = []
+
+    def close_message(box: object) -> None:
+        assert isinstance(box, QMessageBox)
+        messages.append(box.text())
+        box.close()
+
+    _when_modal(close_message)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert messages == ["staff.csv has changed since its preview: preview it again."]
+    assert not dialog.imported and _count(store, Staff) == 0
+    assert "3 added" in dialog.summary.text()  # what the file holds now
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.imported and _count(store, Staff) == 3
     dialog.close()

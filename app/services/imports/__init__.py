@@ -5,11 +5,12 @@ and then ``apply`` through its ops, each in a session it opens.
 """
 
 from app.services.imports.report import FieldChange, ImportReport, RecordChange, RowError
-from app.services.imports.service import KINDS, apply, preview, run_import
+from app.services.imports.service import KINDS, FileChanged, apply, preview, run_import
 
 __all__ = [
     "KINDS",
     "FieldChange",
+    "FileChanged",
     "ImportReport",
     "RecordChange",
     "RowError",

@@ -88,7 +88,11 @@ def _needs_json(needs: tuple[tuple[str, str], ...]) -> str:
 
 @dataclass
 class CasePlan:
-    """Everything an import of cases will write, and the report of it."""
+    """Everything an import of cases will write, and the report of it.
+
+    ``person_updates`` and ``endings`` hold the version each case had when read:
+    they are written only while the case still has it (SPEC.md 9).
+    """
 
     new_people: list[dict[str, Any]] = field(default_factory=list)
     person_updates: list[dict[str, Any]] = field(default_factory=list)
@@ -195,7 +199,8 @@ class CasePlanner:
         if not fields:
             self.plan.unchanged += 1
             return
-        self.plan.person_updates.append(update | {"id": stored.id, "version": stored.version + 1})
+        # The version read: the update applies only while the case still has it.
+        self.plan.person_updates.append(update | {"id": stored.id, "version": stored.version})
         self.plan.touched.add(stored.id)
         self.plan.changed += 1
         self.plan.changes.append(RecordChange("changed", facts.crn, name, tuple(fields)))
@@ -337,7 +342,7 @@ class CasePlanner:
                 self.plan.changes.append(RecordChange("missing", case.crn, name))
                 continue
             self.plan.endings.append(
-                {"id": case.id, "ended_on": self.as_at, "version": case.version + 1}
+                {"id": case.id, "ended_on": self.as_at, "version": case.version}
             )
             self.plan.touched.add(case.id)
             ended = (FieldChange("ended_on", None, self.as_at),)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.db.models import Allocation, Assessment, Event, Person
 from app.db.readmodel import analyse, refresh_cases
 from app.domain.columns import CASE_COLUMNS, HeaderMapping
@@ -11,12 +14,24 @@ from app.services import tiers
 from app.services.imports.caseplan import CasePlan, CasePlanner, PersonRef
 from app.services.imports.caserows import CaseGrouper, CaseRow, case_columns
 from app.services.imports.cells import BlockParser
-from app.services.imports.common import Context, diff_payload, parsed_rows
+from app.services.imports.common import (
+    Context,
+    conflict,
+    diff_payload,
+    parsed_rows,
+    planned_report,
+)
 from app.services.imports.existing import load_existing, open_cases_of
-from app.services.imports.lookups import PduLookup, PractitionerLookup
+from app.services.imports.lookups import PduLookup, PractitionerLookup, chunks
 from app.services.imports.reader import Table
 from app.services.imports.report import ImportReport, RowError
-from app.services.imports.writing import insert_returning_ids, insert_rows, update_rows
+from app.services.imports.writing import (
+    changed_since_read,
+    insert_returning_ids,
+    insert_rows,
+    read_committed,
+    update_rows,
+)
 
 
 class CaseImport:
@@ -70,20 +85,16 @@ class CaseImport:
         open_cases = open_cases_of(ctx.session, pdu_ids)
         planner.add_missing(open_cases, set(cases), ctx.end_missing)
         self.cases_plan = plan = planner.plan
-        self.report = ImportReport(
-            kind=self.kind,
-            file_name=ctx.path.name,
-            file_hash=ctx.file_hash,
-            accepted=True,
-            rows=self.rows,
+        self.report = planned_report(
+            ctx,
+            self,
             added=plan.added,
             changed=plan.changed,
             unchanged=plan.unchanged,
-            missing=tuple(plan.missing),
+            missing=plan.missing,
             ended=len(plan.endings),
-            changes=tuple(plan.changes),
+            changes=plan.changes,
             notes=plan.notes(),
-            end_missing=ctx.end_missing,
         )
         return self.report
 
@@ -98,11 +109,18 @@ class CaseImport:
                     row["person_id"] = ids[row["person_id"]]
             return rows
 
-        update_rows(session, Person, plan.person_updates + plan.endings, progress)
+        people = plan.person_updates + plan.endings
+        written = update_rows(session, Person, people, progress, versioned=True)
+        if written < len(people):
+            changed = changed_since_read(session, Person, "crn", people)
+            raise conflict(len(people) - written, "cases", changed)
         insert_rows(session, Event, resolve(plan.new_events), progress)
         update_rows(session, Event, plan.event_updates, progress)
         insert_rows(session, Assessment, resolve(plan.new_assessments), progress)
-        update_rows(session, Allocation, plan.allocation_ends, progress)
+        ends = plan.allocation_ends
+        ended = update_rows(session, Allocation, ends, progress, still_open=True)
+        if ended < len(ends):
+            raise conflict(len(ends) - ended, "cases", _ended_elsewhere(session, ends))
         insert_rows(session, Allocation, resolve(plan.new_allocations), progress)
         touched = plan.touched | set(ids.values())
         self._tiers_and_caseload(
@@ -126,6 +144,19 @@ class CaseImport:
     def audit_extra(self) -> dict[str, Any]:
         assert self.report is not None
         return diff_payload(self.report) | {"not_in_extract": list(self.report.missing)}
+
+
+def _ended_elsewhere(session: Session, rows: list[dict[str, Any]]) -> list[str]:
+    """CRNs of the cases whose allocation someone else ended since it was read."""
+    ended: list[str] = []
+    for chunk in chunks(sorted(row["id"] for row in rows)):
+        query = (
+            select(Person.crn)
+            .join(Allocation, Allocation.person_id == Person.id)
+            .where(Allocation.id.in_(chunk), Allocation.end_date.is_not(None))
+        )
+        ended += [crn for (crn,) in read_committed(session, query)]
+    return sorted(ended)
 
 
 def _id(ids: dict[Any, int], ref: PersonRef) -> int:

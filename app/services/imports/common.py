@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,9 +14,10 @@ from app.domain.columns import ColumnSpec, HeaderMapping
 from app.domain.progress import Progress
 from app.services import audit
 from app.services.actor import Actor
+from app.services.errors import ConflictError
 from app.services.imports.cells import BlockParser
 from app.services.imports.reader import Table
-from app.services.imports.report import ImportReport, RowError
+from app.services.imports.report import ImportReport, RecordChange, RowError
 
 BLOCK = 5000
 
@@ -78,6 +79,48 @@ def parsed_rows(
     if block:
         yield from parser.parse(block, errors)
         progress.advance(len(block))
+
+
+def planned_report(
+    ctx: Context,
+    importer: Importer,
+    *,
+    added: int,
+    changed: int,
+    unchanged: int,
+    changes: Sequence[RecordChange],
+    notes: Sequence[str],
+    missing: Sequence[str] = (),
+    ended: int = 0,
+) -> ImportReport:
+    """The report of an accepted file: what writing it would add, change, leave alone and end."""
+    return ImportReport(
+        kind=importer.kind,
+        file_name=ctx.path.name,
+        file_hash=ctx.file_hash,
+        accepted=True,
+        rows=importer.rows,
+        added=added,
+        changed=changed,
+        unchanged=unchanged,
+        missing=tuple(missing),
+        ended=ended,
+        changes=tuple(changes),
+        notes=tuple(notes),
+        end_missing=ctx.end_missing,
+    )
+
+
+def conflict(count: int, what: str, examples: Sequence[str]) -> ConflictError:
+    """Someone else changed records the import read (optimistic locking, SPEC.md 9).
+
+    Raised while writing, so the caller's transaction rolls the import back.
+    """
+    example = f" (e.g. {examples[0]})" if examples else ""
+    return ConflictError(
+        f"Someone changed {count:,} of these {what} while the file was being imported"
+        f"{example}; nothing was imported: import the file again."
+    )
 
 
 def write_audit(ctx: Context, report: ImportReport, extra: dict[str, Any]) -> None:

@@ -35,6 +35,10 @@ KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
+class FileChanged(UserError):
+    """The file is not the one previewed: it changed since; nothing was written."""
+
+
 def run_import(
     sessions: sessionmaker[Session],
     actor: Actor,
@@ -43,14 +47,27 @@ def run_import(
     *,
     dry_run: bool = False,
     end_missing: bool = False,
+    expected_hash: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Check an extract and, unless ``dry_run``, import it in one transaction."""
+    """Check an extract and, unless ``dry_run``, import it in one transaction.
+
+    ``expected_hash``: the SHA-256 the file had when previewed; a file that no
+    longer has it is refused (:class:`FileChanged`) before anything is written.
+    """
     if dry_run:
         with sessions() as session:
             return preview(session, actor, kind, path, progress=progress)
     with sessions.begin() as session:
-        return apply(session, actor, kind, path, end_missing=end_missing, progress=progress)
+        return apply(
+            session,
+            actor,
+            kind,
+            path,
+            end_missing=end_missing,
+            expected_hash=expected_hash,
+            progress=progress,
+        )
 
 
 def preview(
@@ -73,10 +90,17 @@ def apply(
     path: Path,
     *,
     end_missing: bool = False,
+    expected_hash: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the file in the caller's transaction: all of it, or (when refused) nothing."""
-    return _run(session, actor, kind, Path(path), end_missing, True, progress)
+    """Import the file in the caller's transaction: all of it, or (when refused) nothing.
+
+    ``expected_hash``: the SHA-256 of the file as previewed; when the file has
+    changed since, :class:`FileChanged` says so and nothing is written. A ConflictError
+    means someone changed records the import read while it ran; the caller's
+    transaction must then be rolled back (as leaving ``sessions.begin()`` does).
+    """
+    return _run(session, actor, kind, Path(path), end_missing, True, progress, expected_hash)
 
 
 def _importer(kind: str) -> Importer:
@@ -93,6 +117,7 @@ def _run(
     end_missing: bool,
     write: bool,
     progress: Progress | None,
+    expected_hash: str | None = None,
 ) -> ImportReport:
     actor.require(Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM, action="import extracts")
     importer = _importer(kind)
@@ -101,7 +126,9 @@ def _run(
         table = read_table(path)
     except FileProblem as problem:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        _check_unchanged(path, digest, expected_hash)
         return refused(kind, path.name, digest, [RowError(0, "", None, str(problem))])
+    _check_unchanged(path, table.file_hash, expected_hash)
     ctx = Context(
         session=session,
         actor=actor,
@@ -126,6 +153,12 @@ def _run(
     write_audit(ctx, report, importer.audit_extra())
     session.flush()
     return report
+
+
+def _check_unchanged(path: Path, file_hash: str, expected_hash: str | None) -> None:
+    """Refuse to import a file that changed after it was previewed (nothing written yet)."""
+    if expected_hash is not None and expected_hash != file_hash:
+        raise FileChanged(f"{path.name} has changed since its preview: preview it again.")
 
 
 def _check(

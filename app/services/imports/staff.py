@@ -4,28 +4,40 @@ Teams and PODs named in the extract are created in the staff member's PDU
 when they do not exist yet (a team matches on its name or code, ignoring
 case and spacing). A column the file lacks, or a blank team, POD, gender or
 contracted hours, leaves the stored value alone; a move to another team
-without a POD leaves the member of staff in no POD.
+without a POD leaves the member of staff in no POD. The cases of a
+practitioner given a leave date on or before today go to the allocation
+desk's reviews list to be reallocated; a new grade flags the cases it puts
+outside the practitioner's grade.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Allocation, Pod, Staff, Team
+from app.db.bulk import bulk_insert
+from app.db.models import Allocation, Pod, ReviewItem, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.columns import STAFF_COLUMNS, HeaderMapping
-from app.domain.parsing import normalise_key
+from app.domain.parsing import format_date, normalise_key
+from app.services import tiers
 from app.services.imports.cells import BlockParser
-from app.services.imports.common import Context, diff_payload, parsed_rows
+from app.services.imports.common import (
+    Context,
+    conflict,
+    diff_payload,
+    parsed_rows,
+    planned_report,
+)
 from app.services.imports.lookups import PduLookup, chunks
 from app.services.imports.reader import Table
 from app.services.imports.report import FieldChange, ImportReport, RecordChange, RowError
 from app.services.imports.staffrows import StaffGrouper, StaffRow, staff_columns
-from app.services.imports.writing import insert_rows, update_rows
+from app.services.imports.writing import changed_since_read, insert_rows, update_rows
 
 NewTeam = tuple[int, str]  # (PDU id, folded name) of a team still to be created
 TeamRef = int | NewTeam
@@ -123,6 +135,7 @@ class StaffImport:
         self.structure = Structure()
         self.new_staff: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
+        self.names: dict[int, str] = {}  # staff id -> name, of the staff updated
         self.report: ImportReport | None = None
 
     def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
@@ -154,22 +167,22 @@ class StaffImport:
                 continue
             fields = self._diff(old, values)
             if fields:
+                # The version read: the update applies only while the staff member still has it.
                 self.updates.append(
-                    {f.field: values[f.field] for f in fields} | _version(old) | {"id": old.id}
+                    {f.field: values[f.field] for f in fields}
+                    | {"id": old.id, "version": old.version}
                 )
+                self.names[old.id] = name
                 changes.append(RecordChange("changed", code, name, tuple(self._shown(fields))))
             else:
                 unchanged += 1
-        self.report = ImportReport(
-            kind=self.kind,
-            file_name=ctx.path.name,
-            file_hash=ctx.file_hash,
-            accepted=True,
-            rows=self.rows,
+        self.report = planned_report(
+            ctx,
+            self,
             added=len(self.new_staff),
             changed=len(self.updates),
             unchanged=unchanged,
-            changes=tuple(changes),
+            changes=changes,
             notes=self.structure.notes(self.pdu_names),
         )
         return self.report
@@ -231,11 +244,39 @@ class StaffImport:
             if "pod_id" in row and isinstance(row["pod_id"], tuple):
                 row["pod_id"] = pods[row["pod_id"]]
         insert_rows(ctx.session, Staff, self.new_staff, ctx.progress)
-        update_rows(ctx.session, Staff, self.updates, ctx.progress)
-        people = _cases_held_by(ctx.session, [row["id"] for row in self.updates])
+        written = update_rows(ctx.session, Staff, self.updates, ctx.progress, versioned=True)
+        if written < len(self.updates):
+            short = len(self.updates) - written
+            changed = changed_since_read(ctx.session, Staff, "staff_code", self.updates)
+            raise conflict(short, "staff", changed)
+        held = _cases_held_by(ctx.session, [row["id"] for row in self.updates])
+        self._raise_reviews(ctx, held)
+        people = {person for cases in held.values() for person in cases}
         ctx.progress.advance(0, "Updating the caseload…")
         refresh_cases(ctx.session, people, ctx.as_at)
         return frozenset(people)
+
+    def _raise_reviews(self, ctx: Context, held: dict[int, list[int]]) -> None:
+        """The cases of leavers, and of staff whose grade changed, go to the allocation desk.
+
+        A practitioner given a leave date on or before today leaves cases to
+        reallocate; a new grade may put cases outside it (DOMAIN.md 2).
+        """
+        left = {
+            row["id"]: row["leave_date"]
+            for row in self.updates
+            if row.get("leave_date") is not None and row["leave_date"] <= ctx.as_at
+        }
+        items = [
+            _left_review(person, self.names[staff_id], day, ctx.as_at)
+            for staff_id, day in left.items()
+            for person in held.get(staff_id, ())
+        ]
+        _insert_left_reviews(ctx.session, items)
+        regraded = [row["id"] for row in self.updates if "grade" in row and row["id"] not in left]
+        cases = [person for staff_id in regraded for person in held.get(staff_id, ())]
+        if cases:
+            tiers.raise_reviews(ctx.session, [], ctx.as_at, also=cases)
 
     def _create_structure(self, session: Session) -> tuple[dict[NewTeam, int], dict[Any, int]]:
         teams: dict[NewTeam, int] = {}
@@ -262,10 +303,6 @@ class StaffImport:
         }
 
 
-def _version(old: Any) -> dict[str, int]:
-    return {"version": old.version + 1}
-
-
 def _stored_staff(session: Session, codes: list[str]) -> dict[str, Any]:
     columns = [Staff.id, Staff.staff_code, Staff.version]
     columns += [getattr(Staff, name) for name in COMPARED]
@@ -276,15 +313,43 @@ def _stored_staff(session: Session, codes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _cases_held_by(session: Session, staff_ids: list[int]) -> set[int]:
-    """People whose current practitioner is one of these staff (their caseload row shows them)."""
-    people: set[int] = set()
+def _cases_held_by(session: Session, staff_ids: list[int]) -> dict[int, list[int]]:
+    """Each of these staff's open cases (their caseload rows show them)."""
+    held: dict[int, list[int]] = {}
     for chunk in chunks(sorted(staff_ids)):
-        people.update(
+        for person_id, staff_id in session.execute(
+            select(Allocation.person_id, Allocation.staff_id)
+            .where(Allocation.staff_id.in_(chunk), Allocation.end_date.is_(None))
+            .order_by(Allocation.person_id)
+        ):
+            held.setdefault(staff_id, []).append(person_id)
+    return held
+
+
+def _left_review(person_id: int, name: str, left_on: date, as_at: date) -> dict[str, Any]:
+    """A review item for a case whose practitioner has left: it needs reallocating."""
+    return {
+        "person_id": person_id,
+        "kind": tiers.REVIEW_PRACTITIONER_LEFT,
+        "detail": f"{name} left on {format_date(left_on)}: reallocate",
+        "raised_on": as_at,
+        "resolved_on": None,
+        "resolved_by": None,
+        "resolution": "",
+    }
+
+
+def _insert_left_reviews(session: Session, items: list[dict[str, Any]]) -> None:
+    """Insert these review items, but not for a case that already has one open."""
+    open_items: set[int] = set()
+    for chunk in chunks(sorted({item["person_id"] for item in items})):
+        open_items.update(
             session.scalars(
-                select(Allocation.person_id).where(
-                    Allocation.staff_id.in_(chunk), Allocation.end_date.is_(None)
+                select(ReviewItem.person_id).where(
+                    ReviewItem.person_id.in_(chunk),
+                    ReviewItem.kind == tiers.REVIEW_PRACTITIONER_LEFT,
+                    ReviewItem.resolved_on.is_(None),
                 )
             )
         )
-    return people
+    bulk_insert(session, ReviewItem, [i for i in items if i["person_id"] not in open_items])

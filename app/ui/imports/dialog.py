@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.parsing import show
 from app.services.changes import ChangeSet
-from app.services.imports import ImportReport, RecordChange, apply, preview
+from app.services.imports import FileChanged, ImportReport, RecordChange, apply, preview
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 
@@ -157,7 +157,10 @@ class ImportDialog(QDialog):
 
     @Slot()
     def start_import(self) -> None:
-        """Import the previewed file in one transaction, with a progress dialog and Cancel."""
+        """Import the previewed file in one transaction, with a progress dialog and Cancel.
+
+        The import is refused, writing nothing, if the file changed after its preview.
+        """
         if self.path is None or self.report is None or not self.report.accepted:
             return
         self.import_button.setEnabled(False)
@@ -169,24 +172,18 @@ class ImportDialog(QDialog):
             parent=self,
             title=self.tr("Importing %s…") % self.path.name,
             end_missing=self.end_box.isChecked(),
+            expected_hash=self.report.file_hash,
             on_success=self._imported,
             on_failure=self._failed,
             on_cancel=self._cancelled,
         )
 
     def _imported(self, report: ImportReport) -> None:
-        previewed = self.report
         self._show_report(report)
         if not report.applied:
             return
         self.imported = True
         self.import_button.setEnabled(False)
-        if previewed is not None and previewed.file_hash != report.file_hash:
-            self.summary.setText(
-                self.summary.text()
-                + "\n"
-                + self.tr("The file changed after the preview: these are the figures imported.")
-            )
         self.ctx.changed(_change_set(report), self)
         self.import_finished.emit(report)
 
@@ -194,6 +191,8 @@ class ImportDialog(QDialog):
         self.choose_button.setEnabled(True)
         self._show_report(self.report)
         show_error(self, error)
+        if isinstance(error, FileChanged) and self.path is not None:
+            self.set_path(self.path)  # what the file holds now, to import after a look
 
     def _cancelled(self) -> None:
         self.choose_button.setEnabled(True)
@@ -278,6 +277,7 @@ def _change_set(report: ImportReport) -> ChangeSet:
     """What an import touched, for the screens to refresh."""
     changes = ChangeSet.of("case", report.person_ids)
     kinds = ("allocation", "tier") if report.kind == "cases" else ("staff", "team", "pod")
+    changes = changes.merge(ChangeSet.of("review"))  # both can put cases on the reviews list
     for kind in kinds:
         changes = changes.merge(ChangeSet.of(kind))
     return changes
