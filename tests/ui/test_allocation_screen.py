@@ -11,10 +11,23 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
 from sqlalchemy import select
 
-from app.db.models import Allocation, AppUser, CaseloadRow, ReviewItem, Staff, Team
+from app.db.models import (
+    Allocation,
+    AppUser,
+    Assessment,
+    CaseloadRow,
+    Pod,
+    Reduction,
+    ReviewItem,
+    Staff,
+    Team,
+)
+from app.db.readmodel import refresh_cases
 from app.domain.codes import ReallocationReason, Role
 from app.services import allocation as svc
+from app.services import tiers
 from app.services.actor import Actor, local_actor
+from app.services.allocation_queue import RiskSummary
 from app.services.tiers import REVIEW_TIER_RISE
 from app.ui.allocation.dialogs import AllocateDialog
 from app.ui.allocation.models import (
@@ -25,11 +38,13 @@ from app.ui.allocation.models import (
     ReviewModel,
 )
 from app.ui.allocation.screen import AllocationScreen
+from app.ui.allocation.text import tier_text
 from app.ui.app import build_window
-from app.ui.balance.models import CASES, HIGH, ID_ROLE
+from app.ui.balance.models import CAPACITY, CASES, HIGH, ID_ROLE, NAME
 from app.ui.balance.screen import BalanceScreen
 from app.ui.caseload.screen import CaseloadScreen
 from app.ui.main_window import MainWindow
+from app.ui.teams import tree as teams_tree
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -61,7 +76,7 @@ def _data(store) -> Data:  # type: ignore[no-untyped-def]
             ReviewItem(
                 person_id=held.id,
                 kind=REVIEW_TIER_RISE,
-                detail="Tier rose from C1 to B1",
+                detail="Tier rose from C1 to B1: review the allocation (TOM 777)",
                 raised_on=TODAY,
             )
         )
@@ -322,3 +337,242 @@ def test_every_table_model_passes_the_model_tester(qtmodeltester, store) -> None
         assert rows
         model.set_rows(rows)
         qtmodeltester.check(model)
+
+
+# --- how the desk words things (a new user's reading) ------------------------------
+
+
+def test_the_queue_uses_short_sentence_types_and_plain_status(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    window, screen = _screen(qtbot, store)
+    model = screen.desk.queue_model
+    row = model.row_of(data.oldest)
+    assert row is not None
+    sentence = model.index(row, QueueModel.SENTENCE)
+    assert sentence.data() == "CO"
+    assert sentence.data(Qt.ItemDataRole.ToolTipRole) == "Community Order"
+    # Sentenced Monday 16/11/2026: allocate by 23/11, two working days ago on 25/11.
+    assert model.index(row, QueueModel.DUE).data() == "2 days overdue"
+    first = model.index(row, QueueModel.FIRST)
+    assert first.data() == "23/11/2026"
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == (
+        "First appointment due by 23/11/2026 (within a week of sentence) — overdue"
+    )
+    newer = model.row_of(data.newer)
+    assert newer is not None and model.index(newer, QueueModel.DUE).data() == "3 days left"
+    for col in range(model.columnCount()):
+        tip = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip and "TOM" not in tip, model.COLUMNS[col]
+    screen.desk.queue_view.selectRow(row)
+    text = screen.desk.panel.case_label.text()
+    assert "First appointment due by 23/11/2026 (within a week of sentence) — overdue" in text
+    assert "Allocate by: Overdue by 2 working days (23/11/2026)" in text
+    window.close()
+
+
+def test_the_ranked_practitioners_say_what_each_column_means(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    model = desk.candidate_model
+    header = model.headerData(CandidateModel.MIX, Qt.Orientation.Horizontal)
+    assert header.replace("\n", " ") == "High / Med-Low RoSH"
+    for col in range(model.columnCount()):
+        tip = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip and "TOM" not in tip and "DOMAIN" not in tip, model.COLUMNS[col]
+    mix_tip = model.headerData(
+        CandidateModel.MIX, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "High or Very High RoSH / of Medium or Low RoSH" in mix_tip
+    view = desk.candidate_view
+    fits = view.fontMetrics().horizontalAdvance
+    for row in range(model.rowCount()):
+        for col in (CandidateModel.CAPACITY, CandidateModel.MIX):
+            assert fits(model.index(row, col).data()) < view.columnWidth(col), (row, col)
+    window.close()
+
+
+def test_the_tier_says_what_lies_behind_it(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    with store.sessions.begin() as s:  # no valid full assessment: change level 2 by default
+        case = f.case(s, data.pdu_id, rosh="LOW", ogrs=36, surname="Partial")
+        assessment = s.scalars(select(Assessment).where(Assessment.person_id == case.id)).one()
+        assessment.has_full_assessment = False
+        s.flush()
+        tiers.recompute(s, [case.id], TODAY)
+        refresh_cases(s, [case.id], TODAY)
+        partial = case.id
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    row = desk.queue_model.row_of(partial)
+    assert row is not None
+    desk.queue_view.selectRow(row)
+    label = desk.panel.case_label
+    assert "OGRS 36%" in label.text()
+    assert (
+        "Tier D2: protect 0 points; no valid full assessment, so change level 2 by default"
+        in label.text()
+    )
+    assert "change 0 points" not in label.text()
+    assert label.toolTip().startswith("How tier D2 was worked out:")
+    assert "No valid assessment" in label.toolTip()
+    assert label.accessibleDescription() == label.toolTip()
+    desk.queue_view.selectRow(desk.queue_model.row_of(data.oldest) or 0)
+    assert "Tier B1: protect 20 points, change " in label.text()
+    window.close()
+
+
+def test_tier_text_words_each_kind_of_tier() -> None:
+    def risk(tier: str | None, protect: int | None, change: int | None) -> RiskSummary:
+        return RiskSummary("LOW", None, 36, None, tier, protect, change)
+
+    assert tier_text(risk("B2", 20, 14)) == "Tier B2: protect 20 points, change 14 points"
+    assert tier_text(risk("D1", 0, 1)) == "Tier D1: protect 0 points, change 1 point"
+    assert tier_text(risk("D2", 0, 0)) == (
+        "Tier D2: protect 0 points; no valid full assessment, so change level 2 by default"
+    )
+    assert tier_text(risk("D0", 2, 0)) == (
+        "Tier D0: protect 2 points; no mandate for change, so change level 0"
+    )
+    assert tier_text(risk("C1", None, None)) == "Tier C1: imported from the extract"
+    extract = "Tier taken from the extract (no assessment to compute it from)"
+    assert tier_text(risk("C1", None, None), "imported", extract) == (
+        "Tier C1: imported from the extract"
+    )
+    explained = "Protect total 0 points: level D\nNo valid assessment: change level 2 until one"
+    assert "no valid full assessment" in tier_text(risk("D2", 0, 0), "computed", explained)
+    assert tier_text(risk(None, None, None)) == "Untiered"
+
+
+def test_review_text_keeps_sources_out(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.lists.setCurrentIndex(1)
+    detail = desk.review_model.index(0, ReviewModel.DETAIL)
+    assert detail.data() == "Tier rose from C1 to B1: review the allocation"
+    assert "TOM" not in detail.data(Qt.ItemDataRole.ToolTipRole)
+    desk.review_view.selectRow(0)
+    text = desk.panel.case_label.text()
+    assert "Review: Tier rose from C1 to B1: review the allocation" in text
+    assert "TOM" not in text
+    window.close()
+
+
+def _capacity_cases(store, data: Data) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """An over-capacity PSO (106%), a flagged one (115%) and an absent PO, in POD Alpha."""
+    with store.sessions.begin() as s:
+        po = s.get(Staff, data.po)
+        pod = s.get(Pod, po.pod_id) if po is not None else None
+        assert pod is not None
+        # Medium RoSH community cases are C1, 50 points each: 5 of them are 250 points,
+        # 106% of 4 hours' 235 points, 115% of 3.7 hours' 218.
+        over = f.staff(s, pod, "PSO", forename="Olive", surname="Over", contracted_hours=4.0)
+        flagged = f.staff(s, pod, "PSO", forename="Fay", surname="Flag", contracted_hours=3.7)
+        for who in (over, flagged):
+            for _ in range(5):
+                f.case(s, data.pdu_id, rosh="MEDIUM", staff_id=who.id)
+        s.add(
+            Reduction(
+                staff_id=data.po,
+                start_date=date(2026, 11, 1),
+                end_date=None,
+                hours_per_week=37.0,
+                reason="SICKNESS",
+                note="",
+                is_absence=True,
+            )
+        )
+        return {"over": over.id, "flagged": flagged.id, "absent": data.po}
+
+
+def _tree_item(tree, column: int, text: str) -> QTreeWidgetItem:  # type: ignore[no-untyped-def]
+    found = tree.findItems(text, Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly, column)
+    assert len(found) == 1, text
+    return found[0]
+
+
+def test_capacity_looks_the_same_on_every_screen(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    _capacity_cases(store, data)
+    window, screen = _screen(qtbot, store)
+    red = "#b00020"
+    expected = {
+        "Olive Over": ("106%", red, False),
+        "Fay Flag": ("115% (flagged)", red, True),
+        "Priya Shah": ("Absent", "#6b6b6b", False),
+    }
+    seen: dict[str, dict[str, tuple[str, str, bool]]] = {}
+
+    screen.tabs.setCurrentIndex(2)
+    pods = screen.pod_tree
+    seen["allocation"] = {}
+    for name in expected:
+        item = _tree_item(pods, 0, name)
+        col = pods.CAPACITY
+        look = (item.text(col), item.foreground(col).color().name(), item.font(col).bold())
+        seen["allocation"][name] = look
+    assert _tree_item(pods, 0, "Priya Shah").toolTip(pods.CAPACITY) == (
+        "No available hours this week"
+    )
+
+    balance = window.screen("Tiering balance")
+    assert isinstance(balance, BalanceScreen)
+    table = balance.table.model()
+    seen["balance"] = {}
+    for row in range(table.rowCount()):
+        name = table.index(row, NAME).data()
+        if name in expected:
+            cell = table.index(row, CAPACITY)
+            brush = cell.data(Qt.ItemDataRole.ForegroundRole)
+            font = cell.data(Qt.ItemDataRole.FontRole)
+            seen["balance"][name] = (
+                cell.data(),
+                brush.color().name(),
+                font is not None and font.bold(),
+            )
+    exceptions = balance.exceptions_model
+    capacity_exceptions = {}
+    for row in range(exceptions.rowCount()):
+        reason = exceptions.index(row, 1)
+        if reason.data().startswith("Capacity"):
+            font = reason.data(Qt.ItemDataRole.FontRole)
+            capacity_exceptions[reason.data()] = (
+                reason.data(Qt.ItemDataRole.ForegroundRole).color().name(),
+                font is not None and font.bold(),
+            )
+    assert capacity_exceptions == {
+        "Capacity 106%: over 100%": (red, False),  # red, not amber, as on the other screens
+        "Capacity 115%: over 110%": (red, True),
+    }
+
+    teams = window.screen("Teams and PODs")
+    seen["teams"] = {}
+    for name in expected:
+        item = _tree_item(teams.tree, 0, name)
+        col = teams_tree.CAPACITY
+        look = (item.text(col), item.foreground(col).color().name(), item.font(col).bold())
+        seen["teams"][name] = look
+    assert seen == {"allocation": expected, "balance": expected, "teams": expected}
+    window.close()
+
+
+def test_a_pod_shows_the_mean_of_its_practitioners_with_hours(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    _capacity_cases(store, data)
+    window, screen = _screen(qtbot, store)
+    screen.tabs.setCurrentIndex(2)
+    pods = screen.pod_tree
+    pod = _tree_item(pods, 0, "POD Alpha")
+    people = _children(pod)
+    shown = [p.text(pods.CAPACITY) for p in people]
+    with_hours = [float(t.split("%")[0]) for t in shown if t != "Absent"]
+    assert pod.text(pods.CAPACITY).startswith("mean ")
+    mean = float(pod.text(pods.CAPACITY).removeprefix("mean ").split("%")[0])
+    assert abs(mean - sum(with_hours) / len(with_hours)) <= 1
+    tip = pod.toolTip(pods.CAPACITY)
+    assert tip.startswith("Mean capacity of the 4 practitioners with hours this week")
+    assert "Absent, not counted: Priya Shah" in tip
+    assert "All the POD's points held over all its available points:" in tip
+    window.close()

@@ -12,6 +12,8 @@ from app.services.balance import balance
 from app.ui.app import build_window
 from app.ui.balance.models import (
     ID_ROLE,
+    MIX,
+    POD,
     CellCasesModel,
     ExceptionsModel,
     PractitionerBalanceModel,
@@ -62,7 +64,16 @@ def test_table_lists_practitioners_and_the_exception(qtbot: Any, store: Any) -> 
     table = screen.table.model()
     assert _column(table, 0) == ["Paula Stone", "Priya Shah"]
     assert _column(table, 1) == ["PSO", "PO"]
-    assert _column(table, 2) == ["Team East / POD Alpha"] * 2
+    assert _column(table, 2) == ["POD Alpha"] * 2  # the team is in the tooltip
+    assert table.index(0, POD).data(Qt.ItemDataRole.ToolTipRole) == "Team East / POD Alpha"
+    assert table.headerData(POD, Qt.Orientation.Horizontal) == "POD"
+    for col in range(table.columnCount()):
+        assert table.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    mix = table.index(1, MIX)
+    assert mix.data(Qt.ItemDataRole.ToolTipRole) == f"Cases per protect level: {mix.data()}"
+    fits = screen.table.fontMetrics().horizontalAdvance
+    for col in (POD, MIX):
+        assert all(fits(text) < screen.table.columnWidth(col) for text in _column(table, col))
     row = [table.index(0, c).data() for c in range(3, 7)]
     assert row == ["2", "1", "1", "0"]  # Paula: 2 cases, 1 high, 1 medium/low, none unassessed
     exceptions = screen.exceptions_model

@@ -82,6 +82,8 @@ def test_tree_shows_teams_pods_and_members(qtbot: Any, store: Any) -> None:
     member = pod.child(0)
     assert [member.text(c) for c in range(4)] == ["Priya Shah", "PO", "37", ""]
     assert member.text(CAPACITY).endswith("%")
+    tip = screen.tree.headerItem().toolTip(CAPACITY)
+    assert 'Red above 100%; red, bold and "(flagged)" above 110%' in tip
 
 
 def test_create_a_pod_and_move_a_practitioner_into_it(qtbot: Any, store: Any) -> None:
@@ -218,7 +220,9 @@ def test_hours_reductions_and_absences(qtbot: Any, store: Any) -> None:
 
     screen.ask = _answer(lambda d: _choose(d.reason_box, "Sickness"))
     screen.absence_action.trigger()
-    assert screen.tree.item_for(("member", ids["po"])).text(CAPACITY) == "absent"
+    absent = screen.tree.item_for(("member", ids["po"]))
+    assert absent.text(CAPACITY) == "Absent"  # the same word as the other screens
+    assert absent.toolTip(CAPACITY) == "No available hours this week"
     assert model.rowCount() == 2
 
 

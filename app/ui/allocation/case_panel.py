@@ -55,7 +55,7 @@ class CasePanel(QWidget):
         self.candidate_view = make_table(
             self.candidate_model,
             self.tr("Practitioners ranked for this case"),
-            (40, 140, 48, 90, 92, 80, 92),
+            (40, 124, 46, 80, 100, 54, 112),
         )
         title = QLabel(self.tr("&Practitioners ranked for this case"))
         title.setBuddy(self.candidate_view)
@@ -86,14 +86,21 @@ class CasePanel(QWidget):
 
     def clear(self) -> None:
         self.case_label.setText(self.tr("<i>Choose a case from the queue or the reviews.</i>"))
+        self.set_case_tip("")
         self.candidate_model.set_rows([])
         self.drilldown.clear()
 
     def show_case(self, html: str, keep_candidates: bool) -> None:
         self.case_label.setText(html)
+        self.set_case_tip("")
         if not keep_candidates:
             self.candidate_model.set_rows([])
             self.drilldown.clear()
+
+    def set_case_tip(self, tip: str) -> None:
+        """How the tier was worked out: a tooltip, and the description screen readers give."""
+        self.case_label.setToolTip(tip)
+        self.case_label.setAccessibleDescription(tip)
 
     def set_candidates(self, rows: list[CandidateRow]) -> None:
         """Show the ranking, keeping the chosen practitioner chosen (else the top one)."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.services import allocation as svc
 from app.services.allocation import CandidateRow, CaseBrief, Drilldown, QueueItem, ReviewRow
+from app.services.case_detail import CaseDetail, case_detail
 from app.services.caseload import FilterOptions
 from app.services.changes import ChangeSet
 from app.services.errors import ConflictError
@@ -34,9 +35,16 @@ from app.ui.allocation.case_panel import CasePanel, action_button
 from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
 from app.ui.allocation.models import QueueModel, ReviewModel
 from app.ui.allocation.panels import make_table
-from app.ui.allocation.text import appointment_text, clock_text, drilldown_html, risk_html
+from app.ui.allocation.text import (
+    appointment_text,
+    clock_text,
+    drilldown_html,
+    risk_html,
+    tier_text,
+)
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
+from app.ui.formatting import without_sources
 
 
 class AllocationDesk(QWidget):
@@ -58,6 +66,7 @@ class AllocationDesk(QWidget):
         self.case: CaseBrief | None = None
         self.review_id: int | None = None
         self.source = ""  # where the chosen case came from: queue, review or found
+        self.extra: list[str] = []  # the chosen case's lines under its risk
         self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
         self._build_actions()
@@ -106,7 +115,7 @@ class AllocationDesk(QWidget):
         self.queue_view = make_table(
             self.queue_model,
             self.tr("Unallocated cases"),
-            (72, 150, 112, 82, 42, 82, 110, 130, 40, 70),
+            (70, 140, 70, 82, 42, 82, 104, 82, 40, 70),
         )
         self.review_view = make_table(
             self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)
@@ -239,17 +248,44 @@ class AllocationDesk(QWidget):
         rows = self.review_view.selectionModel().selectedRows()
         row = self.review_model.row_at(rows[0].row()) if rows else None
         if row is not None:
-            review = f"Review ({row.kind_label}): {row.detail}"
+            detail = without_sources(row.detail)
+            said = detail.casefold().startswith(row.kind_label.casefold())
+            review = f"Review: {detail}" if said else f"Review ({row.kind_label}): {detail}"
             self._choose(row.case, "review", row.review_id, [review])
 
     def _choose(
         self, case: CaseBrief, source: str, review_id: int | None, extra: list[str]
     ) -> None:
         same = self.case is not None and self.case.person_id == case.person_id
-        self.case, self.source, self.review_id = case, source, review_id
+        self.case, self.source, self.review_id, self.extra = case, source, review_id, extra
         self.panel.show_case(risk_html(case, extra), keep_candidates=same)
+        self.ctx.ops.read(
+            case_detail,
+            case.person_id,
+            on_success=partial(self._show_tier, case.person_id),
+            on_failure=self._tier_unknown,
+        )
         self._load_candidates()
         self._update_actions()
+
+    def _show_tier(self, person_id: int, detail: CaseDetail) -> None:
+        """Word the tier from its record: imported, or computed with or without a valid
+        assessment; the points behind it go in the tooltip.
+        """
+        case = self.case
+        if case is None or case.person_id != person_id or not detail.tiers:
+            return
+        record = detail.tiers[0]
+        tier = tier_text(case.risk, record.source, record.explanation)
+        how = without_sources(record.explanation)
+        tip = self.tr("How tier %1 was worked out:\n%2").replace("%1", record.tier or "")
+        self.panel.show_case(risk_html(case, self.extra, tier), keep_candidates=True)
+        self.panel.set_case_tip(tip.replace("%2", how) if how else "")
+
+    def _tier_unknown(self, _error: BaseException) -> None:
+        """The tier's record could not be read (the case went meanwhile): the tier stays
+        as worded from its points, and the next refresh says what happened to the case.
+        """
 
     @Slot()
     def _load_candidates(self, *_: Any) -> None:

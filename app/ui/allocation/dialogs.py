@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.allocation import RankedCandidate
 from app.domain.codes import ReallocationReason
 from app.services.allocation import CandidateRow, CaseBrief
-from app.ui.allocation.text import name_grade
+from app.ui.allocation.text import capacity_text, name_grade
 
 
 def _text_box(name: str, placeholder: str) -> QPlainTextEdit:
@@ -67,7 +67,7 @@ class AllocateDialog(QDialog):
                 case.name,
                 case.crn,
                 name_grade(r.name, p.grade),
-                r.capacity_text,
+                capacity_text(r.capacity_now, r.capacity_after),
                 _cases(p.allocated_last_7_days),
             )
         )

@@ -12,9 +12,28 @@ from typing import Any, ClassVar, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
 from app.services.allocation import CandidateRow, QueueItem, RecentAllocation, ReviewRow
-from app.ui.allocation.text import clock_text, mix_text, name_grade, reasons_text, status_text
-from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label
+from app.ui.allocation.text import (
+    appointment_text,
+    capacity_text,
+    clock_text,
+    mix_text,
+    name_grade,
+    reasons_text,
+    status_text,
+)
+from app.ui.formatting import (
+    capacity_look,
+    capacity_rule,
+    fmt_date,
+    grade_label,
+    grade_short,
+    rosh_label,
+    sentence_label,
+    sentence_short,
+    without_sources,
+)
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -23,7 +42,7 @@ OVERDUE_BACKGROUND = QBrush(QColor("#f6c6c6"))
 DUE_TODAY_BACKGROUND = QBrush(QColor("#fde7b0"))
 DUE_BACKGROUND = QBrush(QColor("#d9f0d9"))
 HIGH_RISK = QBrush(QColor("#b00020"))
-OVER_CAPACITY = QBrush(QColor("#b00020"))
+OUTSIDE_POLICY = QBrush(QColor("#b00020"))
 GREYED = QBrush(QColor("#7a7a7a"))
 CLOCK_BACKGROUNDS = {
     "overdue": OVERDUE_BACKGROUND,
@@ -114,11 +133,18 @@ class QueueModel(ListTableModel[QueueItem]):
     )
     CRN, NAME, SENTENCE, START, DAYS, DEADLINE, DUE, FIRST, TIER, ROSH, PREVIOUS = range(11)
     HEADER_TIPS: ClassVar[dict[int, str]] = {
+        CRN: "Case reference number, as in NDelius",
+        NAME: "The person on probation",
+        SENTENCE: "CO: Community Order; SSO: Suspended Sentence Order; "
+        "PSS: Post-Sentence Supervision; Custody: pre-release",
         START: "Sentence date, or release date for licence and PSS cases",
         DAYS: "Working days since the clock start",
-        DEADLINE: "Allocate within 5 working days of the clock start (TOM 775)",
-        FIRST: "Within a week of sentence, or 24 hours of release (TOM 791)",
-        PREVIOUS: "The last practitioner who held the case (continuity, TOM 777)",
+        DEADLINE: "Allocate within 5 working days of the clock start",
+        DUE: "Working days left to allocate, or how many overdue",
+        FIRST: "First appointment due: within a week of sentence, or 24 hours of release",
+        TIER: "Tier: protect level A-D (risk of harm) and change level 0-3",
+        ROSH: "Risk of Serious Harm",
+        PREVIOUS: "The last practitioner who held the case: continuity comes first",
     }
 
     def display(self, row: QueueItem, col: int) -> str:
@@ -127,12 +153,12 @@ class QueueModel(ListTableModel[QueueItem]):
         values = {
             self.CRN: c.crn,
             self.NAME: c.name,
-            self.SENTENCE: sentence_label(c.sentence_type),
+            self.SENTENCE: sentence_short(c.sentence_type),
             self.START: fmt_date(c.clock_start),
             self.DAYS: str(row.clock.days_elapsed),
             self.DEADLINE: fmt_date(row.clock.deadline),
             self.DUE: status_text(row.clock),
-            self.FIRST: f"{fmt_date(first.due)} ({first.basis})" if first else "on release",
+            self.FIRST: fmt_date(first.due) if first else "On release",
             self.TIER: c.risk.tier or "Untiered",
             self.ROSH: rosh_label(c.risk.rosh),
             self.PREVIOUS: name_grade(c.previous.name, c.previous.grade) if c.previous else "",
@@ -155,6 +181,10 @@ class QueueModel(ListTableModel[QueueItem]):
             return HIGH_RISK if row.case.risk.rosh in ("HIGH", "VERY_HIGH") else None
         if role == Qt.ItemDataRole.ToolTipRole and col in (self.DEADLINE, self.DUE):
             return clock_text(row.clock)
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.SENTENCE:
+            return sentence_label(row.case.sentence_type)
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.FIRST:
+            return appointment_text(row.first_appointment)
         return None
 
     def row_of(self, person_id: int) -> int | None:
@@ -166,6 +196,16 @@ class ReviewModel(ListTableModel[ReviewRow]):
 
     COLUMNS = ("Raised", "CRN", "Name", "Review", "Practitioner", "Tier", "RoSH", "Detail")
     RAISED, CRN, NAME, KIND, HOLDER, TIER, ROSH, DETAIL = range(8)
+    HEADER_TIPS: ClassVar[dict[int, str]] = {
+        RAISED: "When the review was raised",
+        CRN: "Case reference number, as in NDelius",
+        NAME: "The person on probation",
+        KIND: "Why the case is to be looked at again",
+        HOLDER: "Who holds the case now",
+        TIER: "Tier now: protect level A-D and change level 0-3",
+        ROSH: "Risk of Serious Harm",
+        DETAIL: "What changed; reallocate the case, or keep it with its practitioner",
+    }
 
     def display(self, row: ReviewRow, col: int) -> str:
         c = row.case
@@ -177,7 +217,7 @@ class ReviewModel(ListTableModel[ReviewRow]):
             self.HOLDER: name_grade(c.holder.name, c.holder.grade) if c.holder else "Unallocated",
             self.TIER: c.risk.tier or "Untiered",
             self.ROSH: rosh_label(c.risk.rosh),
-            self.DETAIL: row.detail,
+            self.DETAIL: without_sources(row.detail),
         }
         return values[col]
 
@@ -186,7 +226,7 @@ class ReviewModel(ListTableModel[ReviewRow]):
 
     def decorate(self, row: ReviewRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and col == self.DETAIL:
-            return row.detail
+            return without_sources(row.detail)
         return None
 
     def row_of(self, review_id: int) -> int | None:
@@ -202,17 +242,51 @@ class CandidateModel(ListTableModel[CandidateRow]):
         "Grade",
         "POD",
         "Capacity",
-        "Last 7 days",
-        "High / ML",
+        "Last\n7 days",
+        "High / Med-Low\nRoSH",
         "Reasons",
     )
     RANK, NAME, GRADE, POD, CAPACITY, RECENT, MIX, REASONS = range(8)
     HEADER_TIPS: ClassVar[dict[int, str]] = {
-        CAPACITY: "Capacity now -> after this case (DOMAIN.md 4a)",
+        RANK: "1 is the best fit for this case; choices outside the policy come last",
+        NAME: "The practitioner",
+        GRADE: "PO: Probation Officer; PQiP: trainee PO; PSO: Probation Services Officer",
+        POD: "The practitioner's POD (or team when not in a POD)",
+        CAPACITY: "Capacity now -> after taking this case: points held as a share of "
+        "the points their available hours allow",
         RECENT: "Cases allocated to them in the last 7 days",
-        MIX: "High and medium/low RoSH cases now -> after this case (TOM 817)",
+        MIX: "Cases they hold of High or Very High RoSH / of Medium or Low RoSH, "
+        "now -> after taking this case. A PO is expected to hold a mix of both",
         REASONS: "Why they are ranked here; outside-policy choices come last",
     }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.settings: WorkloadSettings = DEFAULT_SETTINGS
+
+    def set_settings(self, settings: WorkloadSettings) -> None:
+        """The workload settings in force: the capacity limits shown red and flagged."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.CAPACITY, self.CAPACITY)
+        if self._rows:
+            top, bottom = (
+                self.index(0, self.CAPACITY),
+                self.index(len(self._rows) - 1, self.CAPACITY),
+            )
+            self.dataChanged.emit(top, bottom)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == self.CAPACITY
+        ):
+            return f"{self.tr(self.HEADER_TIPS[section])}. {capacity_rule(self.settings)}"
+        return super().headerData(section, orientation, role)
 
     def display(self, row: CandidateRow, col: int) -> str:
         r, p = row.ranked, row.practitioner
@@ -221,7 +295,7 @@ class CandidateModel(ListTableModel[CandidateRow]):
             self.NAME: r.name,
             self.GRADE: grade_short(p.grade),
             self.POD: p.pod_name or p.team_name,
-            self.CAPACITY: r.capacity_text,
+            self.CAPACITY: capacity_text(r.capacity_now, r.capacity_after),
             self.RECENT: str(p.allocated_last_7_days),
             self.MIX: mix_text(r.mix_now, r.mix_after),
             self.REASONS: reasons_text(r.reasons),
@@ -239,17 +313,26 @@ class CandidateModel(ListTableModel[CandidateRow]):
 
     def decorate(self, row: CandidateRow, col: int, role: int) -> Any:
         r = row.ranked
+        look = capacity_look(r.capacity_after, self.settings)
         if role == Qt.ItemDataRole.ForegroundRole:
             if not r.within_policy:
                 return GREYED
-            if col == self.CAPACITY and r.capacity_after is not None and r.capacity_after > 100:
-                return OVER_CAPACITY
-        if role == Qt.ItemDataRole.FontRole and r.outside_policy:
+            if col == self.CAPACITY:
+                return look.foreground
+        if role == Qt.ItemDataRole.FontRole and (r.outside_policy or col == self.CAPACITY):
             font = QFont()
-            font.setItalic(True)
+            font.setItalic(r.outside_policy)
+            font.setBold(col == self.CAPACITY and look.bold)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(r.reasons) or None
+            if col == self.GRADE:
+                return grade_label(row.practitioner.grade)
+            if col == self.POD:
+                p = row.practitioner
+                return " / ".join(x for x in (p.team_name, p.pod_name) if x) or None
+            if col == self.CAPACITY and look.tooltip:
+                return f"{look.tooltip} after this case"
+            return "\n".join(reasons_text([x]) for x in r.reasons) or None
         return None
 
     def row_of(self, staff_id: int) -> int | None:
@@ -291,7 +374,7 @@ class RecentModel(ListTableModel[RecentAllocation]):
 
     def decorate(self, row: RecentAllocation, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and col == self.OUTSIDE and row.outside_policy:
-            return OVER_CAPACITY
+            return OUTSIDE_POLICY
         if role == Qt.ItemDataRole.ToolTipRole and col in (self.OUTSIDE, self.NOTE):
             return self.display(row, col)
         return None

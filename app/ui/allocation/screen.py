@@ -12,16 +12,18 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from app.domain.workload import WorkloadSettings
 from app.services import allocation as svc
 from app.services.allocation import PodTeamView, RecentAllocation
 from app.services.changes import ChangeSet
 from app.services.reference import PduInfo
+from app.services.settings import workload_settings
 from app.ui.allocation.desk import AllocationDesk
 from app.ui.allocation.models import RecentModel
 from app.ui.allocation.panels import PodTeamTree, make_table
 from app.ui.context import AppContext
 
-WATCHED = ("case", "allocation", "staff", "team", "pod", "tier", "review", "reduction")
+WATCHED = ("case", "allocation", "staff", "team", "pod", "tier", "review", "reduction", "setting")
 
 
 class AllocationScreen(QWidget):
@@ -81,8 +83,17 @@ class AllocationScreen(QWidget):
     def refresh(self) -> None:
         """Reload what is shown; the other tabs reload when next opened."""
         self._stale = {1: True, 2: True}
+        if self.ctx.pdu is not None:
+            self.ctx.ops.read(
+                workload_settings, self.ctx.today, self.ctx.pdu.id, on_success=self._set_settings
+            )
         self.desk.refresh()
         self._tab_shown(self.tabs.currentIndex())
+
+    def _set_settings(self, settings: WorkloadSettings) -> None:
+        """The capacity limits in force, for the colours of capacities (one rule everywhere)."""
+        self.desk.candidate_model.set_settings(settings)
+        self.pod_tree.set_settings(settings)
 
     @Slot(int)
     def _tab_shown(self, index: int) -> None:

@@ -12,17 +12,25 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.domain.balance import BalanceException
+from app.domain.balance import BalanceException, ExceptionKind
 from app.domain.tiering import CHANGE_LEVELS, PROTECT_LEVELS
+from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
 from app.services.balance import PractitionerBalance, TierMatrix
 from app.services.caseload import CaseRow
-from app.ui.formatting import grade_short, rosh_label
+from app.ui.formatting import (
+    CAPACITY_RED,
+    CapacityLook,
+    capacity_look,
+    capacity_rule,
+    grade_label,
+    grade_short,
+    rosh_label,
+)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _INDEX = QModelIndex | QPersistentModelIndex
-_RED = QBrush(QColor("#b00020"))
-_FLAG_BACKGROUND = QBrush(QColor("#fbe3e6"))
+_RED = QBrush(QColor(CAPACITY_RED))
 _AMBER = QBrush(QColor("#8a4b00"))
 _BOLD = QFont()
 _BOLD.setBold(True)
@@ -58,16 +66,25 @@ class _ListModel(QAbstractTableModel):
 
 # --- practitioners ---------------------------------------------------------------
 
-NAME, GRADE, TEAM, CASES, HIGH, MED_LOW, NOT_ASSESSED, CAPACITY, MIX = range(9)
+NAME, GRADE, POD, CASES, HIGH, MED_LOW, NOT_ASSESSED, CAPACITY, MIX = range(9)
 _NUMBERS = (CASES, HIGH, MED_LOW, NOT_ASSESSED, CAPACITY)
 
 
+def pod_text(line: PractitionerBalance) -> str:
+    """The POD alone (the team is in the tooltip); the team when not in a POD."""
+    return line.pod_name or line.team_name or "No team"
+
+
+def look_of(
+    line: PractitionerBalance, settings: WorkloadSettings = DEFAULT_SETTINGS
+) -> CapacityLook:
+    """The capacity's look: the band the service worked out, the same colours as elsewhere."""
+    return capacity_look(line.capacity_percent, settings, line.band)
+
+
 def capacity_text(line: PractitionerBalance) -> str:
-    """Capacity as shown: "84%", "104%", "115% (flagged)", or a dash with no hours."""
-    if line.capacity_percent is None:
-        return "–"
-    text = f"{line.capacity_percent:.0f}%"
-    return f"{text} (flagged)" if line.band == "flagged" else text
+    """Capacity as shown: "84%", "104%", "115% (flagged)", or "Absent" with no hours."""
+    return look_of(line).text
 
 
 class PractitionerBalanceModel(_ListModel):
@@ -76,7 +93,7 @@ class PractitionerBalanceModel(_ListModel):
     HEADERS = (
         "Practitioner",
         "Grade",
-        "Team / POD",
+        "POD",
         "Cases",
         "High/VH",
         "Med/Low",
@@ -86,16 +103,42 @@ class PractitionerBalanceModel(_ListModel):
     )
 
     TIPS = {  # noqa: RUF012
+        NAME: "The practitioner; in bold when they have an exception",
+        GRADE: "PO: Probation Officer; PQiP: trainee PO; PSO: Probation Services Officer",
+        POD: "The practitioner's POD; point at it for the team",
+        CASES: "Active cases held",
         HIGH: "High or Very High RoSH cases",
         MED_LOW: "Medium or Low RoSH cases",
         NOT_ASSESSED: "RoSH not yet assessed: counted on neither side of the mix",
         MIX: "Cases per protect level A-D (unsupervised S tiers with their base tier)",
-        CAPACITY: "Points held / available points: red above 100%, flagged above 110%",
+        CAPACITY: "Points held / available points",
     }
 
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[PractitionerBalance] = []
+        self.settings: WorkloadSettings = DEFAULT_SETTINGS
+
+    def set_settings(self, settings: WorkloadSettings) -> None:
+        """The workload settings in force: the limits the capacity tooltips name."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, CAPACITY, CAPACITY)
+        if self.lines:
+            last = len(self.lines) - 1
+            self.dataChanged.emit(self.index(0, CAPACITY), self.index(last, CAPACITY))
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == CAPACITY
+        ):
+            return f"{self.tr(self.TIPS[CAPACITY])}. {capacity_rule(self.settings)}"
+        return super().headerData(section, orientation, role)
 
     def _rows(self) -> Sequence[object]:
         return self.lines
@@ -117,6 +160,8 @@ class PractitionerBalanceModel(_ListModel):
             return line.staff_id
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMBERS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col == CAPACITY and role != Qt.ItemDataRole.DisplayRole:
+            return look_of(line, self.settings).role(role)
         return _decoration(line, col, role)
 
 
@@ -124,7 +169,7 @@ def _display(line: PractitionerBalance, col: int) -> str:
     values = (
         line.name,
         grade_short(line.grade),
-        line.team_pod,
+        pod_text(line),
         str(line.cases),
         str(line.high),
         str(line.medium_low),
@@ -139,7 +184,7 @@ def _sort_value(line: PractitionerBalance, col: int) -> Any:
     values = (
         line.name.casefold(),
         line.grade,
-        line.team_pod.casefold(),
+        f"{pod_text(line).casefold()}\t{line.team_name.casefold()}",
         line.cases,
         line.high,
         line.medium_low,
@@ -151,25 +196,22 @@ def _sort_value(line: PractitionerBalance, col: int) -> Any:
 
 
 def _decoration(line: PractitionerBalance, col: int, role: int) -> Any:
-    """Red above 100%, red and shaded above 110%; a name with exceptions in bold."""
-    if col == CAPACITY and line.band in ("over", "flagged"):
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return _RED
-        if role == Qt.ItemDataRole.BackgroundRole and line.band == "flagged":
-            return _FLAG_BACKGROUND
-        if role == Qt.ItemDataRole.FontRole:
-            return _BOLD
-    if col == NAME and line.exceptions:
-        if role == Qt.ItemDataRole.FontRole:
-            return _BOLD
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(e.reason for e in line.exceptions)
-    if col in (TEAM, MIX) and role == Qt.ItemDataRole.ToolTipRole:
-        return _display(line, col)
-    if col == CAPACITY and role == Qt.ItemDataRole.ToolTipRole:
-        return {"over": "Over 100% capacity", "flagged": "Flagged: over 110% capacity"}.get(
-            line.band or ""
+    """A name with exceptions in bold, with them in its tooltip; full texts in tooltips.
+
+    Capacity cells take their look from :func:`app.ui.formatting.capacity_look`.
+    """
+    if role != Qt.ItemDataRole.ToolTipRole:
+        return (
+            _BOLD if col == NAME and line.exceptions and role == Qt.ItemDataRole.FontRole else None
         )
+    if col == NAME and line.exceptions:
+        return "\n".join(e.reason for e in line.exceptions)
+    if col == GRADE:
+        return grade_label(line.grade)
+    if col == POD:
+        return line.team_pod or None
+    if col == MIX:
+        return f"Cases per protect level: {line.tier_mix}" if line.tier_mix else None
     return None
 
 
@@ -204,9 +246,20 @@ class ExceptionsModel(_ListModel):
             return f"{exception.kind.label}: {exception.reason}"
         if role == ID_ROLE:
             return line.staff_id
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return _RED if exception.flagged else _AMBER
+        if col == 1 and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
+            return _exception_look(line, exception, role)
         return None
+
+
+def _exception_look(line: PractitionerBalance, exception: BalanceException, role: int) -> Any:
+    """Capacity as everywhere (red over 100%, red and bold flagged over 110%); other
+    serious exceptions red and bold, the rest (a PO with no mix) amber.
+    """
+    if exception.kind in (ExceptionKind.OVER_CAPACITY, ExceptionKind.CAPACITY_FLAGGED):
+        return look_of(line).role(role)
+    if role == Qt.ItemDataRole.FontRole:
+        return _BOLD if exception.flagged else None
+    return _RED if exception.flagged else _AMBER
 
 
 # --- the tier matrix -------------------------------------------------------------

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.workload import WorkloadSettings
 from app.services import balance
 from app.services.balance import BalanceView
 from app.services.caseload import CaseRow
 from app.services.changes import ChangeSet
 from app.services.reference import PduInfo
+from app.services.settings import workload_settings
 from app.ui.balance.cell_dialog import CellCasesDialog
 from app.ui.balance.models import (
     ID_ROLE,
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 
 MIX_SERIES = ("High / Very High", "Medium / Low", "Not assessed")
 MIX_COLOURS = ("#b00020", "#2e6f9e", "#a0a0a0")
-COLUMN_WIDTHS = (130, 45, 145, 48, 58, 62, 88, 80, 120)
+COLUMN_WIDTHS = (130, 48, 92, 48, 58, 62, 88, 104, 150)
 _WATCHED = ("case", "allocation", "tier", "staff", "team", "pod", "reduction", "setting")
 
 
@@ -87,7 +89,7 @@ class BalanceScreen(QWidget):
         body.addWidget(right)
         body.setStretchFactor(0, 2)
         body.setStretchFactor(1, 1)
-        body.setSizes([730, 360])  # the table's first eight columns fit at 1280 wide
+        body.setSizes([800, 340])  # the table's columns fit at 1400 wide
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(body, 1)
@@ -177,7 +179,13 @@ class BalanceScreen(QWidget):
     def refresh(self) -> None:
         if self.ctx.pdu is None:
             return
-        self.ctx.ops.read(balance.balance, self.ctx.pdu.id, self.ctx.today, on_success=self._show)
+        pdu_id = self.ctx.pdu.id
+        self.ctx.ops.read(workload_settings, self.ctx.today, pdu_id, on_success=self._set_settings)
+        self.ctx.ops.read(balance.balance, pdu_id, self.ctx.today, on_success=self._show)
+
+    def _set_settings(self, settings: WorkloadSettings) -> None:
+        """The capacity limits in force, named in the capacity tooltips."""
+        self.model.set_settings(settings)
 
     def _show(self, view: BalanceView) -> None:
         self.view = view

@@ -35,6 +35,7 @@ from app.services.changes import ChangeSet
 from app.services.errors import ConflictError, NotFound
 from app.services.reductions import ABSENCE_REASONS, ReductionView
 from app.services.reference import PduInfo
+from app.services.settings import workload_settings
 from app.services.teams import PodView, StaffOption, TeamsView, TeamView
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
@@ -48,7 +49,7 @@ from app.ui.teams.dialogs import (
 from app.ui.teams.reductions_model import ID_ROLE, ReductionsModel
 from app.ui.teams.tree import TeamsTree
 
-_WATCHED = ("staff", "team", "pod", "reduction", "case", "allocation", "tier")
+_WATCHED = ("staff", "team", "pod", "reduction", "case", "allocation", "tier", "setting")
 
 # (attribute, label, shortcut, status tip, handler name)
 ACTIONS = (
@@ -142,6 +143,9 @@ class TeamsScreen(QWidget):
             return
         pdu_id = self.ctx.pdu.id
         self.ctx.ops.read(teams.spo_options, pdu_id, on_success=self._set_spos)
+        self.ctx.ops.read(
+            workload_settings, self.ctx.today, pdu_id, on_success=self.tree.set_settings
+        )
         self.ctx.ops.read(teams.list_teams, pdu_id, self.ctx.today, on_success=self._show)
 
     def _set_spos(self, spos: list[StaffOption]) -> None:

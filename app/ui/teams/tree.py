@@ -7,8 +7,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator
 
 from app.domain.codes import Grade
+from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
 from app.services.teams import MemberView, TeamsView
-from app.ui.formatting import grade_short
+from app.ui.formatting import capacity_look, capacity_rule, grade_short
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -19,7 +20,14 @@ Key = tuple[str, int]
 
 Stored in the item as the text "kind:id" (a tuple would come back as a list)."""
 
-_RED = QBrush(QColor("#b00020"))
+TIPS = (
+    "Teams, their PODs, and the people in each",
+    "PO: Probation Officer; PQiP: trainee PO; PSO: Probation Services Officer",
+    "Contracted hours a week",
+    "Hours a week taken off by reductions and absences in force today",
+    "Active cases held",
+    "Points held / available points",
+)
 _GREY = QBrush(QColor("#6b6b6b"))
 
 
@@ -50,8 +58,11 @@ class TeamsTree(QTreeWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setAccessibleName(self.tr("Teams, PODs and their members"))
+        self.settings: WorkloadSettings = DEFAULT_SETTINGS
+        self.view: TeamsView | None = None
         self.setColumnCount(len(HEADERS))
         self.setHeaderLabels([self.tr(h) for h in HEADERS])
+        self._header_tips()
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
         header = self.header()
@@ -60,7 +71,25 @@ class TeamsTree(QTreeWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
 
+    def _header_tips(self) -> None:
+        header = self.headerItem()
+        for col, tip in enumerate(TIPS):
+            text = self.tr(tip)
+            header.setToolTip(
+                col, f"{text}. {capacity_rule(self.settings)}" if col == CAPACITY else text
+            )
+
+    def set_settings(self, settings: WorkloadSettings) -> None:
+        """The workload settings in force: the capacity limits shown red and flagged."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self._header_tips()
+        if self.view is not None:
+            self.show_teams(self.view)
+
     def show_teams(self, view: TeamsView) -> None:
+        self.view = view
         chosen = self.current_key()
         self.clear()
         for team in view.teams:
@@ -104,23 +133,17 @@ class TeamsTree(QTreeWidget):
         return item
 
     def _member(self, parent: QTreeWidgetItem, m: MemberView) -> None:
-        capacity = "" if m.capacity_percent is None else f"{m.capacity_percent:.0f}%"
         reduced = _hours(m.reduction_hours) if m.reduction_hours else ""
         cells = [m.name, _grade(m.grade), _hours(m.contracted_hours), reduced]
-        cells += [str(m.cases) if m.cases else "", capacity]
+        cells += [str(m.cases) if m.cases else "", ""]
         item = QTreeWidgetItem(parent, cells)
         item.setData(NAME, KEY_ROLE, _stored(("member", m.staff_id)))
         item.setData(NAME, MEMBER_ROLE, m)
         item.setToolTip(NAME, f"{m.name}, {m.staff_code}")
         for col in (HOURS, REDUCED, CASES, CAPACITY):
             item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if m.capacity_percent is not None and m.capacity_percent > 100:
-            item.setForeground(CAPACITY, _RED)
-            if m.capacity_percent > 110:
-                item.setText(CAPACITY, f"{capacity} (flagged)")
-        if m.capacity_percent is None and Grade(m.grade).is_practitioner:
-            item.setText(CAPACITY, self.tr("absent"))
-            item.setForeground(CAPACITY, _GREY)
+        if Grade(m.grade).is_practitioner or m.capacity_percent is not None:
+            capacity_look(m.capacity_percent, self.settings).apply(item, CAPACITY)
 
     # --- selection ---------------------------------------------------------------
     def current_key(self) -> Key | None:
