@@ -90,7 +90,7 @@ def ready():
     if window.ctx.ops.pending:
         return False
     if not state["scrolled"]:
-        table = window.screen("Caseload").table
+        table = window.open_screen("Caseload").table
         bar = table.verticalScrollBar()
         bar.setValue(bar.maximum() // 2)
         state["scrolled"] = True
@@ -111,7 +111,7 @@ def peak_mb():
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
 
 def report():
-    rows = window.screen("Caseload").model.rowCount()
+    rows = window.open_screen("Caseload").model.rowCount()
     print(json.dumps({"peak_mb": round(peak_mb(), 1), "rows": rows}))
 
 _when_ready(app, window, ready, report)

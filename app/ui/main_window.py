@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self._pdu_chosen(index)
 
     # --- behaviour ------------------------------------------------------------
-    def screen(self, title: str) -> QWidget:  # type: ignore[override]
+    def open_screen(self, title: str) -> QWidget:
         """The screen of that title, built if needed (tests use this too)."""
         row = next(i for i, e in enumerate(SCREENS) if e.title == title)
         self.nav.setCurrentRow(row)

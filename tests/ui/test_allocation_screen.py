@@ -123,7 +123,7 @@ def _screen(qtbot, store, actor: Actor | None = None) -> tuple[MainWindow, Alloc
     window = build_window(store, inline_ops=True, actor=actor)
     qtbot.addWidget(window)
     window.show()
-    screen = window.screen("Allocation")
+    screen = window.open_screen("Allocation")
     assert isinstance(screen, AllocationScreen)
     return window, screen
 
@@ -147,7 +147,7 @@ def _when_modal(handle: Callable[[object], None]) -> None:
 
 def _balance_of(window: MainWindow, staff_id: int) -> tuple[int, int]:
     """A practitioner's cases and High/Very High cases, as the Tiering balance table shows."""
-    balance = window.screen("Tiering balance")
+    balance = window.open_screen("Tiering balance")
     assert isinstance(balance, BalanceScreen)
     table = balance.table.model()
     [row] = [r for r in range(table.rowCount()) if table.index(r, 0).data(ID_ROLE) == staff_id]
@@ -160,7 +160,7 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
     window, screen = _screen(qtbot, store, spo)
     assert window.ctx.actor == spo
     cases_before, high_before = _balance_of(window, data.po)
-    window.screen("Allocation")
+    window.open_screen("Allocation")
     desk = screen.desk
     assert desk.team_id() == data.team_id  # an SPO starts on their own team
     assert _column(desk.queue_model, QueueModel.CRN)[0] == data.oldest_crn
@@ -193,12 +193,12 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
         assert row.note == "Lives near her office" and not row.outside_policy
         read = s.get(CaseloadRow, data.oldest)
         assert read is not None and read.practitioner_name == "Priya Shah" and not read.unallocated
-    caseload = window.screen("Caseload")
+    caseload = window.open_screen("Caseload")
     assert isinstance(caseload, CaseloadScreen)
     crns = _column(caseload.model, 0)
     assert caseload.model.index(crns.index(data.oldest_crn), 6).data() == "Priya Shah (PO)"
     assert _balance_of(window, data.po) == (cases_before + 1, high_before + 1)
-    window.screen("Allocation")
+    window.open_screen("Allocation")
     screen.tabs.setCurrentIndex(1)
     assert _column(screen.recent_model, RecentModel.CRN)[0] == data.oldest_crn
     assert "Team East" in screen.recent_label.text()
@@ -517,7 +517,7 @@ def test_capacity_looks_the_same_on_every_screen(qtbot, store) -> None:  # type:
         "No available hours this week"
     )
 
-    balance = window.screen("Tiering balance")
+    balance = window.open_screen("Tiering balance")
     assert isinstance(balance, BalanceScreen)
     table = balance.table.model()
     seen["balance"] = {}
@@ -547,7 +547,7 @@ def test_capacity_looks_the_same_on_every_screen(qtbot, store) -> None:  # type:
         "Capacity 115%: over 110%": (red, True),
     }
 
-    teams = window.screen("Teams and PODs")
+    teams = window.open_screen("Teams and PODs")
     seen["teams"] = {}
     for name in expected:
         item = _tree_item(teams.tree, 0, name)

@@ -60,7 +60,7 @@ def test_table_lists_practitioners_and_the_exception(qtbot: Any, store: Any) -> 
     ids = _data(store)
     with store.sessions.begin() as s:  # Priya's bar differs from Paula's
         f.case(s, ids["pdu"], surname="Black", staff_id=ids["po"], rosh=None)
-    screen = _window(qtbot, store).screen("Tiering balance")
+    screen = _window(qtbot, store).open_screen("Tiering balance")
     table = screen.table.model()
     assert _column(table, 0) == ["Paula Stone", "Priya Shah"]
     assert _column(table, 1) == ["PSO", "PO"]
@@ -97,7 +97,7 @@ def test_table_lists_practitioners_and_the_exception(qtbot: Any, store: Any) -> 
 
 def test_matrix_cells_match_the_database_and_open_their_cases(qtbot: Any, store: Any) -> None:
     _data(store)
-    screen = _window(qtbot, store).screen("Tiering balance")
+    screen = _window(qtbot, store).open_screen("Tiering balance")
     model = screen.matrix_model
     with store.sessions() as s:
         in_db = s.scalar(
@@ -123,7 +123,7 @@ def test_matrix_cells_match_the_database_and_open_their_cases(qtbot: Any, store:
 def test_a_write_elsewhere_refreshes_the_balance(qtbot: Any, store: Any) -> None:
     ids = _data(store)
     window = _window(qtbot, store)
-    screen = window.screen("Tiering balance")
+    screen = window.open_screen("Tiering balance")
     with store.sessions.begin() as s:
         f.case(s, ids["pdu"], staff_id=ids["po"], rosh="VERY_HIGH")
     from app.services.changes import ChangeSet

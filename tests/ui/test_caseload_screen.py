@@ -44,7 +44,7 @@ def _names(screen) -> list[str]:  # type: ignore[no-untyped-def]
 def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignore[no-untyped-def]
     _data(store)
     window = _window(qtbot, store)
-    screen = window.screen("Caseload")
+    screen = window.open_screen("Caseload")
     assert window.pdu_box.currentText() == "17. Leeds"
     assert sorted(_names(screen)) == ["BROWN, Sam", "JONES, Mary", "SMITH, John"]
     assert screen.count_label.text() == "3 cases"
@@ -68,7 +68,7 @@ def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignor
 
 def test_an_empty_pdu_says_how_to_begin(qtbot, store) -> None:  # type: ignore[no-untyped-def]
     window = _window(qtbot, store)
-    screen = window.screen("Caseload")
+    screen = window.open_screen("Caseload")
     assert screen.model.rowCount() == 0
     assert "import a staff extract, then a caseload extract" in screen.count_label.text()
 
@@ -76,7 +76,7 @@ def test_an_empty_pdu_says_how_to_begin(qtbot, store) -> None:  # type: ignore[n
 def test_sorting_by_header_click_and_opening_the_detail(qtbot, store) -> None:  # type: ignore[no-untyped-def]
     _data(store)
     window = _window(qtbot, store)
-    screen = window.screen("Caseload")
+    screen = window.open_screen("Caseload")
     header = screen.table.horizontalHeader()
     header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
     assert _names(screen) == ["BROWN, Sam", "JONES, Mary", "SMITH, John"]
@@ -109,7 +109,7 @@ def test_a_long_caseload_shows_its_first_page_then_every_row(qtbot, store) -> No
         for i in range(230):
             f.case(s, pdu.id, surname=f"Person{i:03d}")
     window = _window(qtbot, store)
-    screen = window.screen("Caseload")
+    screen = window.open_screen("Caseload")
     assert screen.model.rowCount() == 230
     assert screen.model.complete
     assert screen.count_label.text() == "230 cases"

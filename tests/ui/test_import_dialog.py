@@ -93,7 +93,7 @@ def test_preview_then_import_staff_and_cases(qtbot: Any, store: Any, tmp_path: P
     assert dialog.import_button.isEnabled() and not dialog.end_box.isEnabled()
     assert _count(store, Person) == 0
 
-    screen = window.screen("Caseload")
+    screen = window.open_screen("Caseload")
     assert isinstance(screen, CaseloadScreen)
     assert screen.model.rowCount() == 0
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

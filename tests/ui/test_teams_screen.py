@@ -52,7 +52,7 @@ def _screen(qtbot: Any, store: Any) -> Any:
     window = build_window(store, inline_ops=True)
     qtbot.addWidget(window)
     window.show()
-    return window.screen("Teams and PODs")
+    return window.open_screen("Teams and PODs")
 
 
 def _answer(fill: Callable[[Any], None]) -> Callable[[QDialog], bool]:
