@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
@@ -34,6 +34,7 @@ from app.ui.formatting import (
     sentence_short,
     without_sources,
 )
+from app.ui.widgets.table_model import ColumnsModel
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -51,11 +52,8 @@ CLOCK_BACKGROUNDS = {
 }
 
 
-class ListTableModel(QAbstractTableModel, Generic[T]):
+class ListTableModel(ColumnsModel, Generic[T]):
     """A table over a list of rows; subclasses say what each column shows."""
-
-    COLUMNS: tuple[str, ...] = ()
-    HEADER_TIPS: ClassVar[dict[int, str]] = {}
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,21 +72,6 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if not horizontal or not 0 <= section < len(self.COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        if role == Qt.ItemDataRole.ToolTipRole and section in self.HEADER_TIPS:
-            return self.tr(self.HEADER_TIPS[section])
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -26,6 +26,7 @@ from app.ui.formatting import (
     grade_short,
     rosh_label,
 )
+from app.ui.widgets.table_model import ColumnsModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -36,29 +37,11 @@ _BOLD = QFont()
 _BOLD.setBold(True)
 
 
-class _ListModel(QAbstractTableModel):
+class _ListModel(ColumnsModel):
     """A flat table over a list of rows, with named columns."""
-
-    HEADERS: tuple[str, ...] = ()
-    TIPS: dict[int, str] = {}  # noqa: RUF012 - overridden per model, never mutated
 
     def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows())
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if not horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr(self.TIPS.get(section, self.HEADERS[section]))
-        return None
 
     def _rows(self) -> Sequence[object]:
         raise NotImplementedError
@@ -90,7 +73,7 @@ def capacity_text(line: PractitionerBalance) -> str:
 class PractitionerBalanceModel(_ListModel):
     """One row per practitioner: RoSH mix, tier mix and capacity (SPEC.md 4.4)."""
 
-    HEADERS = (
+    COLUMNS = (
         "Practitioner",
         "Grade",
         "POD",
@@ -102,7 +85,7 @@ class PractitionerBalanceModel(_ListModel):
         "Tier mix",
     )
 
-    TIPS = {  # noqa: RUF012
+    HEADER_TIPS = {  # noqa: RUF012
         NAME: "The practitioner; in bold when they have an exception",
         GRADE: "PO: Probation Officer; PQiP: trainee PO; PSO: Probation Services Officer",
         POD: "The practitioner's POD; point at it for the team",
@@ -137,7 +120,7 @@ class PractitionerBalanceModel(_ListModel):
             and orientation == Qt.Orientation.Horizontal
             and section == CAPACITY
         ):
-            return f"{self.tr(self.TIPS[CAPACITY])}. {capacity_rule(self.settings)}"
+            return f"{self.tr(self.HEADER_TIPS[CAPACITY])}. {capacity_rule(self.settings)}"
         return super().headerData(section, orientation, role)
 
     def _rows(self) -> Sequence[object]:
@@ -221,7 +204,7 @@ def _decoration(line: PractitionerBalance, col: int, role: int) -> Any:
 class ExceptionsModel(_ListModel):
     """Each exception with its practitioner and reason, serious ones (red) first."""
 
-    HEADERS = ("Practitioner", "Exception and reason")
+    COLUMNS = ("Practitioner", "Exception and reason")
 
     def __init__(self) -> None:
         super().__init__()
@@ -335,7 +318,7 @@ def _heat(count: int, most: int) -> QBrush | None:
 class CellCasesModel(_ListModel):
     """The cases of one tier cell: CRN, name, tier, RoSH, practitioner."""
 
-    HEADERS = ("CRN", "Name", "Tier", "RoSH", "Practitioner", "Team / POD")
+    COLUMNS = ("CRN", "Name", "Tier", "RoSH", "Practitioner", "Team / POD")
 
     def __init__(self, rows: Sequence[CaseRow] = ()) -> None:
         super().__init__()

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.reductions import ReductionView
 from app.ui.formatting import fmt_date
+from app.ui.widgets.table_model import ColumnsModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -21,8 +22,10 @@ _ENDED = QBrush(QColor("#6b6b6b"))
 _ACTIVE = QBrush(QColor("#1b5e20"))
 
 
-class ReductionsModel(QAbstractTableModel):
+class ReductionsModel(ColumnsModel):
     """Reason, from, to, hours a week, status (scheduled, active, ended), note."""
+
+    COLUMNS = HEADERS
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,17 +38,6 @@ class ReductionsModel(QAbstractTableModel):
 
     def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return self.tr(HEADERS[section])
-        return None
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
