@@ -188,6 +188,24 @@ class Assessment(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+ASSESSMENT_FIELDS = (
+    "assessment_date",
+    "rosh",
+    "rsr_percent",
+    "ogrs_percent",
+    "mappa_level",
+    "mappa_category",
+    "complexity_factors",
+    "iom_nominal",
+    "parenting_responsibilities",
+    "impulsivity_or_temper_control",
+    "previous_enforcement",
+    "needs",
+    "has_full_assessment",
+)
+"""What an assessment says, as opposed to its bookkeeping (id, person, when recorded)."""
+
+
 class TierRecord(Base):
     """A tier given to a case, kept as history; the latest is the current tier."""
 

@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.bulk import bulk_insert, in_ids
-from app.db.models import Allocation, Assessment, Event, Person, ReviewItem, Staff, TierRecord
+from app.db.models import (
+    ASSESSMENT_FIELDS,
+    Allocation,
+    Assessment,
+    Event,
+    Person,
+    ReviewItem,
+    Staff,
+    TierRecord,
+)
 from app.db.readmodel import event_facts, latest_by_person
 from app.domain.cases import is_running, main_event
 from app.domain.codes import RESTRICTIVE_REQUIREMENTS, Requirement, SentenceType
@@ -73,24 +82,10 @@ _EVENT_COLUMNS = (
     Event.ended_on,
     Event.requirements,
 )
-_ASSESSMENT_COLUMNS = tuple(
-    getattr(Assessment, name)
-    for name in (
-        "id",
-        "person_id",
-        "assessment_date",
-        "rosh",
-        "rsr_percent",
-        "ogrs_percent",
-        "mappa_level",
-        "complexity_factors",
-        "iom_nominal",
-        "parenting_responsibilities",
-        "impulsivity_or_temper_control",
-        "previous_enforcement",
-        "needs",
-        "has_full_assessment",
-    )
+_ASSESSMENT_COLUMNS = (
+    Assessment.id,
+    Assessment.person_id,
+    *(getattr(Assessment, name) for name in ASSESSMENT_FIELDS),
 )
 _TIER_COLUMNS = (
     TierRecord.person_id,

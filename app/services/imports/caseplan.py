@@ -22,10 +22,11 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from app.db.models import ASSESSMENT_FIELDS
 from app.domain.codes import SentenceType
 from app.domain.parsing import format_date
 from app.services.imports.caserows import NEED_COLUMNS, CaseFacts, CaseRow, join_codes
-from app.services.imports.existing import ASSESSMENT_FIELDS, Existing, codes_text
+from app.services.imports.existing import Existing, codes_text
 from app.services.imports.lookups import PractitionerLookup
 from app.services.imports.report import FieldChange, RecordChange
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Allocation, Assessment, Event, Person, TierRecord
+from app.db.models import ASSESSMENT_FIELDS, Allocation, Assessment, Event, Person, TierRecord
 from app.db.readmodel import latest_by_person
 from app.services.imports.lookups import chunks
 
@@ -35,21 +35,6 @@ EVENT_FIELDS = (
     "upw_assessment_date",
     "upw_start_date",
     "upw_intensive",
-)
-ASSESSMENT_FIELDS = (
-    "assessment_date",
-    "rosh",
-    "rsr_percent",
-    "ogrs_percent",
-    "mappa_level",
-    "mappa_category",
-    "complexity_factors",
-    "iom_nominal",
-    "parenting_responsibilities",
-    "impulsivity_or_temper_control",
-    "previous_enforcement",
-    "needs",
-    "has_full_assessment",
 )
 
 
