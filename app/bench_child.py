@@ -54,9 +54,7 @@ _when_ready(app, window, lambda: True, lambda: print("painted"))
 )
 """A bare QMainWindow start: the floor of the start-up figure."""
 
-APP_STARTUP = (
-    _WAIT
-    + """
+_APP_WINDOW = """
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 QCoreApplication.setOrganizationName("PDU Manager")
@@ -66,6 +64,13 @@ from app.services.store import open_store
 from app.ui.app import build_window
 window = build_window(open_store(sys.argv[1]))
 window.show()
+"""
+"""The app's main window over the database named on the command line, shown."""
+
+APP_STARTUP = (
+    _WAIT
+    + _APP_WINDOW
+    + """
 _when_ready(app, window, lambda: window.ctx.ops.pending == 0, lambda: print("painted"))
 """
 )
@@ -75,15 +80,9 @@ MEMORY = (
     _WAIT
     + """
 import json, resource
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
-QCoreApplication.setOrganizationName("PDU Manager")
-QCoreApplication.setApplicationName("PDU Manager")
-app = QApplication(sys.argv[:1])
-from app.services.store import open_store
-from app.ui.app import build_window
-window = build_window(open_store(sys.argv[1]))
-window.show()
+"""
+    + _APP_WINDOW
+    + """
 state = {"scrolled": False}
 
 def ready():
