@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from PySide6.QtWidgets import QTextBrowser
 
-from app.services.case_detail import CaseDetail
+from app.domain.codes import ReallocationReason
+from app.services.case_detail import AllocationView, CaseDetail, EventView
 from app.ui.formatting import (
     fmt_date,
     grade_short,
@@ -36,35 +38,19 @@ class CaseDetailPanel(QTextBrowser):
         parts = [
             f"<h2>{escape(d.surname.upper())}, {escape(d.forename)} &nbsp; "
             f"<small>{escape(d.crn)}</small></h2>",
-            "<p>"
-            + escape(
+            _para(
                 f"Born {fmt_date(d.date_of_birth) or 'unknown'}"
                 + (" · asked for a female practitioner" if d.female_practitioner_requested else "")
                 + (f" · case ended {fmt_date(d.ended_on)}" if d.ended_on else "")
-            )
-            + "</p>",
-            "<h3>Risk</h3><p>"
-            + escape(
+            ),
+            "<h3>Risk</h3>",
+            _para(
                 f"RoSH {rosh_label(d.rosh)} · RSR {_num(d.rsr_percent)} · "
                 f"OGRS {_num(d.ogrs_percent)} · MAPPA {d.mappa_level or 'none'} · "
                 f"assessed {fmt_date(d.assessment_date) or 'never'}"
-            )
-            + "</p>",
-            "<h3>Sentences</h3>",
-            html_table(
-                ["Type", "Sentenced", "Released", "Ends", "UPW hours", "Requirements"],
-                [
-                    [
-                        sentence_label(e.sentence_type),
-                        fmt_date(e.sentence_date),
-                        fmt_date(e.release_date),
-                        fmt_date(e.ended_on or e.end_date),
-                        _upw(e.upw_hours_ordered, e.upw_hours_completed),
-                        requirements_label(e.requirements),
-                    ]
-                    for e in d.events
-                ],
             ),
+            "<h3>Sentences</h3>",
+            _items(_sentence_line(e) for e in d.events),
             "<h3>Tier history</h3>",
             html_table(
                 ["Tier", "From", "Protect pts", "Change pts", "How"],
@@ -81,36 +67,59 @@ class CaseDetailPanel(QTextBrowser):
             ),
         ]
         if d.tiers and d.tiers[0].explanation:
-            lines = "".join(f"<li>{escape(x)}</li>" for x in d.tiers[0].explanation.splitlines())
-            parts.append(f"<p>Points behind the current tier:</p><ul>{lines}</ul>")
-        parts += [
-            "<h3>Allocation history</h3>",
-            html_table(
-                ["Practitioner", "From", "To", "By", "Reason / note"],
-                [
-                    [
-                        f"{a.practitioner} ({grade_short(a.grade)})",
-                        fmt_date(a.start_date),
-                        fmt_date(a.end_date) or "now",
-                        a.allocated_by,
-                        "; ".join(
-                            x
-                            for x in (
-                                a.reason or "",
-                                a.note,
-                                f"outside policy: {a.policy_reason}" if a.outside_policy else "",
-                            )
-                            if x
-                        ),
-                    ]
-                    for a in d.allocations
-                ]
-                or [["Not allocated yet", "", "", "", ""]],
-            ),
-        ]
+            parts.append("<p>Points behind the current tier:</p>")
+            parts.append(_items(d.tiers[0].explanation.splitlines()))
+        parts.append("<h3>Allocation history</h3>")
+        parts.append(
+            _items(_allocation_line(a) for a in d.allocations)
+            if d.allocations
+            else _para("Not allocated yet")
+        )
         if d.victim_contact:
             parts.append("<p><b>Victim contact scheme case</b></p>")
         self.setHtml("".join(parts))
+
+
+def _para(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+def _items(lines: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+
+
+def _sentence_line(e: EventView) -> str:
+    """One sentence in a line: narrow panels wrap text better than tables."""
+    parts = [f"{sentence_label(e.sentence_type)}, sentenced {fmt_date(e.sentence_date)}"]
+    if e.release_date:
+        parts.append(f"released {fmt_date(e.release_date)}")
+    ends = e.ended_on or e.end_date
+    if ends:
+        parts.append(f"{'ended' if e.ended_on else 'ends'} {fmt_date(ends)}")
+    line = ", ".join(parts)
+    if e.requirements:
+        line += f" · {requirements_label(e.requirements)}"
+    upw = _upw(e.upw_hours_ordered, e.upw_hours_completed)
+    return f"{line} · unpaid work {upw} hours" if upw else line
+
+
+def _allocation_line(a: AllocationView) -> str:
+    line = (
+        f"{a.practitioner} ({grade_short(a.grade)}), {fmt_date(a.start_date)} to "
+        f"{fmt_date(a.end_date) or 'now'}"
+    )
+    if a.allocated_by:
+        line += f", by {a.allocated_by}"
+    notes = [
+        ReallocationReason(a.reason).label if a.reason in _REASONS else a.reason or "",
+        a.note,
+        f"outside policy: {a.policy_reason}" if a.outside_policy else "",
+    ]
+    extra = "; ".join(n for n in notes if n)
+    return f"{line} — {extra}" if extra else line
+
+
+_REASONS = {r.value for r in ReallocationReason}
 
 
 def _num(value: float | int | None) -> str:

@@ -97,7 +97,7 @@ class CaseloadScreen(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((78, 170, 150, 84, 44, 84, 180, 120, 110, 84)):
+        for col, width in enumerate((78, 170, 64, 84, 44, 84, 180, 120, 110, 84)):
             self.table.setColumnWidth(col, width)
 
         self.detail = CaseDetailPanel()
@@ -106,7 +106,7 @@ class CaseloadScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([760, 560])
+        splitter.setSizes([880, 440])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
