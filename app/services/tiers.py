@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -31,7 +31,7 @@ from app.db.models import (
 )
 from app.db.readmodel import event_facts, latest_by_person
 from app.domain.cases import is_running, main_event
-from app.domain.codes import RESTRICTIVE_REQUIREMENTS, Requirement, SentenceType
+from app.domain.codes import RESTRICTIVE_REQUIREMENTS, Grade, Requirement, SentenceType
 from app.domain.policy import check_grade
 from app.domain.tiering import (
     MODEL,
@@ -320,6 +320,8 @@ def _reviews_for(
         select(
             Allocation.person_id,
             Allocation.policy_reason,
+            Allocation.outside_policy,
+            Allocation.start_date,
             Staff.grade,
             Staff.forename,
             Staff.surname,
@@ -327,6 +329,7 @@ def _reviews_for(
         .join(Staff, Staff.id == Allocation.staff_id)
         .where(in_ids(Allocation.person_id, chunk), Allocation.end_date.is_(None))
     ).all()
+    decided = _grade_decisions(session, chunk)
     assessments = latest_by_person(
         session.execute(
             select(Assessment.person_id, Assessment.rosh, Assessment.mappa_level)
@@ -343,7 +346,7 @@ def _reviews_for(
         )
     }
     items = []
-    for pid, confirmation, grade, forename, surname in holders:
+    for pid, reason, outside, start, grade, forename, surname in holders:
         change = by_person.get(pid)
         if change is not None and change.protect_rose:
             items.append(
@@ -351,25 +354,43 @@ def _reviews_for(
                     pid,
                     REVIEW_TIER_RISE,
                     as_at,
-                    f"Tier rose from {change.old_tier} to {change.new_tier}: "
-                    "review the allocation (TOM 777)",
+                    f"Tier rose from {change.old_tier} to {change.new_tier}: review the allocation",
                 )
             )
         assessment = assessments.get(pid)
         verdict = check_grade(
             grade, getattr(assessment, "rosh", None), getattr(assessment, "mappa_level", None)
         )
-        confirmed = verdict.needs_confirmation and bool(confirmation.strip())
-        if not verdict.within_policy and not confirmed:
+        # A PQiP's High RoSH case confirmed by the SPO is recorded within policy
+        # with the confirmation as its reason (allocation service).
+        confirmed = verdict.needs_confirmation and not outside and bool(reason.strip())
+        # A choice recorded outside policy, or a review already decided for this
+        # allocation, is the SPO's decision: not asked again.
+        already = outside or decided.get(pid, date.min) >= start
+        if not verdict.within_policy and not confirmed and not already:
             items.append(
                 _review(
                     pid,
                     REVIEW_OUTSIDE_GRADE,
                     as_at,
-                    f"Held by {forename} {surname} ({grade}): {verdict.reason}",
+                    f"Held by {forename} {surname} ({Grade(grade).short}): {verdict.reason}",
                 )
             )
     return [i for i in items if (i["person_id"], i["kind"]) not in open_items]
+
+
+def _grade_decisions(session: Session, chunk: list[int]) -> dict[int, date]:
+    """When each case's latest outside-grade review was decided (resolved)."""
+    rows = session.execute(
+        select(ReviewItem.person_id, func.max(ReviewItem.resolved_on))
+        .where(
+            in_ids(ReviewItem.person_id, chunk),
+            ReviewItem.kind == REVIEW_OUTSIDE_GRADE,
+            ReviewItem.resolved_on.is_not(None),
+        )
+        .group_by(ReviewItem.person_id)
+    )
+    return {pid: day for pid, day in rows if day is not None}
 
 
 def _review(person_id: int, kind: str, as_at: date, detail: str) -> dict[str, Any]:

@@ -94,3 +94,43 @@ def test_the_explanation_is_worked_out_when_asked(session) -> None:  # type: ign
     lines = tiers.explain(session, person.id, TODAY)
     assert "RoSH High: 20 points" in lines[0]
     assert any("Change total 4 points: level 1" in line for line in lines)
+
+
+def _pso_holding_high(session):  # type: ignore[no-untyped-def]
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    pso = f.staff(session, pod, "PSO", forename="Sid", surname="Services")
+    return f.case(session, pdu.id, rosh="HIGH", staff_id=pso.id)
+
+
+def test_an_outside_grade_review_once_decided_is_not_asked_again(session) -> None:  # type: ignore[no-untyped-def]
+    person = _pso_holding_high(session)
+    assert tiers.raise_reviews(session, [], TODAY, also=[person.id]) == [person.id]
+    item = session.scalars(select(ReviewItem).where(ReviewItem.person_id == person.id)).one()
+    assert item.detail.startswith("Held by Sid Services (PSO): ")
+    item.resolved_on, item.resolution = TODAY, "Kept: Sid knows the family"
+    session.flush()
+    # A later import touching the case asks nothing more for this allocation.
+    assert tiers.raise_reviews(session, [], TODAY, also=[person.id]) == []
+
+
+def test_only_a_recorded_confirmation_lets_a_pqip_hold_high_rosh(session) -> None:  # type: ignore[no-untyped-def]
+    from app.db.models import Allocation
+
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    pqip = f.staff(session, pod, "PQIP")
+    confirmed = f.case(session, pdu.id, rosh="HIGH", staff_id=pqip.id)
+    other = f.case(session, pdu.id, rosh="HIGH", staff_id=pqip.id)
+    for pid, outside, reason in (
+        (confirmed.id, False, "Confirmed by the SPO"),
+        (other.id, True, "asked for a female practitioner"),
+    ):
+        allocation = session.scalars(select(Allocation).where(Allocation.person_id == pid)).one()
+        allocation.outside_policy, allocation.policy_reason = outside, reason
+    session.flush()
+    # Recorded outside policy for another reason: a decision too, so no review either;
+    # a PQiP with no reason at all is asked about.
+    bare = f.case(session, pdu.id, rosh="HIGH", staff_id=pqip.id)
+    raised = tiers.raise_reviews(session, [], TODAY, also=[confirmed.id, other.id, bare.id])
+    assert raised == [bare.id]
