@@ -1,8 +1,10 @@
-"""Work the passing of time makes due: tiers whose assessment has expired.
+"""Work the passing of time makes due, run by the window in the background on start.
 
-A full assessment counts for 55 weeks (a setting); after that the change
-level falls back to 2 with no new data, and the case is flagged for
-reassessment (DOMAIN.md 3a). The window runs this in the background on start.
+- Tiers whose assessment has expired: a full assessment counts for 55 weeks (a
+  setting); after that the change level falls back to 2 with no new data, and
+  the case is flagged for reassessment (DOMAIN.md 3a).
+- Cases still held by a practitioner whose leave date has passed: flagged for
+  reallocation, so none is left with nobody.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.bulk import bulk_insert
-from app.db.models import Allocation, Assessment, ReviewItem, TierRecord
+from app.db.models import Allocation, Assessment, ReviewItem, Staff, TierRecord
 from app.db.readmodel import refresh_cases
 from app.domain.codes import Role
 from app.services import settings, tiers
 from app.services.actor import Actor
 from app.services.audit import record
 from app.services.changes import ChangeSet
-from app.services.tiers import REVIEW_REASSESS
+from app.services.tiers import REVIEW_PRACTITIONER_LEFT, REVIEW_REASSESS
 
 
 def expired_assessments(session: Session, as_at: date) -> list[int]:
@@ -103,3 +105,60 @@ def _flag_for_reassessment(session: Session, ids: list[int], as_at: date) -> Non
                 for pid in sorted(allocated - already)
             ],
         )
+
+
+def flag_leavers(session: Session, as_at: date) -> list[int]:
+    """Review items for cases still held by someone whose leave date has passed."""
+    rows = session.execute(
+        select(Allocation.person_id, Staff.forename, Staff.surname, Staff.leave_date)
+        .join(Staff, Staff.id == Allocation.staff_id)
+        .where(Allocation.end_date.is_(None), Staff.leave_date <= as_at)
+    ).all()
+    if not rows:
+        return []
+    open_items = set(
+        session.scalars(
+            select(ReviewItem.person_id).where(
+                ReviewItem.kind == REVIEW_PRACTITIONER_LEFT, ReviewItem.resolved_on.is_(None)
+            )
+        )
+    )
+    due = [
+        (pid, forename, surname, left)
+        for pid, forename, surname, left in rows
+        if pid not in open_items
+    ]
+    items: list[dict[str, object]] = [
+        {
+            "person_id": pid,
+            "kind": REVIEW_PRACTITIONER_LEFT,
+            "raised_on": as_at,
+            "detail": f"{forename} {surname} left on {left:%d/%m/%Y}: reallocate",
+            "resolved_on": None,
+            "resolved_by": None,
+            "resolution": "",
+        }
+        for pid, forename, surname, left in due
+    ]
+    bulk_insert(session, ReviewItem, items)
+    ids = [pid for pid, *_ in due]
+    refresh_cases(session, ids, as_at)
+    return ids
+
+
+def run_daily(session: Session, actor: Actor, as_at: date) -> ChangeSet:
+    """Everything the passing days have made due; what changed, for the screens."""
+    changes = refresh_expired_tiers(session, actor, as_at)
+    left = flag_leavers(session, as_at)
+    if left:
+        record(
+            session,
+            actor,
+            "reviews.leavers",
+            "case",
+            "",
+            summary=f"{len(left):,} cases held by practitioners who have left, to reallocate",
+            extra={"person_ids": left},
+        )
+        changes = changes.merge(ChangeSet.of("review", left))
+    return changes

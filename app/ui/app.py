@@ -18,7 +18,7 @@ from app.services.store import (
     normalise_url,
     open_store,
 )
-from app.services.upkeep import refresh_expired_tiers
+from app.services.upkeep import run_daily
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import install_excepthook, setup_logging, show_error
 from app.ui.main_window import MainWindow
@@ -71,7 +71,7 @@ def _start_upkeep(window: MainWindow) -> None:
         if changes.kinds:
             ctx.changed(changes)
 
-    ctx.ops.write(refresh_expired_tiers, ctx.today, on_success=done)
+    ctx.ops.write(run_daily, ctx.today, on_success=done)
 
 
 def run_gui(database: str | None = None, demo: bool = False) -> int:

@@ -39,3 +39,25 @@ def test_an_expired_assessment_drops_to_change_level_2_and_asks_for_reassessment
     assert upkeep.expired_assessments(session, later) == []
     assert not upkeep.refresh_expired_tiers(session, head, later).kinds
     assert date(2026, 1, 1) < later
+
+
+def test_cases_of_a_practitioner_who_has_left_are_flagged_once(session, head) -> None:  # type: ignore[no-untyped-def]
+    from app.services.tiers import REVIEW_PRACTITIONER_LEFT
+
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    leaver = f.staff(
+        session, pod, "PO", forename="Karl", surname="Holmes", leave_date=TODAY + timedelta(days=5)
+    )
+    held = f.case(session, pdu.id, staff_id=leaver.id)
+    assert upkeep.run_daily(session, head, TODAY).kinds == frozenset()  # not gone yet
+    later = TODAY + timedelta(days=7)
+    changes = upkeep.run_daily(session, head, later)
+    assert changes.ids["review"] == frozenset({held.id})
+    item = session.scalars(select(ReviewItem).where(ReviewItem.person_id == held.id)).one()
+    assert (item.kind, item.detail) == (
+        REVIEW_PRACTITIONER_LEFT,
+        f"Karl Holmes left on {TODAY + timedelta(days=5):%d/%m/%Y}: reallocate",
+    )
+    assert session.get(CaseloadRow, held.id).open_reviews == 1
+    assert upkeep.flag_leavers(session, later) == []  # once
