@@ -747,3 +747,29 @@ def test_a_new_grade_flags_the_cases_it_puts_outside_policy(
         ("X100001", "OUTSIDE_GRADE", "Held by Ada Fielding (PSO): a PSO holds Low and Medium "
          "RoSH, not High"),
     ]  # fmt: skip
+
+
+def test_cases_cannot_be_imported_onto_staff_who_hold_none_or_have_left(
+    store: Store, head: Actor, tmp_path: Path
+) -> None:
+    staff = [
+        *STAFF,
+        ["N07A009", "Mandy", "Carter", "CASE_ADMIN", "17", "Team North", "POD 1", "F"],
+    ]
+    header = [*STAFF_HEADER, "leave_date"]
+    rows = [[*r, "20/11/2026" if r[0] == "N07A002" else ""] for r in staff]
+    assert run(store, head, "staff", write_csv(tmp_path / "s.csv", header, rows)).accepted
+    cases = [
+        case_row("X100001", practitioner_code="N07A009"),
+        case_row("X100002", practitioner_code="N07A002"),
+        case_row("X100003", allocation_date="01/01/2027"),
+        [*case_row("X100004")[:-1], "21/11/2026"],
+    ]
+    report = run(store, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, cases))
+    assert not report.accepted
+    found = {(e.row, e.column): e.reason for e in report.errors}
+    assert "holds no cases: only a PO, PQiP or PSO can" in found[(2, "practitioner_code")]
+    assert "who left on 20/11/2026" in found[(3, "practitioner_code")]
+    assert found[(4, "allocation_date")] == "is in the future"
+    assert (5, "allocation_date") not in found
+    assert count(store, Person) == 0

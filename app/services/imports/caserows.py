@@ -283,6 +283,10 @@ class CaseGrouper:
         """Dates that cannot be true: born or sentenced after today, ending before sentence."""
         if row.date_of_birth is not None and row.date_of_birth > self.as_at:
             errors.append(self._error(row, "date_of_birth", row.date_of_birth, "is in the future"))
+        for name in ("assessment_date", "allocation_date"):
+            value = getattr(row, name, None)
+            if value is not None and value > self.as_at:
+                errors.append(self._error(row, name, value, "is in the future"))
         if row.sentence_date is not None and row.sentence_date > self.as_at:
             reason = "is in the future: a sentence date is the day the court sentenced"
             errors.append(self._error(row, "sentence_date", row.sentence_date, reason))

@@ -51,7 +51,7 @@ class CaseImport:
 
     def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
         pdus = PduLookup(ctx.session)
-        self.staff = PractitionerLookup(ctx.session)
+        self.staff = PractitionerLookup(ctx.session, ctx.as_at)
         self.present = frozenset(mapping.indexes)
         parser = BlockParser(
             mapping, table.headers, case_columns(pdus, self.staff, mapping.in_minutes)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Pdu, Staff
+from app.domain.codes import Grade
 from app.domain.parsing import ParseError, is_blank, normalise_key, parse_staff_code, show
 
 CHUNK = 2000
@@ -51,13 +53,23 @@ class PractitionerLookup:
     a code of known staff always names them, whatever its last letter.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, as_at: date) -> None:
         self.ids: dict[str, int] = {}
         self.names: dict[int, str] = {}
-        query = select(Staff.id, Staff.staff_code, Staff.forename, Staff.surname)
-        for staff_id, code, forename, surname in session.execute(query):
+        self.refusals: dict[int, str] = {}
+        query = select(
+            Staff.id, Staff.staff_code, Staff.forename, Staff.surname, Staff.grade, Staff.leave_date
+        )
+        for staff_id, code, forename, surname, grade, left in session.execute(query):
             self.ids[code.upper()] = staff_id
             self.names[staff_id] = f"{forename} {surname} ({code})"
+            who = f"{forename} {surname} ({Grade(grade).label})"
+            if not Grade(grade).is_practitioner:
+                self.refusals[staff_id] = (
+                    f"names {who}, who holds no cases: only a PO, PQiP or PSO can"
+                )
+            elif left is not None and left <= as_at:
+                self.refusals[staff_id] = f"names {who}, who left on {left:%d/%m/%Y}"
 
     def __call__(self, value: Any) -> int | None:
         code = parse_staff_code(value)
@@ -65,6 +77,8 @@ class PractitionerLookup:
             return None
         found = self.ids.get(code)
         if found is not None:
+            if found in self.refusals:
+                raise ParseError(self.refusals[found])
             return found
         if code.endswith("U"):
             return None
