@@ -25,8 +25,8 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, AppUser, Person, ReviewItem, Staff, Team
-from app.db.readmodel import refresh_cases
+from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, Staff, Team
+from app.db.readmodel import active_case_condition, refresh_cases
 from app.domain.allocation import PolicyVerdict, policy_verdict
 from app.domain.codes import Grade, ReallocationReason, Role
 from app.services import audit, settings
@@ -169,6 +169,20 @@ def resolve_review(
 # --- The one path of allocate and reallocate ----------------------------------------
 
 
+def _check_active(session: Session, person: Person, day: date) -> None:
+    """Only a case under supervision on the day can be allocated (SPEC.md 7: active)."""
+    active = session.scalar(
+        select(CaseloadRow.person_id).where(
+            CaseloadRow.person_id == person.id, active_case_condition(day)
+        )
+    )
+    if active is None or person.ended_on is not None:
+        raise UserError(
+            f"{person.crn} is not an active case on {day:%d/%m/%Y} (ended or not yet "
+            "sentenced): there is nothing to allocate."
+        )
+
+
 def _move(
     session: Session,
     actor: Actor,
@@ -183,6 +197,7 @@ def _move(
     if person is None:
         raise NotFound("That case no longer exists.")
     _check_pdu(actor, person)
+    _check_active(session, person, day)
     _lock(session, person, expected_version)
     staff = _practitioner(session, staff_id, person, day)
     holder = _open_allocation(session, person.id)

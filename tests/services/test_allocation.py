@@ -644,3 +644,17 @@ def test_pod_team_view_groups_practitioners_with_capacity(session, head) -> None
     assert team.capacity_percent is not None and team.capacity_percent > 0
     count = session.scalar(select(func.count()).select_from(Staff))
     assert count == 4
+
+
+def test_an_ended_case_cannot_be_allocated_or_reallocated(session, head) -> None:  # type: ignore[no-untyped-def]
+    from app.db.readmodel import refresh_cases
+
+    d = desk(session)
+    ended = f.case(session, d.pdu_id)
+    ended.ended_on = TODAY
+    refresh_cases(session, [ended.id], TODAY)
+    session.commit()
+    with pytest.raises(UserError, match="is not an active case"):
+        svc.allocate(session, head, ended.id, d.po.id, version(session, ended.id))
+    session.rollback()
+    assert session.scalars(select(Allocation).where(Allocation.person_id == ended.id)).all() == []
