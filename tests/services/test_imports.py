@@ -773,3 +773,33 @@ def test_cases_cannot_be_imported_onto_staff_who_hold_none_or_have_left(
     assert found[(4, "allocation_date")] == "is in the future"
     assert (5, "allocation_date") not in found
     assert count(store, Person) == 0
+
+
+def test_a_pqips_programme_start_gives_the_three_reduction_bands(
+    store: Store, head: Actor, tmp_path: Path
+) -> None:
+    from app.db.models import Reduction, Staff
+    from app.services.workload import practitioner_loads
+
+    header = [*STAFF_HEADER, "start_date"]
+    rows = [["N07A010", "Pat", "Trainee", "PQiP", "17", "Team North", "POD 1", "F", "01/09/2026"]]
+    assert run(store, head, "staff", write_csv(tmp_path / "s.csv", header, rows)).accepted
+    again = run(store, head, "staff", write_csv(tmp_path / "s.csv", header, rows))
+    assert (again.added, again.changed) == (0, 0)
+    with store.sessions() as session:
+        staff = session.scalars(select(Staff)).one()
+        bands = session.scalars(
+            select(Reduction).where(Reduction.staff_id == staff.id).order_by(Reduction.start_date)
+        ).all()
+        assert [(b.start_date, b.end_date, b.hours_per_week) for b in bands] == [
+            (date(2026, 9, 1), date(2027, 2, 28), 29.6),
+            (date(2027, 3, 1), date(2027, 8, 31), 22.2),
+            (date(2027, 9, 1), date(2028, 2, 29), 14.8),
+        ]
+        (load,) = practitioner_loads(session, staff.pdu_id, date(2026, 11, 25))
+        assert load.reduction_hours == 29.6  # 80% of 37 in the first six months
+    moved = [[*rows[0][:-1], "01/10/2026"]]
+    assert run(store, head, "staff", write_csv(tmp_path / "t.csv", header, moved)).accepted
+    with store.sessions() as session:
+        starts = sorted(session.scalars(select(Reduction.start_date)))
+        assert starts == [date(2026, 10, 1), date(2027, 4, 1), date(2027, 10, 1)]

@@ -34,6 +34,7 @@ from app.services.imports.common import (
     planned_report,
 )
 from app.services.imports.lookups import PduLookup, chunks
+from app.services.imports.programme import programme_reductions
 from app.services.imports.reader import Table
 from app.services.imports.report import FieldChange, ImportReport, RecordChange, RowError
 from app.services.imports.staffrows import StaffGrouper, StaffRow, staff_columns
@@ -249,7 +250,12 @@ class StaffImport:
             short = len(self.updates) - written
             changed = changed_since_read(ctx.session, Staff, "staff_code", self.updates)
             raise conflict(short, "staff", changed)
-        held = _cases_held_by(ctx.session, [row["id"] for row in self.updates])
+        codes = [row["staff_code"] for row in self.new_staff]
+        touched = [row["id"] for row in self.updates]
+        for chunk in chunks(codes):
+            touched += ctx.session.scalars(select(Staff.id).where(Staff.staff_code.in_(chunk)))
+        trainees = programme_reductions(ctx.session, touched, ctx.as_at)
+        held = _cases_held_by(ctx.session, [row["id"] for row in self.updates] + trainees)
         self._raise_reviews(ctx, held)
         people = {person for cases in held.values() for person in cases}
         ctx.progress.advance(0, "Updating the caseload…")
