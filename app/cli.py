@@ -210,7 +210,8 @@ def _db_check(engine: Any) -> int:
             chain = verify_chain(session)
         chain_ok = chain.ok
         if chain.ok:
-            print(f"Audit chain intact: {chain.entries} entries, head {chain.head}")
+            entries = "1 entry" if chain.entries == 1 else f"{chain.entries:,} entries"
+            print(f"Audit chain intact: {entries}, head {chain.head}")
         else:
             print(f"Problem: the audit chain is broken at entry {chain.first_bad_id}")
     if report.ok and chain_ok:

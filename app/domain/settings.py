@@ -48,6 +48,9 @@ class SettingSpec:
             missing = set(self.default) - set(value)
             if missing:
                 raise ValueError(f"{self.label} has no value for {sorted(missing)[0]}")
+            unknown = set(value) - set(self.default)
+            if unknown:
+                raise ValueError(f"{self.label} has no place for {sorted(unknown)[0]!r}")
             return {str(k): int(v) for k, v in value.items()}
         if self.kind is list:
             if not isinstance(value, list):

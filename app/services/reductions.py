@@ -13,6 +13,7 @@ reduction made at once cannot both pass their checks against stale hours.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -131,6 +132,8 @@ def _hours(
         if hours is None:
             raise UserError(f"Give the hours a week for a reduction of reason {reason.label}.")
     hours = float(hours)
+    if not math.isfinite(hours):
+        raise UserError("Hours a week must be a number.")
     if hours < 0:
         raise UserError("Hours a week cannot be negative.")
     if hours == 0:

@@ -13,6 +13,7 @@ overwrite each other (SPEC.md 9).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -434,6 +435,8 @@ def set_hours(
     staff = get_staff(session, staff_id)
     require_team(actor, get_team(session, staff.team_id) if staff.team_id else None, "set hours")
     hours = float(contracted_hours)
+    if not math.isfinite(hours):
+        raise UserError("Contracted hours must be a number.")
     if hours < 0:
         raise UserError("Contracted hours cannot be negative.")
     if hours > MAX_CONTRACTED_HOURS:

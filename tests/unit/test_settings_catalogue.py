@@ -31,3 +31,15 @@ def test_every_setting_names_its_source_and_its_default_is_valid() -> None:
     for spec in SETTINGS.values():
         assert spec.source and spec.label
         assert spec.validate(spec.default) == spec.default
+
+
+def test_the_points_table_takes_only_its_own_cells() -> None:
+    spec = SETTINGS["workload_points"]
+    table = dict(spec.default)
+    assert spec.validate(table | {"community:B:1": 120})["community:B:1"] == 120
+    with pytest.raises(ValueError, match="no place for"):
+        spec.validate(table | {"community:Z:9": 1})
+    with pytest.raises(ValueError, match="no value for"):
+        spec.validate({k: v for k, v in table.items() if k != "licence:A:3"})
+    with pytest.raises(ValueError, match="whole numbers"):
+        spec.validate(table | {"community:B:1": -5})
