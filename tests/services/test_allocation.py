@@ -658,3 +658,56 @@ def test_an_ended_case_cannot_be_allocated_or_reallocated(session, head) -> None
         svc.allocate(session, head, ended.id, d.po.id, version(session, ended.id))
     session.rollback()
     assert session.scalars(select(Allocation).where(Allocation.person_id == ended.id)).all() == []
+
+
+def test_an_spo_may_not_take_a_case_from_another_team(session) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    spo = f.staff(session, d.pod, "SPO", forename="Sam", surname="Senior")
+    other_pod = f.pod(session, f.team(session, d.pdu_id, "Team South").id)
+    stranger = f.staff(session, other_pod, "PO")
+    held_elsewhere = f.case(session, d.pdu_id, staff_id=stranger.id)
+    item = _review(session, held_elsewhere.id, REVIEW_TIER_RISE)
+    actor = spo_actor(session, spo)
+    session.commit()
+    with pytest.raises(PermissionDenied, match="own team"):
+        svc.reallocate(
+            session,
+            actor,
+            held_elsewhere.id,
+            d.po.id,
+            version(session, held_elsewhere.id),
+            ReallocationReason.CASELOAD_ADJUSTMENT,
+        )
+    session.rollback()
+    with pytest.raises(PermissionDenied):
+        svc.resolve_review(session, actor, item.id, "Stays with the other team")
+    session.rollback()
+    assert [a.staff_id for a in open_allocations(session, held_elsewhere.id)] == [stranger.id]
+
+
+def test_closing_a_review_updates_the_caseload_count(session, head) -> None:  # type: ignore[no-untyped-def]
+    d = desk(session)
+    case = f.case(session, d.pdu_id, staff_id=d.po.id)
+    item = _review(session, case.id, REVIEW_TIER_RISE)
+    from app.db.readmodel import refresh_cases
+
+    refresh_cases(session, [case.id], TODAY)
+    session.commit()
+    assert session.get(CaseloadRow, case.id).open_reviews == 1
+    svc.resolve_review(session, head, item.id, "Olive holds it well")
+    session.commit()
+    session.expire_all()
+    assert session.get(CaseloadRow, case.id).open_reviews == 0
+
+
+def test_the_queue_leaves_out_ended_cases(session, head) -> None:  # type: ignore[no-untyped-def]
+    from app.db.readmodel import refresh_cases
+
+    d = desk(session)
+    waiting = f.case(session, d.pdu_id)
+    ended = f.case(session, d.pdu_id)
+    ended.ended_on = TODAY
+    refresh_cases(session, [ended.id], TODAY)
+    session.commit()
+    queued = {q.case.person_id for q in svc.queue(session, d.pdu_id, TODAY)}
+    assert waiting.id in queued and ended.id not in queued
