@@ -20,7 +20,7 @@ from app.services.store import (
 )
 from app.services.upkeep import run_daily
 from app.ui.context import AppContext, Broadcast
-from app.ui.errors import install_excepthook, setup_logging, show_error
+from app.ui.errors import ask_retry, install_excepthook, setup_logging, show_error
 from app.ui.main_window import MainWindow
 from app.ui.ops import Ops
 
@@ -40,6 +40,7 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
         store,
         actor,
         show_error=lambda e: show_error(holder[0] if holder else None, e),
+        ask_retry=lambda e: ask_retry(holder[0] if holder else None, e),
         inline=inline_ops,
     )
     ctx = AppContext(store=store, actor=actor, ops=ops, broadcast=Broadcast())

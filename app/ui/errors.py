@@ -55,6 +55,15 @@ def describe(error: BaseException) -> tuple[str, str]:
     )
 
 
+def ask_retry(parent: QWidget | None, error: BaseException) -> bool:
+    """The store is unavailable: offer to try the same thing again."""
+    title, message = describe(error)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
+    box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Retry)
+    return box.exec() == QMessageBox.StandardButton.Retry
+
+
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     title, message = describe(error)
     if isinstance(error, UserError | SchemaError) or is_store_unavailable(error):

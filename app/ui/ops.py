@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.domain.progress import Cancelled, Progress
 from app.services.actor import Actor
+from app.services.errors import is_store_unavailable
 from app.services.store import Store
 
 Callback = Callable[[Any], None]
@@ -44,6 +45,7 @@ class _Done:
     error: BaseException | None = None
     dialog: QProgressDialog | None = None
     on_cancel: Callable[[], None] | None = None
+    retry: Callable[[], None] | None = None
 
 
 class Ops(QObject):
@@ -62,11 +64,15 @@ class Ops(QObject):
         actor: Actor,
         show_error: Callable[[BaseException], None],
         inline: bool = False,
+        ask_retry: Callable[[BaseException], bool] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
         self._show_error = show_error
+        # Asked when the store is unavailable (locked, disk full, server down):
+        # True runs the same job again. Nothing was written by the failed try.
+        self._ask_retry = ask_retry
         self._writer: Executor = _InlineExecutor() if inline else ThreadPoolExecutor(1, "writer")
         self._readers: Executor = _InlineExecutor() if inline else ThreadPoolExecutor(2, "reader")
         self.job_finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
@@ -146,6 +152,12 @@ class Ops(QObject):
         on_cancel: Callable[[], None] | None = None,
     ) -> None:
         done = _Done(on_success, on_failure, dialog=dialog, on_cancel=on_cancel)
+        if dialog is None:  # a long job's progress dialog is gone once it fails
+
+            def retry() -> None:
+                self._submit(executor, write, fn, args, kwargs, on_success, on_failure, None)
+
+            done.retry = retry
         self.pending += 1
 
         def job() -> None:
@@ -190,6 +202,13 @@ class Ops(QObject):
             return
         if done.on_failure is not None:
             done.on_failure(done.error)
+        elif (
+            done.retry is not None
+            and self._ask_retry is not None
+            and is_store_unavailable(done.error)
+        ):
+            if self._ask_retry(done.error):
+                done.retry()
         else:
             self._show_error(done.error)
 
