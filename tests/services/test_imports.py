@@ -803,3 +803,17 @@ def test_a_pqips_programme_start_gives_the_three_reduction_bands(
     with store.sessions() as session:
         starts = sorted(session.scalars(select(Reduction.start_date)))
         assert starts == [date(2026, 10, 1), date(2027, 4, 1), date(2027, 10, 1)]
+
+
+def test_the_preview_says_what_each_new_case_is(
+    staffed: Store, head: Actor, tmp_path: Path
+) -> None:
+    rows = [case_row("X100001", rosh="High"), case_row("X100002", practitioner_code="")]
+    report = run(
+        staffed, head, "cases", write_csv(tmp_path / "c.csv", CASE_HEADER, rows), dry_run=True
+    )
+    details = {c.key: c.details() for c in report.changes}
+    assert details == {
+        "X100001": "Community Order, sentenced 20/11/2026; RoSH High; allocated",
+        "X100002": "Community Order, sentenced 20/11/2026; RoSH Medium; unallocated",
+    }

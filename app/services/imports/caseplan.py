@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from app.db.models import ASSESSMENT_FIELDS
-from app.domain.codes import SentenceType
+from app.domain.codes import Rosh, SentenceType
 from app.domain.parsing import format_date
 from app.services.imports.caserows import NEED_COLUMNS, CaseFacts, CaseRow, join_codes
 from app.services.imports.existing import Existing, codes_text
@@ -180,7 +180,7 @@ class CasePlanner:
             start = facts.latest.allocation_date or self.as_at
             plan.new_allocations.append(self._allocation(crn, staff_id, start))
         name = person_name(facts.person["forename"], facts.person["surname"])
-        plan.changes.append(RecordChange("added", crn, name))
+        plan.changes.append(RecordChange("added", crn, name, summary=_new_case_summary(facts)))
 
     # --- stored people --------------------------------------------------------------
     def _update(self, facts: CaseFacts, stored: Row[Any]) -> None:
@@ -362,3 +362,13 @@ def _set_need(needs: dict[str, str], need: str, severity: object) -> None:
         needs.pop(need, None)
     else:
         needs[need] = str(severity)
+
+
+def _new_case_summary(facts: CaseFacts) -> str:
+    """A new case in a few words for the preview: its latest sentence and practitioner."""
+    row = facts.latest
+    kind = SentenceType(row.sentence_type).label if row.sentence_type else "Sentence"
+    text = f"{kind}, sentenced {format_date(row.sentence_date)}"
+    if row.rosh is not None:
+        text += f"; RoSH {Rosh(row.rosh).label}"
+    return text + ("; allocated" if row.practitioner_code is not None else "; unallocated")

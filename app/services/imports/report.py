@@ -69,9 +69,10 @@ class RecordChange:
     key: str
     name: str
     fields: tuple[FieldChange, ...] = ()
+    summary: str = ""  # what a new record is, e.g. "Community Order, sentenced 20/11/2026"
 
     def details(self) -> str:
-        return "; ".join(change.text() for change in self.fields)
+        return self.summary or "; ".join(change.text() for change in self.fields)
 
 
 @dataclass(frozen=True)
