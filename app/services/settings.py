@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,84 @@ from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
 from app.services import audit
 from app.services.actor import Actor
 from app.services.errors import UserError
+
+Scope = Literal["default", "national", "pdu"]
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One stored value of a setting: from a date on, national or one PDU's own."""
+
+    effective_from: date
+    value: Any
+    pdu_own: bool
+
+
+@dataclass(frozen=True)
+class SettingView:
+    """A declared setting as the settings screen shows it, on one day for one PDU.
+
+    ``kind`` is the declared type's name (``int``, ``float``, ``bool``, ``str``,
+    ``list``, ``dict``); ``scope`` says where the value in force comes from and
+    ``effective_from`` since when (None for the default). ``history`` holds every
+    stored value, national and the PDU's own, oldest first (future ones too).
+    """
+
+    key: str
+    label: str
+    kind: str
+    source: str
+    value: Any
+    default: Any
+    scope: Scope
+    effective_from: date | None
+    minimum: float | None
+    maximum: float | None
+    history: tuple[SettingChange, ...]
+
+    @property
+    def pdu_own(self) -> bool:
+        """The PDU's own value is the one in force."""
+        return self.scope == "pdu"
+
+
+def list_settings(session: Session, as_at: date, pdu_id: int | None = None) -> list[SettingView]:
+    """Every declared setting in declaration order, with the value in force on ``as_at``."""
+    query = select(Setting.key, Setting.effective_from, Setting.value, Setting.pdu_id).order_by(
+        Setting.effective_from, Setting.id
+    )
+    if pdu_id is None:
+        query = query.where(Setting.pdu_id.is_(None))
+    else:
+        query = query.where(or_(Setting.pdu_id.is_(None), Setting.pdu_id == pdu_id))
+    history: dict[str, list[SettingChange]] = {}
+    for key, effective_from, value, row_pdu in session.execute(query):
+        change = SettingChange(effective_from, json.loads(value), row_pdu is not None)
+        history.setdefault(key, []).append(change)
+    views = []
+    for key, spec in SETTINGS.items():
+        changes = history.get(key, [])
+        in_force = [c for c in changes if c.effective_from <= as_at]
+        own = [c for c in in_force if c.pdu_own]
+        national = [c for c in in_force if not c.pdu_own]
+        current = own[-1] if own else national[-1] if national else None
+        scope: Scope = "default" if current is None else "pdu" if current.pdu_own else "national"
+        views.append(
+            SettingView(
+                key=key,
+                label=spec.label,
+                kind=spec.kind.__name__,
+                source=spec.source,
+                value=spec.default if current is None else current.value,
+                default=spec.default,
+                scope=scope,
+                effective_from=None if current is None else current.effective_from,
+                minimum=spec.minimum,
+                maximum=spec.maximum,
+                history=tuple(changes),
+            )
+        )
+    return views
 
 
 def get(session: Session, key: str, as_at: date, pdu_id: int | None = None) -> Any:
