@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("PDU Manager"))
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
+        self.settings_dialog: QWidget | None = None  # while open
         self._build()
         self._build_menus()
         self._load_pdus()
@@ -143,6 +144,15 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
             view_menu.addAction(action)
 
+        tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setStatusTip(
+            self.tr("Policy numbers: see them and, as Head of PDU, change them from a date on")
+        )
+        self.settings_action.triggered.connect(self.open_settings)
+        tools_menu.addAction(self.settings_action)
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About PDU Manager"), self)
         about.setStatusTip(self.tr("Version and database"))
@@ -208,6 +218,16 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.imported:
             self.refresh_pdus()
+
+    @Slot()
+    def open_settings(self) -> None:
+        from app.ui.settings.dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        self.settings_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.settings_dialog = None
+        dialog.deleteLater()
 
     @Slot()
     def _about(self) -> None:

@@ -1,0 +1,1 @@
+"""The settings dialog: every policy number, generated from its declaration."""
