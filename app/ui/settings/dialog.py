@@ -111,7 +111,7 @@ class SettingsDialog(QDialog):
         self.editor: QWidget | None = None
         self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName(self.tr("Settings"))
-        self.resize(1000, 640)
+        self.resize(1000, 720)
         self._build()
         self.reload()
 
@@ -152,6 +152,7 @@ class SettingsDialog(QDialog):
         self.title_label.setWordWrap(True)
         detail_layout.addWidget(self.title_label)
         self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         detail_layout.addLayout(self.form)
         self.value_label = QLabel(self.tr("&Value:"))
         self.editor_slot = QHBoxLayout()
@@ -256,6 +257,7 @@ class SettingsDialog(QDialog):
         view = next((v for v in self.views if v.key == key), None)
         if self.editor is not None:
             self.editor_slot.removeWidget(self.editor)
+            self.editor.hide()
             self.editor.deleteLater()
             self.editor = None
             self._getter = None
@@ -313,16 +315,19 @@ class SettingsDialog(QDialog):
             return check, check.isChecked, True
         if view.kind == "str":
             line = QLineEdit(str(view.value))
+            line.setMinimumWidth(240)
             line.setReadOnly(read_only)
             return line, line.text, True
         if view.kind == "list" and view.key in EDITABLE_LISTS:
             days = QLineEdit(", ".join(_show_day(v) for v in view.value))
+            days.setMinimumWidth(480)
             days.setPlaceholderText(self.tr("e.g. 08/05/2026, 29/12/2026"))
             days.setReadOnly(read_only)
             return days, lambda: parse_holidays(days.text()), True
         text = QPlainTextEdit()
         text.setReadOnly(True)
         text.setMaximumHeight(110)
+        text.setMinimumWidth(480)
         if view.kind == "dict":
             text.setPlainText("\n".join(f"{k}: {v}" for k, v in view.value.items()))
         else:
