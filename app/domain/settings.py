@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.domain.workload import DEFAULT_GRADE_TARGETS, DEFAULT_POINTS, DEFAULT_SETTINGS
+from app.domain.workload import (
+    DEFAULT_GRADE_TARGETS,
+    DEFAULT_POINTS,
+    DEFAULT_REDUCTION_SHARES,
+    DEFAULT_SETTINGS,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,9 @@ def points_key(kind: str, protect: str, change: int) -> str:
 
 _DEFAULT_POINTS = {points_key(*key): points for key, points in DEFAULT_POINTS.items()}
 _DEFAULT_TARGETS = {grade.value: target for grade, target in DEFAULT_GRADE_TARGETS.items()}
+_DEFAULT_SHARES = {
+    reason.value: round(share * 100) for reason, share in DEFAULT_REDUCTION_SHARES.items()
+}
 
 SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
@@ -140,6 +148,40 @@ SETTINGS: dict[str, SettingSpec] = {
             _DEFAULT_TARGETS,
             "Points a full-time practitioner of each grade can hold",
             "DOMAIN.md 4a",
+        ),
+        SettingSpec(
+            "reduction_share_percent",
+            dict,
+            _DEFAULT_SHARES,
+            "Share of contracted hours each reduction reason takes by default (%)",
+            "DOMAIN.md 4a",
+        ),
+        SettingSpec(
+            "unsupervised_points",
+            int,
+            DEFAULT_SETTINGS.unsupervised_points,
+            "Workload points of a case in the unsupervised part of a licence",
+            "DOMAIN.md 4a",
+            0,
+            1000,
+        ),
+        SettingSpec(
+            "untiered_points",
+            int,
+            DEFAULT_SETTINGS.untiered_points,
+            "Workload points of an untiered case",
+            "DOMAIN.md 4a",
+            0,
+            1000,
+        ),
+        SettingSpec(
+            "newly_qualified_months",
+            int,
+            DEFAULT_SETTINGS.newly_qualified_months,
+            "Months a newly qualified PO's reduction lasts",
+            "DOMAIN.md 4a",
+            0,
+            36,
         ),
         SettingSpec(
             "grade_default_hours",

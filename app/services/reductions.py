@@ -22,20 +22,20 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Reduction, Staff, Team
 from app.domain.codes import Grade
+from app.domain.workload import Reduction as ReductionRule
 from app.domain.workload import (
-    DEFAULT_SETTINGS,
     ReductionReason,
     ReductionStatus,
     WorkloadInputError,
     WorkloadSettings,
     default_reduction_hours,
 )
-from app.domain.workload import Reduction as ReductionRule
 from app.services import audit
 from app.services.actor import Actor
 from app.services.changes import ChangeSet
 from app.services.errors import NotFound, UserError
 from app.services.locking import lock
+from app.services.settings import workload_settings
 from app.services.team_access import require_team
 from app.services.teams import get_staff
 
@@ -171,7 +171,7 @@ def add_reduction(
     hours_per_week: float | None,
     reason: ReductionReason | str,
     note: str = "",
-    settings: WorkloadSettings = DEFAULT_SETTINGS,
+    settings: WorkloadSettings | None = None,
     *,
     expected_version: int,
 ) -> ChangeSet:
@@ -182,6 +182,8 @@ def add_reduction(
     staff = _practitioner(session, actor, staff_id, "record a reduction")
     why = _reason(reason, tuple(ReductionReason))
     _check_dates(start, end)
+    if settings is None:
+        settings = workload_settings(session, start, staff.pdu_id)
     hours = _hours(staff, why, hours_per_week, settings)
     row = Reduction(
         staff_id=staff.id,

@@ -14,7 +14,7 @@ from app.db.models import Setting
 from app.domain.calendar import WorkingCalendar
 from app.domain.codes import Grade, Role
 from app.domain.settings import SETTINGS
-from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
+from app.domain.workload import DEFAULT_SETTINGS, ReductionReason, WorkloadSettings
 from app.services import audit
 from app.services.actor import Actor
 from app.services.errors import UserError
@@ -176,6 +176,13 @@ def workload_settings(session: Session, as_at: date, pdu_id: int | None = None) 
         default_hours=float(get(session, "grade_default_hours", as_at, pdu_id)),
         over_capacity_percent=float(get(session, "capacity_over_percent", as_at, pdu_id)),
         flagged_capacity_percent=float(get(session, "capacity_flag_percent", as_at, pdu_id)),
+        reduction_shares={
+            ReductionReason(reason): percent / 100
+            for reason, percent in get(session, "reduction_share_percent", as_at, pdu_id).items()
+        },
+        unsupervised_points=int(get(session, "unsupervised_points", as_at, pdu_id)),
+        untiered_points=int(get(session, "untiered_points", as_at, pdu_id)),
+        newly_qualified_months=int(get(session, "newly_qualified_months", as_at, pdu_id)),
     )
 
 

@@ -67,3 +67,32 @@ def test_workload_numbers_come_from_the_settings_in_force(session, head) -> None
     f.case(session, pdu.id, rosh="HIGH", staff_id=po.id)
     (load,) = practitioner_loads(session, pdu.id, TODAY, settings=now)
     assert (load.load.points_held, load.load.available) == (120, 2000)
+
+
+def test_reduction_shares_and_untiered_points_are_settings_too(session, head) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.workload import ReductionReason
+    from app.services import settings
+    from app.services.reductions import add_reduction
+
+    shares = settings.get(session, "reduction_share_percent", TODAY)
+    assert shares["PSO_LEARNING"] == 20
+    settings.put(session, head, "reduction_share_percent", shares | {"PSO_LEARNING": 30}, TODAY)
+    settings.put(session, head, "untiered_points", 12, TODAY)
+    now = settings.workload_settings(session, TODAY)
+    assert now.reduction_shares[ReductionReason.PSO_LEARNING] == 0.3
+    assert now.untiered_points == 12
+    pdu = f.pdu(session)
+    pod = f.pod(session, f.team(session, pdu.id).id)
+    pso = f.staff(session, pod, "PSO")
+    add_reduction(
+        session,
+        head,
+        pso.id,
+        TODAY,
+        None,
+        None,
+        ReductionReason.PSO_LEARNING,
+        expected_version=pso.version,
+    )
+    (load,) = practitioner_loads(session, pdu.id, TODAY)
+    assert load.reduction_hours == 11.1  # 30% of 37 hours
