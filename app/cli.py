@@ -111,8 +111,11 @@ class StderrProgress(Progress):
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.db.engine import normalise_url
     from app.services.demo import create_demo
+    from app.services.errors import UserError
     from app.services.store import open_store
 
+    if args.cases < 1:
+        raise UserError("The demo needs at least one case: give --cases 1 or more.")
     url = normalise_url(args.path) if args.path else _database_url(args)
     store = open_store(url)
     try:
@@ -178,12 +181,35 @@ def _cmd_db(args: argparse.Namespace) -> int:
             print(f"Backed up to {migrate.backup_file(engine, args.file)}")
             return EXIT_OK
         safety = migrate.restore_file(args.file, engine, safety_dir=data_dir() / "backups")
+        _audit_restore(url, args.file, safety)
         print(f"Restored the database from {args.file}")
         if safety is not None:
             print(f"The database as it was before is kept in {safety}")
         return EXIT_OK
     finally:
         engine.dispose()
+
+
+def _audit_restore(url: str, backup: Path, safety: Path | None) -> None:
+    """The restored database records who restored it, from what, and where the old one is."""
+    from app.services.actor import system_actor
+    from app.services.audit import record
+    from app.services.store import open_store
+
+    store = open_store(url)
+    try:
+        with store.sessions.begin() as session:
+            record(
+                session,
+                system_actor(session),
+                "db.restored",
+                "database",
+                "",
+                summary=f"Restored from {backup.name}",
+                extra={"backup": str(backup), "previous_kept_in": str(safety or "")},
+            )
+    finally:
+        store.close()
 
 
 def _load_reference_data(engine: Any) -> None:
@@ -276,7 +302,8 @@ def _report(exc: Exception) -> int:
     elif isinstance(exc, OSError):
         message = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
     elif isinstance(exc, SQLAlchemyError | sqlite3.Error):
-        message = f"the database refused the work ({exc}); nothing was written"
+        reason = getattr(exc, "orig", None) or exc
+        message = f"the database could not be used ({reason}); nothing was changed"
     else:
         logging.getLogger("pdu_manager").exception("Unexpected error in the command line")
         message = f"unexpected {type(exc).__name__}: {exc} (please report this)"

@@ -170,7 +170,8 @@ def backup_file(engine: Engine, destination: Path, overwrite: bool = False) -> P
     destination = destination.expanduser().absolute()
     if destination.exists() and not overwrite:
         raise SchemaError(f"{destination} already exists: choose another name.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    if not destination.parent.is_dir():
+        raise SchemaError(f"There is no folder {destination.parent}: check the path.")
     tmp = destination.with_name(destination.name + ".part")
     with sqlite3.connect(source) as src, sqlite3.connect(tmp) as dst:
         src.backup(dst)
@@ -184,6 +185,7 @@ def backup_file(engine: Engine, destination: Path, overwrite: bool = False) -> P
 def backup_to_dir(engine: Engine, directory: Path, label: str) -> Path:
     """A dated backup in ``directory``, keeping the newest ``BACKUPS_KEPT``."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
+    directory.mkdir(parents=True, exist_ok=True)
     path = backup_file(engine, directory / f"pdu-manager-{label}-{stamp}.sqlite3")
     backups = sorted(directory.glob("pdu-manager-*.sqlite3"))
     for old in backups[:-BACKUPS_KEPT]:
@@ -219,7 +221,8 @@ def _check_backup(backup: Path) -> None:
     if not backup.is_file():
         raise SchemaError(f"There is no backup file at {backup}.")
     try:
-        with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as conn:
+        # immutable: reading a backup must not leave -wal or -shm files beside it
+        with sqlite3.connect(f"file:{backup}?mode=ro&immutable=1", uri=True) as conn:
             ok = conn.execute("PRAGMA integrity_check").fetchone()
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             revision = (

@@ -76,3 +76,29 @@ def test_an_unusable_database_address_is_one_line(run_cli) -> None:  # type: ign
     result = run_cli("--database", "foo://bar", "db", "check")
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_restore_is_audited_and_bad_paths_are_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "pdu.sqlite3"
+    assert run_cli("--database", str(db), "db", "upgrade").returncode == 0
+    backup = tmp_path / "copy.sqlite3"
+    assert run_cli("--database", str(db), "db", "backup", str(backup)).returncode == 0
+    assert run_cli("--database", str(db), "db", "restore", str(backup)).returncode == 0
+    assert not Path(f"{backup}-wal").exists() and not Path(f"{backup}-shm").exists()
+    with sqlite3.connect(db) as conn:
+        actions = [r[0] for r in conn.execute("SELECT action FROM audit_log")]
+    conn.close()
+    assert actions[-1] == "db.restored"
+
+    nowhere = run_cli("--database", str(db), "db", "backup", str(tmp_path / "typo" / "b.sqlite3"))
+    assert nowhere.returncode != 0 and "There is no folder" in nowhere.stderr
+    assert not (tmp_path / "typo").exists()
+
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 200)
+    check = run_cli("--database", str(junk), "db", "check")
+    assert check.returncode != 0
+    assert check.stderr.count("\n") == 1 and "sqlalche.me" not in check.stderr
+
+    demo = run_cli("demo", str(tmp_path / "none.sqlite3"), "--cases", "0")
+    assert demo.returncode != 0 and not (tmp_path / "none.sqlite3").exists()
