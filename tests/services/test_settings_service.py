@@ -26,7 +26,11 @@ def test_list_settings_shows_every_declared_setting_at_its_default(session) -> N
     assert mix.effective_from is None and mix.history == ()
     assert (mix.minimum, mix.maximum) == (1, 100)
     assert mix.label.startswith("Cases a PO holds before a mix")
-    assert mix.source == "DOMAIN.md 2; TOM 817"
+    assert (
+        mix.source
+        == SETTINGS["po_mix_min_cases"].source
+        == "Target Operating Model (2021), combined caseloads"
+    )
     assert not mix.pdu_own
     assert _view(views, "foreign_travel_restrictive").kind == "bool"
     assert _view(views, "workload_points").value == SETTINGS["workload_points"].default
