@@ -115,7 +115,7 @@ class AllocationDesk(QWidget):
         self.queue_view = make_table(
             self.queue_model,
             self.tr("Unallocated cases"),
-            (70, 140, 70, 82, 42, 82, 104, 82, 40, 70),
+            (70, 140, 66, 40, 86, 104, 82, 140, 42, 82),
         )
         self.review_view = make_table(
             self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)

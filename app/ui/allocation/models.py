@@ -101,20 +101,21 @@ class ListTableModel(ColumnsModel, Generic[T]):
 class QueueModel(ListTableModel[QueueItem]):
     """Unallocated cases, longest waiting first (TOM 775)."""
 
+    # What the SPO decides on comes first; the clock's workings after.
     COLUMNS = (
         "CRN",
         "Name",
         "Sentence",
-        "Clock start",
-        "Days",
-        "Deadline",
-        "Status",
-        "First appointment",
         "Tier",
         "RoSH",
+        "Status",
+        "Deadline",
         "Previous practitioner",
+        "Days",
+        "Clock start",
+        "First appointment",
     )
-    CRN, NAME, SENTENCE, START, DAYS, DEADLINE, DUE, FIRST, TIER, ROSH, PREVIOUS = range(11)
+    CRN, NAME, SENTENCE, TIER, ROSH, DUE, DEADLINE, PREVIOUS, DAYS, START, FIRST = range(11)
     HEADER_TIPS: ClassVar[dict[int, str]] = {
         CRN: "Case reference number, as in NDelius",
         NAME: "The person on probation",
