@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
 from sqlalchemy import select
 
@@ -47,6 +47,7 @@ from app.ui.main_window import MainWindow
 from app.ui.teams import tree as teams_tree
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.ui.helpers import when_modal
 
 
 @dataclass
@@ -132,19 +133,6 @@ def _column(model, col: int) -> list[str]:  # type: ignore[no-untyped-def]
     return [model.index(r, col).data() for r in range(model.rowCount())]
 
 
-def _when_modal(handle: Callable[[object], None]) -> None:
-    """Run ``handle`` on the modal window once it is showing."""
-
-    def run() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, run)
-            return
-        handle(widget)
-
-    QTimer.singleShot(0, run)
-
-
 def _balance_of(window: MainWindow, staff_id: int) -> tuple[int, int]:
     """A practitioner's cases and High/Very High cases, as the Tiering balance table shows."""
     balance = window.open_screen("Tiering balance")
@@ -178,7 +166,7 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
         qtbot.keyClicks(dialog.note_box, "Lives near her office")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    _when_modal(accept)
+    when_modal(accept)
     qtbot.mouseClick(desk.allocate_button, Qt.MouseButton.LeftButton)
 
     assert data.oldest_crn not in _column(desk.queue_model, QueueModel.CRN)
@@ -219,7 +207,7 @@ def test_outside_policy_needs_a_reason_before_ok(qtbot, store) -> None:  # type:
         seen.append(dialog.ok_button.isEnabled())
         dialog.accept()
 
-    _when_modal(give_reason)
+    when_modal(give_reason)
     window.windowHandle().requestActivate()  # shortcuts reach the active window only
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     desk.candidate_view.setFocus()
@@ -247,7 +235,7 @@ def test_a_review_is_reallocated_with_a_reason(qtbot, store) -> None:  # type: i
         box.setCurrentIndex(box.findData(ReallocationReason.TIER_OR_RISK_CHANGE.value))
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    _when_modal(choose_reason)
+    when_modal(choose_reason)
     qtbot.mouseClick(desk.reallocate_button, Qt.MouseButton.LeftButton)
     assert desk.review_model.rowCount() == 0
     with store.sessions() as s:
@@ -271,10 +259,10 @@ def test_someone_else_allocating_first_is_reported_and_the_queue_reloads(qtbot, 
 
     def accept(dialog: object) -> None:
         assert isinstance(dialog, AllocateDialog)
-        _when_modal(close_message)
+        when_modal(close_message)
         dialog.accept()
 
-    _when_modal(accept)
+    when_modal(accept)
     qtbot.mouseClick(desk.allocate_button, Qt.MouseButton.LeftButton)
     assert len(messages) == 1 and "was allocated to Tom Reid by" in messages[0]
     assert messages[0].endswith("nothing was changed.")

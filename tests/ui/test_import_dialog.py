@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from app.db.models import Allocation, Person, Staff
@@ -14,6 +14,7 @@ from app.ui.app import build_window
 from app.ui.caseload.screen import CaseloadScreen
 from app.ui.imports.dialog import ImportDialog
 from app.ui.main_window import MainWindow
+from tests.ui.helpers import when_modal
 
 STAFF_CSV = """\ufeffstaff_code,forename,surname,grade,pdu,team,pod
 N07A001,Ada,Fielding,PO,17,Team North,POD 1
@@ -47,19 +48,6 @@ def _dialog(qtbot: Any, window: MainWindow, kind: str, path: Path) -> ImportDial
 def _count(store: Any, model: Any) -> int:
     with store.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def _when_modal(handle: Any) -> None:
-    """Run ``handle`` on the modal window once it is showing."""
-
-    def run() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, run)
-            return
-        handle(widget)
-
-    QTimer.singleShot(0, run)
 
 
 def _column(table: Any, column: int) -> list[str]:
@@ -140,7 +128,7 @@ def test_a_file_changed_after_its_preview_is_not_imported_but_previewed_again(
         messages.append(box.text())
         box.close()
 
-    _when_modal(close_message)
+    when_modal(close_message)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert messages == ["staff.csv has changed since its preview: preview it again."]
     assert not dialog.imported and _count(store, Staff) == 0

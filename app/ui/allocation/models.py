@@ -12,7 +12,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
 from app.services.allocation import CandidateRow, QueueItem, RecentAllocation, ReviewRow
 from app.ui.allocation.text import (
     appointment_text,
@@ -25,7 +24,6 @@ from app.ui.allocation.text import (
 )
 from app.ui.formatting import (
     capacity_look,
-    capacity_rule,
     fmt_date,
     grade_label,
     grade_short,
@@ -34,7 +32,7 @@ from app.ui.formatting import (
     sentence_short,
     without_sources,
 )
-from app.ui.widgets.table_model import ColumnsModel
+from app.ui.widgets.table_model import CapacityColumnsModel, ColumnsModel
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -217,7 +215,7 @@ class ReviewModel(ListTableModel[ReviewRow]):
         return next((i for i, r in enumerate(self._rows) if r.review_id == review_id), None)
 
 
-class CandidateModel(ListTableModel[CandidateRow]):
+class CandidateModel(CapacityColumnsModel, ListTableModel[CandidateRow]):
     """Practitioners ranked for the chosen case; outside-policy rows last and greyed."""
 
     COLUMNS = (
@@ -243,34 +241,6 @@ class CandidateModel(ListTableModel[CandidateRow]):
         "now -> after taking this case. A PO is expected to hold a mix of both",
         REASONS: "Why they are ranked here; outside-policy choices come last",
     }
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.settings: WorkloadSettings = DEFAULT_SETTINGS
-
-    def set_settings(self, settings: WorkloadSettings) -> None:
-        """The workload settings in force: the capacity limits shown red and flagged."""
-        if settings == self.settings:
-            return
-        self.settings = settings
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.CAPACITY, self.CAPACITY)
-        if self._rows:
-            top, bottom = (
-                self.index(0, self.CAPACITY),
-                self.index(len(self._rows) - 1, self.CAPACITY),
-            )
-            self.dataChanged.emit(top, bottom)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and orientation == Qt.Orientation.Horizontal
-            and section == self.CAPACITY
-        ):
-            return f"{self.tr(self.HEADER_TIPS[section])}. {capacity_rule(self.settings)}"
-        return super().headerData(section, orientation, role)
 
     def display(self, row: CandidateRow, col: int) -> str:
         r, p = row.ranked, row.practitioner

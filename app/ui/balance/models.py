@@ -21,12 +21,11 @@ from app.ui.formatting import (
     CAPACITY_RED,
     CapacityLook,
     capacity_look,
-    capacity_rule,
     grade_label,
     grade_short,
     rosh_label,
 )
-from app.ui.widgets.table_model import ColumnsModel
+from app.ui.widgets.table_model import CapacityColumnsModel, ColumnsModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -70,7 +69,7 @@ def capacity_text(line: PractitionerBalance) -> str:
     return look_of(line).text
 
 
-class PractitionerBalanceModel(_ListModel):
+class PractitionerBalanceModel(CapacityColumnsModel, _ListModel):
     """One row per practitioner: RoSH mix, tier mix and capacity (SPEC.md 4.4)."""
 
     COLUMNS = (
@@ -84,6 +83,7 @@ class PractitionerBalanceModel(_ListModel):
         "Capacity",
         "Tier mix",
     )
+    CAPACITY = CAPACITY
 
     HEADER_TIPS = {  # noqa: RUF012
         NAME: "The practitioner; in bold when they have an exception",
@@ -100,28 +100,6 @@ class PractitionerBalanceModel(_ListModel):
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[PractitionerBalance] = []
-        self.settings: WorkloadSettings = DEFAULT_SETTINGS
-
-    def set_settings(self, settings: WorkloadSettings) -> None:
-        """The workload settings in force: the limits the capacity tooltips name."""
-        if settings == self.settings:
-            return
-        self.settings = settings
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, CAPACITY, CAPACITY)
-        if self.lines:
-            last = len(self.lines) - 1
-            self.dataChanged.emit(self.index(0, CAPACITY), self.index(last, CAPACITY))
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and orientation == Qt.Orientation.Horizontal
-            and section == CAPACITY
-        ):
-            return f"{self.tr(self.HEADER_TIPS[CAPACITY])}. {capacity_rule(self.settings)}"
-        return super().headerData(section, orientation, role)
 
     def _rows(self) -> Sequence[object]:
         return self.lines
