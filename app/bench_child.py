@@ -60,7 +60,7 @@ from PySide6.QtWidgets import QApplication
 QCoreApplication.setOrganizationName("PDU Manager")
 QCoreApplication.setApplicationName("PDU Manager")
 app = QApplication(sys.argv[:1])
-from app.services.store import open_store
+from app.services.core.store import open_store
 from app.ui.app import build_window
 window = build_window(open_store(sys.argv[1]))
 window.show()
@@ -145,14 +145,14 @@ def _row_query(ids: list[int]) -> Any:
     from sqlalchemy import select
 
     from app.db.models import CaseloadRow
-    from app.services.caseload import CaseRow
+    from app.services.caseload.search import CaseRow
 
     columns = [getattr(CaseloadRow, name) for name in CaseRow.__dataclass_fields__]
     return select(*columns).where(CaseloadRow.person_id.in_(ids))
 
 
 def _filters(db: sqlite3.Connection, pdu_id: int, today: date) -> dict[str, tuple[Any, str]]:
-    from app.services.caseload import CaseFilter
+    from app.services.caseload.search import CaseFilter
 
     total = db.execute("SELECT count(*) FROM caseload_row WHERE pdu_id = ?", (pdu_id,))
     middle = total.fetchone()[0] // 2
@@ -196,7 +196,7 @@ def _measure(store: Any, db: sqlite3.Connection, flt: Any, sort: str) -> tuple[f
     from sqlalchemy import func, select
 
     from app.db.models import CaseloadRow
-    from app.services import caseload
+    from app.services.caseload import search as caseload
 
     def ours() -> object:
         with store.sessions() as session:
@@ -220,7 +220,7 @@ def _measure(store: Any, db: sqlite3.Connection, flt: Any, sort: str) -> tuple[f
 def caseload_main(url: str, path: str, pdu_number: int) -> None:
     """Time each representative caseload query, ours and raw; print JSON lines."""
     from app import clock
-    from app.services.store import open_store
+    from app.services.core.store import open_store
 
     store = open_store(url)
     db = sqlite3.connect(path)

@@ -183,8 +183,8 @@ def import_extract(workdir: Path, cases: int) -> Figure:
         why = "app.services.imports.run_import is not available yet"
         return not_measured(name, 20.0, why, target_ratio=3.0)
     from app.domain.progress import silent
-    from app.services.actor import system_actor
-    from app.services.store import open_store
+    from app.services.core.actor import system_actor
+    from app.services.core.store import open_store
 
     ours_db, floor_db, extract = (workdir / n for n in ("import.db", "floor.db", "cases.csv"))
     staff, _pdu = _import_database(ours_db, cases)

@@ -239,7 +239,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def create_schema(path: Path) -> None:
     """An empty store at ``path``: schema and reference data, as the app makes it."""
-    from app.services.store import open_store
+    from app.services.core.store import open_store
 
     open_store(sqlite_url(path)).close()
 

@@ -110,9 +110,9 @@ class StderrProgress(Progress):
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.db.engine import normalise_url
+    from app.services.core.errors import UserError
+    from app.services.core.store import open_store
     from app.services.demo import create_demo
-    from app.services.errors import UserError
-    from app.services.store import open_store
 
     if args.cases < 1:
         raise UserError("The demo needs at least one case: give --cases 1 or more.")
@@ -127,9 +127,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from app.services.actor import system_actor
+    from app.services.core.actor import system_actor
+    from app.services.core.store import open_store
     from app.services.imports import run_import
-    from app.services.store import open_store
 
     store = open_store(_database_url(args))
     try:
@@ -192,9 +192,9 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 def _audit_restore(url: str, backup: Path, safety: Path | None) -> None:
     """The restored database records who restored it, from what, and where the old one is."""
-    from app.services.actor import system_actor
-    from app.services.audit import record
-    from app.services.store import open_store
+    from app.services.core.actor import system_actor
+    from app.services.core.audit import record
+    from app.services.core.store import open_store
 
     store = open_store(url)
     try:
@@ -215,7 +215,7 @@ def _audit_restore(url: str, backup: Path, safety: Path | None) -> None:
 def _load_reference_data(engine: Any) -> None:
     from sqlalchemy.orm import Session
 
-    from app.services.reference import load_reference_data
+    from app.services.core.reference import load_reference_data
 
     with Session(engine) as session, session.begin():
         load_reference_data(session)
@@ -225,7 +225,7 @@ def _db_check(engine: Any) -> int:
     from sqlalchemy.orm import Session
 
     from app.db import migrate
-    from app.services.audit import verify_chain
+    from app.services.core.audit import verify_chain
 
     report = migrate.check(engine)
     for problem in report.problems:
@@ -286,7 +286,7 @@ def _report(exc: Exception) -> int:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
     from app.db.migrate import SchemaError
-    from app.services.errors import UserError
+    from app.services.core.errors import UserError
 
     if isinstance(exc, UserError | SchemaError):
         message = str(exc)

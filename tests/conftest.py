@@ -39,7 +39,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path) -> Iterator[object]:
     """A migrated store with reference data, on a temporary SQLite file."""
-    from app.services.store import open_store
+    from app.services.core.store import open_store
 
     url = os.environ.get("PDU_MANAGER_TEST_DATABASE_URL") or str(db_path)
     opened = open_store(url)
@@ -56,7 +56,7 @@ def session(store):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def head(session):  # type: ignore[no-untyped-def]
     """The local Head of PDU account (the acting user until sign-in exists)."""
-    from app.services.actor import local_actor
+    from app.services.core.actor import local_actor
 
     actor = local_actor(session)
     session.commit()

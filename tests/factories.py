@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Assessment, Event, Pdu, Person, Pod, Staff, Team
 from app.db.readmodel import refresh_cases
-from app.services import tiers
+from app.services.caseload import tiers
 
 _crn = itertools.count(100001)
 _staff = itertools.count(1)

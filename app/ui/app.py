@@ -7,9 +7,10 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services.actor import Actor, local_actor
-from app.services.changes import ChangeSet
-from app.services.store import (
+from app.services.caseload.upkeep import run_daily
+from app.services.core.actor import Actor, local_actor
+from app.services.core.changes import ChangeSet
+from app.services.core.store import (
     SchemaError,
     Store,
     data_dir,
@@ -18,7 +19,6 @@ from app.services.store import (
     normalise_url,
     open_store,
 )
-from app.services.upkeep import run_daily
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import ask_retry, install_excepthook, setup_logging, show_error
 from app.ui.main_window import MainWindow

@@ -8,10 +8,10 @@ from datetime import date
 from PySide6.QtCore import QObject, Signal
 
 from app import clock
-from app.services.actor import Actor
-from app.services.changes import ChangeSet
-from app.services.reference import PduInfo
-from app.services.store import Store
+from app.services.core.actor import Actor
+from app.services.core.changes import ChangeSet
+from app.services.core.reference import PduInfo
+from app.services.core.store import Store
 from app.ui.ops import Ops
 
 

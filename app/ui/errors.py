@@ -11,8 +11,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.services.errors import ConflictError, UserError, is_store_unavailable
-from app.services.store import SchemaError
+from app.services.core.errors import ConflictError, UserError, is_store_unavailable
+from app.services.core.store import SchemaError
 
 log = logging.getLogger("pdu_manager")
 _log_file: Path | None = None

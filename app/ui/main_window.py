@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import reference
-from app.services.reference import PduInfo
+from app.services.core import reference
+from app.services.core.reference import PduInfo
 from app.ui.context import AppContext
 
 

@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.domain.progress import Cancelled, Progress
-from app.services.actor import Actor
-from app.services.errors import is_store_unavailable
-from app.services.store import Store
+from app.services.core.actor import Actor
+from app.services.core.errors import is_store_unavailable
+from app.services.core.store import Store
 
 Callback = Callable[[Any], None]
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from app.db import migrate
 from app.db.models import Allocation, AuditEntry, CaseloadRow, Person
-from app.services.audit import verify_chain
-from app.services.store import open_store
+from app.services.core.audit import verify_chain
+from app.services.core.store import open_store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAVED = sorted(FIXTURES.glob("schema_*.sqlite3"))

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from app.db import migrate
 from app.db.engine import make_engine
-from app.services import audit
-from app.services.store import open_store
+from app.services.core import audit
+from app.services.core.store import open_store
 
 
 def test_new_store_has_pragmas_schema_and_the_108_pdus(db_path: Path) -> None:

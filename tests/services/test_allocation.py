@@ -23,10 +23,12 @@ from app.db.models import (
     Team,
 )
 from app.domain.codes import ReallocationReason, Role
-from app.services import allocation as svc
-from app.services.actor import Actor
-from app.services.errors import ConflictError, PermissionDenied, UserError
-from app.services.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_TIER_RISE
+from app.services.allocation import queue as alloc_queue
+from app.services.allocation import views as alloc_views
+from app.services.allocation import writes as alloc_writes
+from app.services.caseload.tiers import REVIEW_OUTSIDE_GRADE, REVIEW_TIER_RISE
+from app.services.core.actor import Actor
+from app.services.core.errors import ConflictError, PermissionDenied, UserError
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -57,7 +59,7 @@ def desk(session: Session) -> Desk:
 
 
 def version(session: Session, person_id: int) -> int:
-    return svc.case_brief(session, person_id).version
+    return alloc_queue.case_brief(session, person_id).version
 
 
 def open_allocations(session: Session, person_id: int) -> list[Allocation]:
@@ -85,7 +87,7 @@ def test_allocate_writes_the_row_audits_and_refreshes_the_caseload(session, head
     d = desk(session)
     case = f.case(session, d.pdu_id, surname="Waiting")
     session.commit()
-    changes = svc.allocate(
+    changes = alloc_writes.allocate(
         session, head, case.id, d.po.id, version(session, case.id), note="Fits her POD"
     )
     session.commit()
@@ -96,7 +98,7 @@ def test_allocate_writes_the_row_audits_and_refreshes_the_caseload(session, head
     read = session.get(CaseloadRow, case.id)
     assert read is not None and not read.unallocated
     assert read.practitioner_name == "Olive Officer" and read.version == 2
-    assert case.id not in [q.case.person_id for q in svc.queue(session, d.pdu_id, TODAY)]
+    assert case.id not in [q.case.person_id for q in alloc_queue.queue(session, d.pdu_id, TODAY)]
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.allocated")).one()
     assert entry.entity_id == case.crn
     assert json.loads(entry.changes)["after"]["practitioner"] == "Olive Officer"
@@ -107,7 +109,7 @@ def test_an_allocated_case_cannot_be_allocated_again(session, head) -> None:  # 
     case = f.case(session, d.pdu_id, staff_id=d.po.id)
     session.commit()
     with pytest.raises(ConflictError, match="already allocated to Olive Officer"):
-        svc.allocate(session, head, case.id, d.pso.id, version(session, case.id))
+        alloc_writes.allocate(session, head, case.id, d.pso.id, version(session, case.id))
     session.rollback()
     assert [a.staff_id for a in open_allocations(session, case.id)] == [d.po.id]
 
@@ -116,7 +118,7 @@ def test_reallocate_closes_the_previous_allocation_and_keeps_history(session, he
     d = desk(session)
     case = f.case(session, d.pdu_id, staff_id=d.man.id, sentence_date=date(2026, 10, 1))
     session.commit()
-    svc.reallocate(
+    alloc_writes.reallocate(
         session,
         head,
         case.id,
@@ -147,9 +149,9 @@ def test_reallocate_needs_a_reason_and_other_needs_a_note(session, head) -> None
     session.commit()
     v = version(session, case.id)
     with pytest.raises(UserError, match="Choose why"):
-        svc.reallocate(session, head, case.id, d.po.id, v, "NO_SUCH_REASON")
+        alloc_writes.reallocate(session, head, case.id, d.po.id, v, "NO_SUCH_REASON")
     with pytest.raises(UserError, match="note"):
-        svc.reallocate(session, head, case.id, d.po.id, v, ReallocationReason.OTHER, "  ")
+        alloc_writes.reallocate(session, head, case.id, d.po.id, v, ReallocationReason.OTHER, "  ")
 
 
 def test_reallocating_an_unallocated_case_points_to_allocate(session, head) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +159,7 @@ def test_reallocating_an_unallocated_case_points_to_allocate(session, head) -> N
     case = f.case(session, d.pdu_id)
     session.commit()
     with pytest.raises(UserError, match="use Allocate"):
-        svc.reallocate(
+        alloc_writes.reallocate(
             session,
             head,
             case.id,
@@ -174,7 +176,7 @@ def _refused(session: Session, head: Actor, case: Person, staff_id: int, match: 
     """Allocating ``case`` to ``staff_id`` is refused and leaves the case as it was."""
     before = version(session, case.id)
     with pytest.raises(UserError, match=match):
-        svc.allocate(session, head, case.id, staff_id, before)
+        alloc_writes.allocate(session, head, case.id, staff_id, before)
     session.rollback()
     assert open_allocations(session, case.id) == []
     assert version(session, case.id) == before
@@ -209,7 +211,7 @@ def test_a_case_cannot_be_reallocated_to_a_case_administrator(session, head) -> 
     session.commit()
     before = version(session, case.id)
     with pytest.raises(UserError, match="Ada Admin \\(Case administrator\\) is not a probation"):
-        svc.reallocate(
+        alloc_writes.reallocate(
             session,
             head,
             case.id,
@@ -254,7 +256,7 @@ def test_a_practitioner_in_post_on_the_day_is_accepted(session, head) -> None:  
     )
     case = f.case(session, d.pdu_id)
     session.commit()
-    svc.allocate(session, head, case.id, new.id, version(session, case.id))
+    alloc_writes.allocate(session, head, case.id, new.id, version(session, case.id))
     session.commit()
     assert [a.staff_id for a in open_allocations(session, case.id)] == [new.id]
 
@@ -282,10 +284,10 @@ def test_outside_policy_without_a_reason_is_refused_and_with_one_recorded(sessio
     case = f.case(session, d.pdu_id, rosh="HIGH")
     session.commit()
     with pytest.raises(UserError, match="outside the allocation policy"):
-        svc.allocate(session, head, case.id, d.pso.id, version(session, case.id))
+        alloc_writes.allocate(session, head, case.id, d.pso.id, version(session, case.id))
     session.rollback()
     assert open_allocations(session, case.id) == []
-    svc.allocate(
+    alloc_writes.allocate(
         session,
         head,
         case.id,
@@ -303,9 +305,11 @@ def test_a_pqip_takes_a_high_rosh_case_only_with_confirmation(session, head) -> 
     case = f.case(session, d.pdu_id, rosh="HIGH")
     session.commit()
     with pytest.raises(UserError, match="confirmation"):
-        svc.allocate(session, head, case.id, d.pqip.id, version(session, case.id))
+        alloc_writes.allocate(session, head, case.id, d.pqip.id, version(session, case.id))
     session.rollback()
-    svc.allocate(session, head, case.id, d.pqip.id, version(session, case.id), confirmed=True)
+    alloc_writes.allocate(
+        session, head, case.id, d.pqip.id, version(session, case.id), confirmed=True
+    )
     session.commit()
     [row] = open_allocations(session, case.id)
     assert not row.outside_policy
@@ -317,7 +321,7 @@ def test_a_man_for_a_woman_asking_for_a_woman_needs_a_reason(session, head) -> N
     case = f.case(session, d.pdu_id, gender="F", female_requested=True)
     session.commit()
     with pytest.raises(UserError, match="asked for a female practitioner"):
-        svc.allocate(session, head, case.id, d.man.id, version(session, case.id))
+        alloc_writes.allocate(session, head, case.id, d.man.id, version(session, case.id))
 
 
 # --- permissions ---------------------------------------------------------------------------
@@ -329,7 +333,7 @@ def test_an_admin_may_not_allocate(session) -> None:  # type: ignore[no-untyped-
     session.commit()
     admin = Actor(None, "admin", "Ada Admin", Role.ADMIN)
     with pytest.raises(PermissionDenied, match="may not allocate"):
-        svc.allocate(session, admin, case.id, d.po.id, version(session, case.id))
+        alloc_writes.allocate(session, admin, case.id, d.po.id, version(session, case.id))
     session.rollback()
     assert open_allocations(session, case.id) == []
 
@@ -343,9 +347,9 @@ def test_an_spo_allocates_only_to_their_own_team(session) -> None:  # type: igno
     actor = spo_actor(session, spo)
     session.commit()
     with pytest.raises(PermissionDenied, match="own team"):
-        svc.allocate(session, actor, case.id, stranger.id, version(session, case.id))
+        alloc_writes.allocate(session, actor, case.id, stranger.id, version(session, case.id))
     session.rollback()
-    svc.allocate(session, actor, case.id, d.po.id, version(session, case.id))
+    alloc_writes.allocate(session, actor, case.id, d.po.id, version(session, case.id))
     session.commit()
     assert [a.allocated_by for a in open_allocations(session, case.id)] == [actor.user_id]
 
@@ -359,7 +363,9 @@ def test_an_spo_with_no_staff_record_may_allocate_anywhere_in_the_pdu(session) -
     case = f.case(session, d.pdu_id)
     actor = spo_actor(session, None)
     session.commit()
-    changes = svc.allocate(session, actor, case.id, elsewhere.id, version(session, case.id))
+    changes = alloc_writes.allocate(
+        session, actor, case.id, elsewhere.id, version(session, case.id)
+    )
     session.commit()
     assert changes.touches("allocation", "case")
     [row] = open_allocations(session, case.id)
@@ -381,10 +387,10 @@ def test_two_spos_allocating_the_same_case_cannot_both_succeed(store, session, h
         seen_first = version(first, case.id)
         seen_second = version(second, case.id)
         assert seen_first == seen_second == 1
-        svc.allocate(first, head, case.id, d.po.id, seen_first)
+        alloc_writes.allocate(first, head, case.id, d.po.id, seen_first)
         first.commit()
         with pytest.raises(ConflictError) as refused:
-            svc.allocate(second, head, case.id, d.pso.id, seen_second)
+            alloc_writes.allocate(second, head, case.id, d.pso.id, seen_second)
         second.rollback()
     message = str(refused.value)
     assert f"{case.crn} was allocated to Olive Officer by {head.display_name} at" in message
@@ -399,7 +405,7 @@ def test_a_stale_version_with_no_new_allocation_is_still_a_conflict(session, hea
     case = f.case(session, d.pdu_id)
     session.commit()
     with pytest.raises(ConflictError, match="changed by someone else"):
-        svc.allocate(session, head, case.id, d.po.id, expected_version=7)
+        alloc_writes.allocate(session, head, case.id, d.po.id, expected_version=7)
 
 
 # --- the queue -----------------------------------------------------------------------------
@@ -420,7 +426,7 @@ def test_queue_orders_by_clock_and_counts_working_days_over_christmas(session, h
     )
     f.case(session, d.pdu_id, sentence_date=date(2026, 12, 1), staff_id=d.po.id, as_at=as_at)
     session.commit()
-    items = svc.queue(session, d.pdu_id, as_at)
+    items = alloc_queue.queue(session, d.pdu_id, as_at)
     assert [q.case.person_id for q in items] == [oldest.id, christmas.id, released.id]
     by_id = {q.case.person_id: q for q in items}
     # Fri 18/12 + 5 working days: 21, 22, 23, 24 and (after Christmas and Boxing Day) 29.
@@ -460,12 +466,12 @@ def test_queue_shows_the_previous_practitioner_and_the_risk(session, head) -> No
 
     refresh_cases(session, [case.id], TODAY)
     session.commit()
-    [item] = svc.queue(session, d.pdu_id, TODAY)
+    [item] = alloc_queue.queue(session, d.pdu_id, TODAY)
     assert item.case.previous is not None and item.case.previous.name == "Max Mann"
     risk = item.case.risk
     assert (risk.rosh, risk.mappa_level, risk.ogrs_percent) == ("HIGH", 1, 30)
     assert risk.tier is not None and risk.protect_points == 25  # RoSH High 20 + MAPPA 1 5
-    top = svc.candidates(session, d.pdu_id, case.id, TODAY)[0]
+    top = alloc_queue.candidates(session, d.pdu_id, case.id, TODAY)[0]
     assert top.ranked.staff_id == d.man.id  # continuity (TOM 777)
     assert "previous practitioner (continuity)" in top.ranked.reasons
 
@@ -474,7 +480,7 @@ def test_candidates_rank_pos_first_and_leave_out_the_holder(session, head) -> No
     d = desk(session)
     case = f.case(session, d.pdu_id, rosh="HIGH", staff_id=d.man.id)
     session.commit()
-    rows = svc.candidates(session, d.pdu_id, case.id, TODAY)
+    rows = alloc_queue.candidates(session, d.pdu_id, case.id, TODAY)
     assert [r.ranked.staff_id for r in rows] == [d.po.id, d.pqip.id, d.pso.id]
     assert rows[1].ranked.needs_confirmation and rows[2].ranked.outside_policy
     assert rows[0].practitioner.name == "Olive Officer"
@@ -498,7 +504,7 @@ def test_reviews_are_listed_and_resolved_by_reallocation(session, head) -> None:
     reassess = _review(session, case.id, "REASSESS")  # an expired assessment: also the SPO's
     _review(session, case.id, "SOMETHING_ELSE")  # not the allocation desk's
     session.commit()
-    rows = svc.reviews(session, d.pdu_id)
+    rows = alloc_queue.reviews(session, d.pdu_id)
     assert {(r.review_id, r.kind_label) for r in rows} == {
         (item.id, "Outside grade"),
         (reassess.id, "Reassess"),
@@ -509,7 +515,7 @@ def test_reviews_are_listed_and_resolved_by_reallocation(session, head) -> None:
         "Outside grade",
         "Sid Services",
     )
-    changes = svc.reallocate(
+    changes = alloc_writes.reallocate(
         session,
         head,
         case.id,
@@ -519,7 +525,7 @@ def test_reviews_are_listed_and_resolved_by_reallocation(session, head) -> None:
     )
     session.commit()
     assert changes.ids["review"] == frozenset({item.id, reassess.id})
-    assert svc.reviews(session, d.pdu_id) == []
+    assert alloc_queue.reviews(session, d.pdu_id) == []
     session.refresh(item)
     assert item.resolved_on == TODAY and item.resolution == "Reallocated to Olive Officer"
 
@@ -529,7 +535,7 @@ def test_a_review_closed_by_a_first_allocation_says_allocated(session, head) -> 
     case = f.case(session, d.pdu_id, rosh="HIGH")
     item = _review(session, case.id, REVIEW_TIER_RISE)
     session.commit()
-    changes = svc.allocate(session, head, case.id, d.po.id, version(session, case.id))
+    changes = alloc_writes.allocate(session, head, case.id, d.po.id, version(session, case.id))
     session.commit()
     assert changes.ids["review"] == frozenset({item.id})
     session.refresh(item)
@@ -542,12 +548,12 @@ def test_a_review_can_be_closed_without_moving_the_case(session, head) -> None: 
     item = _review(session, case.id, REVIEW_TIER_RISE)
     session.commit()
     with pytest.raises(UserError, match="Say why"):
-        svc.resolve_review(session, head, item.id, " ")
-    svc.resolve_review(session, head, item.id, "Olive holds it well")
+        alloc_writes.resolve_review(session, head, item.id, " ")
+    alloc_writes.resolve_review(session, head, item.id, "Olive holds it well")
     session.commit()
-    assert svc.reviews(session, d.pdu_id) == []
+    assert alloc_queue.reviews(session, d.pdu_id) == []
     with pytest.raises(ConflictError):
-        svc.resolve_review(session, head, item.id, "again")
+        alloc_writes.resolve_review(session, head, item.id, "again")
 
 
 # --- drill-down and views ----------------------------------------------------------------------
@@ -575,7 +581,7 @@ def test_practitioner_drilldown(session, head) -> None:  # type: ignore[no-untyp
         )
     )
     session.commit()
-    dd = svc.practitioner_drilldown(session, d.po.id, TODAY)
+    dd = alloc_views.practitioner_drilldown(session, d.po.id, TODAY)
     assert dd.points_available == pytest.approx(2176 * 0.8)
     assert dd.points_left == pytest.approx(dd.points_available - dd.points_held)
     assert [r.reason for r in dd.reductions] == ["Trade union facility time"]
@@ -590,9 +596,9 @@ def test_team_allocations_of_the_last_30_days(session, head) -> None:  # type: i
     old = f.case(session, d.pdu_id, staff_id=d.po.id, sentence_date=date(2026, 9, 1))
     new = f.case(session, d.pdu_id, rosh="HIGH")
     session.commit()
-    svc.allocate(session, head, new.id, d.pso.id, 1, policy_reason="Known to him")
+    alloc_writes.allocate(session, head, new.id, d.pso.id, 1, policy_reason="Known to him")
     session.commit()
-    rows = svc.team_allocations(session, d.pdu_id, TODAY)
+    rows = alloc_views.team_allocations(session, d.pdu_id, TODAY)
     assert old.id not in [r.person_id for r in rows]
     top = rows[0]
     assert (top.person_id, top.practitioner, top.outside_policy) == (new.id, "Sid Services", True)
@@ -606,15 +612,15 @@ def test_team_allocations_keep_to_one_team(session, head) -> None:  # type: igno
     ours = f.case(session, d.pdu_id, rosh="LOW")
     theirs = f.case(session, d.pdu_id, rosh="LOW")
     session.commit()
-    svc.allocate(session, head, ours.id, d.po.id, version(session, ours.id))
-    svc.allocate(session, head, theirs.id, far.id, version(session, theirs.id))
+    alloc_writes.allocate(session, head, ours.id, d.po.id, version(session, ours.id))
+    alloc_writes.allocate(session, head, theirs.id, far.id, version(session, theirs.id))
     session.commit()
-    north_rows = svc.team_allocations(session, d.pdu_id, TODAY, team_id=d.team.id)
+    north_rows = alloc_views.team_allocations(session, d.pdu_id, TODAY, team_id=d.team.id)
     assert north_rows[0].person_id == ours.id and theirs.id not in [r.person_id for r in north_rows]
     assert {r.team_name for r in north_rows} == {"Team North"}  # Max's three cases too
-    south_rows = svc.team_allocations(session, d.pdu_id, TODAY, team_id=south.id)
+    south_rows = alloc_views.team_allocations(session, d.pdu_id, TODAY, team_id=south.id)
     assert [r.person_id for r in south_rows] == [theirs.id]
-    everyone = svc.team_allocations(session, d.pdu_id, TODAY)
+    everyone = alloc_views.team_allocations(session, d.pdu_id, TODAY)
     assert {r.person_id for r in everyone} == {r.person_id for r in north_rows} | {theirs.id}
 
 
@@ -624,20 +630,20 @@ def test_home_team_is_the_team_an_spo_leads(session, head) -> None:  # type: ign
     spo = f.staff(session, d.pod, "SPO", forename="Sam", surname="Senior")  # sits in North
     south.spo_id = spo.id
     session.flush()
-    assert svc.home_team(session, spo_actor(session, spo)) == south.id
+    assert alloc_views.home_team(session, spo_actor(session, spo)) == south.id
     south.spo_id = None
     session.flush()
-    assert svc.home_team(session, spo_actor(session, spo, "spo2")) == d.team.id
-    assert svc.home_team(session, spo_actor(session, None, "spo3")) is None
-    assert svc.home_team(session, head) is None
-    options, home = svc.team_choices(session, d.pdu_id, TODAY, head)
+    assert alloc_views.home_team(session, spo_actor(session, spo, "spo2")) == d.team.id
+    assert alloc_views.home_team(session, spo_actor(session, None, "spo3")) is None
+    assert alloc_views.home_team(session, head) is None
+    options, home = alloc_views.team_choices(session, d.pdu_id, TODAY, head)
     assert [t.id for t in options.teams] == [d.team.id, south.id] and home is None
 
 
 def test_pod_team_view_groups_practitioners_with_capacity(session, head) -> None:  # type: ignore[no-untyped-def]
     d = desk(session)
     session.commit()
-    [team] = svc.pod_team_view(session, d.pdu_id, TODAY)
+    [team] = alloc_views.pod_team_view(session, d.pdu_id, TODAY)
     assert team.name == "Team North"
     [pod] = team.pods
     assert {p.staff_id for p in pod.practitioners} == {d.po.id, d.pso.id, d.pqip.id, d.man.id}
@@ -655,7 +661,7 @@ def test_an_ended_case_cannot_be_allocated_or_reallocated(session, head) -> None
     refresh_cases(session, [ended.id], TODAY)
     session.commit()
     with pytest.raises(UserError, match="is not an active case"):
-        svc.allocate(session, head, ended.id, d.po.id, version(session, ended.id))
+        alloc_writes.allocate(session, head, ended.id, d.po.id, version(session, ended.id))
     session.rollback()
     assert session.scalars(select(Allocation).where(Allocation.person_id == ended.id)).all() == []
 
@@ -670,7 +676,7 @@ def test_an_spo_may_not_take_a_case_from_another_team(session) -> None:  # type:
     actor = spo_actor(session, spo)
     session.commit()
     with pytest.raises(PermissionDenied, match="own team"):
-        svc.reallocate(
+        alloc_writes.reallocate(
             session,
             actor,
             held_elsewhere.id,
@@ -680,7 +686,7 @@ def test_an_spo_may_not_take_a_case_from_another_team(session) -> None:  # type:
         )
     session.rollback()
     with pytest.raises(PermissionDenied):
-        svc.resolve_review(session, actor, item.id, "Stays with the other team")
+        alloc_writes.resolve_review(session, actor, item.id, "Stays with the other team")
     session.rollback()
     assert [a.staff_id for a in open_allocations(session, held_elsewhere.id)] == [stranger.id]
 
@@ -694,7 +700,7 @@ def test_closing_a_review_updates_the_caseload_count(session, head) -> None:  # 
     refresh_cases(session, [case.id], TODAY)
     session.commit()
     assert session.get(CaseloadRow, case.id).open_reviews == 1
-    svc.resolve_review(session, head, item.id, "Olive holds it well")
+    alloc_writes.resolve_review(session, head, item.id, "Olive holds it well")
     session.commit()
     session.expire_all()
     assert session.get(CaseloadRow, case.id).open_reviews == 0
@@ -709,5 +715,5 @@ def test_the_queue_leaves_out_ended_cases(session, head) -> None:  # type: ignor
     ended.ended_on = TODAY
     refresh_cases(session, [ended.id], TODAY)
     session.commit()
-    queued = {q.case.person_id for q in svc.queue(session, d.pdu_id, TODAY)}
+    queued = {q.case.person_id for q in alloc_queue.queue(session, d.pdu_id, TODAY)}
     assert waiting.id in queued and ended.id not in queued

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Allocation, CaseloadRow, Pod, TierRecord
 from app.db.readmodel import refresh_cases
 from app.domain.balance import ExceptionKind
-from app.services.balance import (
+from app.services.balance.mix import (
     BalanceView,
     PractitionerBalance,
     balance,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import caseload
-from app.services.caseload import NOT_ASSESSED, CaseFilter
+from app.services.caseload import search as caseload
+from app.services.caseload.search import NOT_ASSESSED, CaseFilter
 from tests import factories as f
 from tests.conftest import TODAY
 

@@ -28,13 +28,14 @@ from app.domain.calendar import WorkingCalendar, deadline_status
 from app.domain.codes import PRACTITIONER_GRADES, Requirement, SentenceType
 from app.domain.progress import Cancelled, Progress, silent
 from app.domain.tiering import TierInputs, assessment_is_valid, calculate_tier, mandate_for_change
-from app.services import caseload, tiers
-from app.services.caseload import CaseFilter
+from app.services.caseload import search as caseload
+from app.services.caseload import tiers
+from app.services.caseload.search import CaseFilter
+from app.services.core.errors import UserError
+from app.services.core.store import Store, open_store
 from app.services.demo import DemoSummary, create_demo, has_cases
 from app.services.demo.people import rise_count
-from app.services.errors import UserError
-from app.services.store import Store, open_store
-from app.services.workload import practitioner_loads
+from app.services.teams.workload import practitioner_loads
 from tests.conftest import TODAY
 
 CASES = 300

@@ -30,13 +30,13 @@ from app.db.models import (
     TierRecord,
 )
 from app.domain.progress import Cancelled, Progress
-from app.services import allocation_queue
-from app.services.actor import Actor
-from app.services.errors import ConflictError, PermissionDenied
+from app.services.allocation import queue as allocation_queue
+from app.services.core.actor import Actor
+from app.services.core.errors import ConflictError, PermissionDenied
+from app.services.core.store import Store
 from app.services.imports import FileChanged, ImportReport, RowError, preview, run_import
 from app.services.imports.cases import CaseImport
 from app.services.imports.staff import StaffImport
-from app.services.store import Store
 
 STAFF_HEADER = ["staff_code", "forename", "surname", "grade", "pdu", "team", "pod", "gender"]
 STAFF = [
@@ -779,7 +779,7 @@ def test_a_pqips_programme_start_gives_the_three_reduction_bands(
     store: Store, head: Actor, tmp_path: Path
 ) -> None:
     from app.db.models import Reduction, Staff
-    from app.services.workload import practitioner_loads
+    from app.services.teams.workload import practitioner_loads
 
     header = [*STAFF_HEADER, "start_date"]
     rows = [["N07A010", "Pat", "Trainee", "PQiP", "17", "Team North", "POD 1", "F", "01/09/2026"]]

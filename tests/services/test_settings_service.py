@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from app.domain.settings import SETTINGS
-from app.services import settings
-from app.services.errors import UserError
+from app.services.core import settings
+from app.services.core.errors import UserError
 from tests import factories as f
 from tests.conftest import TODAY
 

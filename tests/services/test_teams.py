@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from app.db.models import AuditEntry, CaseloadRow, Pod, Reduction, Staff, Team
 from app.domain.codes import Role
 from app.domain.workload import ReductionReason
-from app.services import reductions, teams
-from app.services.actor import Actor
-from app.services.errors import ConflictError, PermissionDenied, UserError
-from app.services.workload import practitioner_loads
+from app.services.core.actor import Actor
+from app.services.core.errors import ConflictError, PermissionDenied, UserError
+from app.services.teams import organisation as teams
+from app.services.teams import reductions
+from app.services.teams.workload import practitioner_loads
 from tests import factories as f
 from tests.conftest import TODAY
 

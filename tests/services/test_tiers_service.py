@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.db.models import Assessment, Event, ReviewItem, TierRecord
-from app.services import settings, tiers
+from app.services.caseload import tiers
+from app.services.core import settings
 from tests import factories as f
 from tests.conftest import TODAY
 

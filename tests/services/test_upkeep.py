@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.db.models import AuditEntry, CaseloadRow, ReviewItem
-from app.services import upkeep
-from app.services.tiers import REVIEW_REASSESS
+from app.services.caseload import upkeep
+from app.services.caseload.tiers import REVIEW_REASSESS
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -42,7 +42,7 @@ def test_an_expired_assessment_drops_to_change_level_2_and_asks_for_reassessment
 
 
 def test_cases_of_a_practitioner_who_has_left_are_flagged_once(session, head) -> None:  # type: ignore[no-untyped-def]
-    from app.services.tiers import REVIEW_PRACTITIONER_LEFT
+    from app.services.caseload.tiers import REVIEW_PRACTITIONER_LEFT
 
     pdu = f.pdu(session)
     pod = f.pod(session, f.team(session, pdu.id).id)

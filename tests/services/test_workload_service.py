@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.db.models import Reduction
-from app.services.workload import practitioner_loads
+from app.services.teams.workload import practitioner_loads
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -44,7 +44,7 @@ def test_load_counts_points_mix_and_capacity_with_absence(session) -> None:  # t
 
 
 def test_workload_numbers_come_from_the_settings_in_force(session, head) -> None:  # type: ignore[no-untyped-def]
-    from app.services import settings
+    from app.services.core import settings
 
     default = settings.workload_settings(session, TODAY)
     assert default.points_for("community", "B", 1) == 102
@@ -71,8 +71,8 @@ def test_workload_numbers_come_from_the_settings_in_force(session, head) -> None
 
 def test_reduction_shares_and_untiered_points_are_settings_too(session, head) -> None:  # type: ignore[no-untyped-def]
     from app.domain.workload import ReductionReason
-    from app.services import settings
-    from app.services.reductions import add_reduction
+    from app.services.core import settings
+    from app.services.teams.reductions import add_reduction
 
     shares = settings.get(session, "reduction_share_percent", TODAY)
     assert shares["PSO_LEARNING"] == 20

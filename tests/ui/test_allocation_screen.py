@@ -24,11 +24,13 @@ from app.db.models import (
 )
 from app.db.readmodel import refresh_cases
 from app.domain.codes import ReallocationReason, Role
-from app.services import allocation as svc
-from app.services import tiers
-from app.services.actor import Actor, local_actor
-from app.services.allocation_queue import RiskSummary
-from app.services.tiers import REVIEW_TIER_RISE
+from app.services.allocation import queue as alloc_queue
+from app.services.allocation import views as alloc_views
+from app.services.allocation import writes as alloc_writes
+from app.services.allocation.queue import RiskSummary
+from app.services.caseload import tiers
+from app.services.caseload.tiers import REVIEW_TIER_RISE
+from app.services.core.actor import Actor, local_actor
 from app.ui.allocation.dialogs import AllocateDialog
 from app.ui.allocation.models import (
     CandidateModel,
@@ -249,7 +251,7 @@ def test_someone_else_allocating_first_is_reported_and_the_queue_reloads(qtbot, 
     window, screen = _screen(qtbot, store)
     desk = screen.desk
     with store.sessions.begin() as s:
-        svc.allocate(s, local_actor(s), data.oldest, data.busy_po, 1)
+        alloc_writes.allocate(s, local_actor(s), data.oldest, data.busy_po, 1)
     messages: list[str] = []
 
     def close_message(box: object) -> None:
@@ -274,8 +276,8 @@ def test_the_last_30_days_follow_the_desk_team_filter(qtbot, store) -> None:  # 
     data = _data(store)
     with store.sessions.begin() as s:
         west = f.staff(s, f.pod(s, f.team(s, data.pdu_id, "Team West").id), "PO", surname="West")
-        svc.allocate(s, local_actor(s), data.newer, west.id, 1)
-        svc.allocate(s, local_actor(s), data.oldest, data.po, 1)
+        alloc_writes.allocate(s, local_actor(s), data.newer, west.id, 1)
+        alloc_writes.allocate(s, local_actor(s), data.oldest, data.po, 1)
     window, screen = _screen(qtbot, store)  # the Head of PDU: every team to start with
     desk = screen.desk
     assert desk.team_id() is None
@@ -313,13 +315,13 @@ def test_the_pods_and_teams_tab_shows_capacity(qtbot, store) -> None:  # type: i
 def test_every_table_model_passes_the_model_tester(qtmodeltester, store) -> None:  # type: ignore[no-untyped-def]
     data = _data(store)
     with store.sessions.begin() as s:
-        svc.allocate(s, local_actor(s), data.newer, data.po, 1)
+        alloc_writes.allocate(s, local_actor(s), data.newer, data.po, 1)
     with store.sessions() as s:
         checks: list[tuple[ListTableModel[Any], Sequence[Any]]] = [
-            (QueueModel(), svc.queue(s, data.pdu_id, TODAY)),
-            (ReviewModel(), svc.reviews(s, data.pdu_id)),
-            (CandidateModel(), svc.candidates(s, data.pdu_id, data.oldest, TODAY)),
-            (RecentModel(), svc.team_allocations(s, data.pdu_id, TODAY)),
+            (QueueModel(), alloc_queue.queue(s, data.pdu_id, TODAY)),
+            (ReviewModel(), alloc_queue.reviews(s, data.pdu_id)),
+            (CandidateModel(), alloc_queue.candidates(s, data.pdu_id, data.oldest, TODAY)),
+            (RecentModel(), alloc_views.team_allocations(s, data.pdu_id, TODAY)),
         ]
     for model, rows in checks:
         assert rows

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from app.db.models import CaseloadRow
-from app.services.balance import balance
+from app.services.balance.mix import balance
 from app.ui.app import build_window
 from app.ui.balance.models import (
     ID_ROLE,
@@ -126,7 +126,7 @@ def test_a_write_elsewhere_refreshes_the_balance(qtbot: Any, store: Any) -> None
     screen = window.open_screen("Tiering balance")
     with store.sessions.begin() as s:
         f.case(s, ids["pdu"], staff_id=ids["po"], rosh="VERY_HIGH")
-    from app.services.changes import ChangeSet
+    from app.services.core.changes import ChangeSet
 
     window.ctx.changed(ChangeSet.of("case", []))
     assert _column(screen.table.model(), 3) == ["2", "3"]
@@ -136,7 +136,7 @@ def test_models_pass_the_qt_model_tester(qtmodeltester: Any, store: Any) -> None
     ids = _data(store)
     with store.sessions() as s:
         view = balance(s, ids["pdu"], TODAY)
-        from app.services.balance import cell_rows
+        from app.services.balance.mix import cell_rows
 
         rows = cell_rows(s, ids["pdu"], TODAY, "B", 1)
     practitioners = PractitionerBalanceModel()

@@ -92,8 +92,8 @@ def test_sorting_by_header_click_and_opening_the_detail(qtbot, store) -> None:  
 
 def test_the_table_model_passes_the_qt_model_tester(qtmodeltester, store) -> None:  # type: ignore[no-untyped-def]
     _data(store)
-    from app.services import caseload
-    from app.services.caseload import CaseFilter
+    from app.services.caseload import search as caseload
+    from app.services.caseload.search import CaseFilter
     from tests.conftest import TODAY
 
     model = CaseTableModel(store)

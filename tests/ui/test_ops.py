@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from app.domain.progress import Progress
-from app.services.errors import UserError
+from app.services.core.errors import UserError
 from app.ui.ops import Ops
 
 
@@ -57,7 +57,7 @@ def test_declining_the_retry_leaves_it_and_user_errors_are_shown(qtbot, store, h
 
 
 def test_a_write_commits_and_a_cancelled_long_job_is_not_an_error(qtbot, store, head) -> None:  # type: ignore[no-untyped-def]
-    from app.services import settings
+    from app.services.core import settings
 
     asked: list[BaseException] = []
     ops, shown = _ops(store, head, asked)

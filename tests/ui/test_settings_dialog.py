@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QSpinBox
 
-from app.services import settings
-from app.services.changes import ChangeSet
+from app.services.core import settings
+from app.services.core.changes import ChangeSet
 from app.ui.app import build_window
 from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SETTING, VALUE, SettingsDialog
@@ -136,7 +136,7 @@ def test_a_pdu_own_value_is_saved_for_that_pdu_only(qtbot: Any, store: Any) -> N
 
 def test_a_user_who_is_not_head_of_pdu_sees_everything_read_only(qtbot: Any, store: Any) -> None:
     from app.domain.codes import Role
-    from app.services.actor import local_actor
+    from app.services.core.actor import local_actor
 
     with store.sessions.begin() as session:
         head = local_actor(session)

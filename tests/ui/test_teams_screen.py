@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app.db.models import CaseloadRow, Pod, Reduction, Staff
 from app.domain.codes import Role
-from app.services import teams
-from app.services.actor import Actor
-from app.services.reductions import reductions
+from app.services.core.actor import Actor
+from app.services.teams import organisation as teams
+from app.services.teams.reductions import reductions
 from app.ui.app import build_window
 from app.ui.teams.dialogs import ChoiceDialog, HoursDialog, NameDialog, ReductionDialog
 from app.ui.teams.reductions_model import ReductionsModel

@@ -22,15 +22,16 @@ from app.db.models import Allocation, Pdu, Person, Staff, TierRecord
 from app.db.readmodel import analyse, refresh_cases
 from app.domain.codes import Role
 from app.domain.progress import Progress, silent
-from app.services import audit, tiers
-from app.services.actor import Actor, system_actor
+from app.services.caseload import tiers
+from app.services.core import audit
+from app.services.core.actor import Actor, system_actor
+from app.services.core.errors import UserError
+from app.services.core.settings import working_calendar
+from app.services.core.store import Store
 from app.services.demo.allocation import Holder, allocation_rows, case_to_place, place_cases
 from app.services.demo.organisation import OrganisationPlan, plan_organisation
 from app.services.demo.people import RISE_DAYS_AGO, CasePlan, plan_cases
 from app.services.demo.write import write_cases, write_latest_assessments, write_organisation
-from app.services.errors import UserError
-from app.services.settings import working_calendar
-from app.services.store import Store
 
 DEMO_PDU = 17
 """The demo is PDU 17, Leeds (TOM Annex C)."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Allocation, Assessment, Event, Person
 from app.db.readmodel import analyse, refresh_cases
 from app.domain.columns import CASE_COLUMNS, HeaderMapping
-from app.services import tiers
+from app.services.caseload import tiers
 from app.services.imports.caseplan import CasePlan, CasePlanner, PersonRef
 from app.services.imports.caserows import CaseGrouper, CaseRow, case_columns
 from app.services.imports.cells import BlockParser

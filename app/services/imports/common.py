@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.columns import ColumnSpec, HeaderMapping
 from app.domain.progress import Progress
-from app.services import audit
-from app.services.actor import Actor
-from app.services.errors import ConflictError
+from app.services.core import audit
+from app.services.core.actor import Actor
+from app.services.core.errors import ConflictError
 from app.services.imports.cells import BlockParser
 from app.services.imports.reader import Table
 from app.services.imports.report import ImportReport, RecordChange, RowError

@@ -18,8 +18,8 @@ from app.db.bulk import bulk_insert
 from app.db.models import Reduction, Staff
 from app.domain.codes import Grade
 from app.domain.workload import ReductionReason, pqip_reductions
+from app.services.core.settings import workload_settings
 from app.services.imports.lookups import chunks
-from app.services.settings import workload_settings
 
 PQIP_REASONS = (
     ReductionReason.PQIP_MONTHS_0_6.value,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.parsing import is_blank
-from app.services.errors import UserError
+from app.services.core.errors import UserError
 
 Cells = Sequence[object]
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")

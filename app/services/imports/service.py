@@ -20,8 +20,8 @@ from app import clock
 from app.domain.codes import Role
 from app.domain.columns import HeaderMapping, map_headers
 from app.domain.progress import Progress
-from app.services.actor import Actor
-from app.services.errors import UserError
+from app.services.core.actor import Actor
+from app.services.core.errors import UserError
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, read_table

@@ -24,7 +24,7 @@ from app.db.models import Allocation, Pod, ReviewItem, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.columns import STAFF_COLUMNS, HeaderMapping
 from app.domain.parsing import format_date, normalise_key
-from app.services import tiers
+from app.services.caseload import tiers
 from app.services.imports.cells import BlockParser
 from app.services.imports.common import (
     Context,

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.allocation import CandidateRow
-from app.services.caseload import FilterOptions
+from app.services.allocation.queue import CandidateRow
+from app.services.caseload.search import FilterOptions
 from app.ui.allocation.models import CandidateModel
 from app.ui.allocation.panels import make_table
 

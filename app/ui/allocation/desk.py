@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import allocation as svc
-from app.services.allocation import CandidateRow, CaseBrief, Drilldown, QueueItem, ReviewRow
-from app.services.case_detail import CaseDetail, case_detail
-from app.services.caseload import FilterOptions
-from app.services.changes import ChangeSet
-from app.services.errors import ConflictError
+from app.services.allocation import queue as alloc_queue
+from app.services.allocation import views as alloc_views
+from app.services.allocation import writes as alloc_writes
+from app.services.allocation.queue import CandidateRow, CaseBrief, QueueItem, ReviewRow
+from app.services.allocation.views import Drilldown
+from app.services.caseload.detail import CaseDetail, case_detail
+from app.services.caseload.search import FilterOptions
+from app.services.core.changes import ChangeSet
+from app.services.core.errors import ConflictError
 from app.ui.allocation.case_panel import CasePanel, action_button
 from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
 from app.ui.allocation.models import QueueModel, ReviewModel
@@ -170,10 +173,10 @@ class AllocationDesk(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(svc.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
-        self.ctx.ops.read(svc.reviews, pdu.id, on_success=self._show_reviews)
+        self.ctx.ops.read(alloc_queue.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
+        self.ctx.ops.read(alloc_queue.reviews, pdu.id, on_success=self._show_reviews)
         self.ctx.ops.read(
-            svc.team_choices,
+            alloc_views.team_choices,
             pdu.id,
             self.ctx.today,
             self.ctx.actor,
@@ -294,7 +297,7 @@ class AllocationDesk(QWidget):
             return
         pid = self.case.person_id
         self.ctx.ops.read(
-            svc.candidates,
+            alloc_queue.candidates,
             pdu.id,
             pid,
             self.ctx.today,
@@ -319,7 +322,7 @@ class AllocationDesk(QWidget):
             return
         staff_id = choice.ranked.staff_id
         self.ctx.ops.read(
-            svc.practitioner_drilldown,
+            alloc_views.practitioner_drilldown,
             staff_id,
             self.ctx.today,
             on_success=partial(self._show_drilldown, staff_id),
@@ -357,7 +360,7 @@ class AllocationDesk(QWidget):
         text = self.find_box.text().strip()
         if pdu is None or not text:
             return
-        self.ctx.ops.read(svc.find_case, pdu.id, text, on_success=self._found)
+        self.ctx.ops.read(alloc_queue.find_case, pdu.id, text, on_success=self._found)
 
     def _found(self, case: CaseBrief) -> None:
         self.queue_view.clearSelection()
@@ -394,7 +397,7 @@ class AllocationDesk(QWidget):
             return
         extra = {"reason": dialog.reason()} if reallocating else {}
         self.ctx.ops.write(
-            svc.reallocate if reallocating else svc.allocate,
+            alloc_writes.reallocate if reallocating else alloc_writes.allocate,
             case.person_id,
             choice.ranked.staff_id,
             case.version,
@@ -413,7 +416,7 @@ class AllocationDesk(QWidget):
         dialog = KeepDialog(self.case, self)
         if self.run_dialog(dialog):
             self.ctx.ops.write(
-                svc.resolve_review,
+                alloc_writes.resolve_review,
                 self.review_id,
                 dialog.resolution(),
                 on_success=self._written,
@@ -425,7 +428,7 @@ class AllocationDesk(QWidget):
         self.changes_written.emit(changes)
         self.refresh()
         if self.case is not None and self.source == "found":
-            self.ctx.ops.read(svc.case_brief, self.case.person_id, on_success=self._found)
+            self.ctx.ops.read(alloc_queue.case_brief, self.case.person_id, on_success=self._found)
 
     def _failed(self, error: BaseException) -> None:
         """Someone else was first: say what changed, then show the desk as it now is."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.allocation import RankedCandidate
 from app.domain.codes import ReallocationReason
-from app.services.allocation import CandidateRow, CaseBrief
+from app.services.allocation.queue import CandidateRow, CaseBrief
 from app.ui.allocation.text import capacity_text, name_grade
 
 

@@ -12,7 +12,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.services.allocation import CandidateRow, QueueItem, RecentAllocation, ReviewRow
+from app.services.allocation.queue import CandidateRow, QueueItem, ReviewRow
+from app.services.allocation.views import RecentAllocation
 from app.ui.allocation.text import (
     appointment_text,
     capacity_text,

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
-from app.services.allocation import PodTeamView
-from app.services.workload import PractitionerSummary
+from app.services.allocation.views import PodTeamView
+from app.services.teams.workload import PractitionerSummary
 from app.ui.formatting import (
     capacity_look,
     capacity_rule,

@@ -13,11 +13,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.workload import WorkloadSettings
-from app.services import allocation as svc
-from app.services.allocation import PodTeamView, RecentAllocation
-from app.services.changes import ChangeSet
-from app.services.reference import PduInfo
-from app.services.settings import workload_settings
+from app.services.allocation import views as alloc_views
+from app.services.allocation.views import PodTeamView, RecentAllocation
+from app.services.core.changes import ChangeSet
+from app.services.core.reference import PduInfo
+from app.services.core.settings import workload_settings
 from app.ui.allocation.desk import AllocationDesk
 from app.ui.allocation.models import RecentModel
 from app.ui.allocation.panels import PodTeamTree, make_table
@@ -105,14 +105,16 @@ class AllocationScreen(QWidget):
             team = self.desk.team_id()
             self.recent_label.setText(self._recent_heading(team))
             self.ctx.ops.read(
-                svc.team_allocations,
+                alloc_views.team_allocations,
                 pdu.id,
                 self.ctx.today,
                 team_id=team,
                 on_success=self._show_recent,
             )
         elif index == 2:
-            self.ctx.ops.read(svc.pod_team_view, pdu.id, self.ctx.today, on_success=self._show_pods)
+            self.ctx.ops.read(
+                alloc_views.pod_team_view, pdu.id, self.ctx.today, on_success=self._show_pods
+            )
 
     def _recent_heading(self, team_id: int | None) -> str:
         if team_id is None:

@@ -7,9 +7,8 @@ from html import escape
 
 from app.domain.allocation import AppointmentClock, RankedCandidate
 from app.domain.calendar import DeadlineStatus
-from app.services.allocation import CaseBrief, Drilldown
-from app.services.allocation_queue import RiskSummary
-from app.services.allocation_views import CaseDate
+from app.services.allocation.queue import CaseBrief, RiskSummary
+from app.services.allocation.views import CaseDate, Drilldown
 from app.ui.formatting import (
     ABSENT_TEXT,
     ABSENT_TIP,

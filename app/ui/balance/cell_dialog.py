@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.caseload import CaseRow
+from app.services.caseload.search import CaseRow
 from app.ui.balance.models import CellCasesModel
 
 

@@ -15,8 +15,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.domain.balance import BalanceException, ExceptionKind
 from app.domain.tiering import CHANGE_LEVELS, PROTECT_LEVELS
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
-from app.services.balance import PractitionerBalance, TierMatrix
-from app.services.caseload import CaseRow
+from app.services.balance.mix import PractitionerBalance, TierMatrix
+from app.services.caseload.search import CaseRow
 from app.ui.formatting import (
     CAPACITY_RED,
     CapacityLook,

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.workload import WorkloadSettings
-from app.services import balance
-from app.services.balance import BalanceView
-from app.services.caseload import CaseRow
-from app.services.changes import ChangeSet
-from app.services.reference import PduInfo
-from app.services.settings import workload_settings
+from app.services.balance import mix as balance
+from app.services.balance.mix import BalanceView
+from app.services.caseload.search import CaseRow
+from app.services.core.changes import ChangeSet
+from app.services.core.reference import PduInfo
+from app.services.core.settings import workload_settings
 from app.ui.balance.cell_dialog import CellCasesDialog
 from app.ui.balance.models import (
     ID_ROLE,

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser
 
 from app.domain.codes import ReallocationReason
-from app.services.case_detail import AllocationView, CaseDetail, EventView
+from app.services.caseload.detail import AllocationView, CaseDetail, EventView
 from app.ui.formatting import (
     fmt_date,
     grade_short,

@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services import caseload
-from app.services.caseload import CaseRow
-from app.services.store import Store
+from app.services.caseload import search as caseload
+from app.services.caseload.search import CaseRow
+from app.services.core.store import Store
 from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label, sentence_short
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

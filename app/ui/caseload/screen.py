@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import Rosh, SentenceType
 from app.domain.tiering import ALL_TIERS
-from app.services import caseload
-from app.services.case_detail import CaseDetail, case_detail
-from app.services.caseload import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions, Page
-from app.services.changes import ChangeSet
-from app.services.reference import PduInfo
+from app.services.caseload import search as caseload
+from app.services.caseload.detail import CaseDetail, case_detail
+from app.services.caseload.search import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions, Page
+from app.services.core.changes import ChangeSet
+from app.services.core.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
 from app.ui.caseload.model import COLUMNS, CaseTableModel
 from app.ui.context import AppContext

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.parsing import show
-from app.services.changes import ChangeSet
+from app.services.core.changes import ChangeSet
 from app.services.imports import FileChanged, ImportReport, RecordChange, apply, preview
 from app.ui.context import AppContext
 from app.ui.errors import show_error

@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import Role
 from app.domain.parsing import ParseError, format_date, parse_date
-from app.services import settings
-from app.services.changes import ChangeSet
-from app.services.errors import UserError
-from app.services.settings import SettingView
+from app.services.core import settings
+from app.services.core.changes import ChangeSet
+from app.services.core.errors import UserError
+from app.services.core.settings import SettingView
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.formatting import fmt_date, html_table

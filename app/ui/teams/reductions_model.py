@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services.reductions import ReductionView
+from app.services.teams.reductions import ReductionView
 from app.ui.formatting import fmt_date
 from app.ui.widgets.table_model import ColumnsModel
 

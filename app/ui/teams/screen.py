@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import Grade
 from app.domain.workload import ReductionReason
-from app.services import reductions, teams
-from app.services.changes import ChangeSet
-from app.services.errors import ConflictError, NotFound
-from app.services.reductions import ABSENCE_REASONS, ReductionView
-from app.services.reference import PduInfo
-from app.services.settings import workload_settings
-from app.services.teams import PodView, StaffOption, TeamsView, TeamView
+from app.services.core.changes import ChangeSet
+from app.services.core.errors import ConflictError, NotFound
+from app.services.core.reference import PduInfo
+from app.services.core.settings import workload_settings
+from app.services.teams import organisation as teams
+from app.services.teams import reductions
+from app.services.teams.organisation import PodView, StaffOption, TeamsView, TeamView
+from app.services.teams.reductions import ABSENCE_REASONS, ReductionView
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
 from app.ui.teams.dialogs import (

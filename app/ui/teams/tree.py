@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QTreeWi
 
 from app.domain.codes import Grade
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings
-from app.services.teams import MemberView, TeamsView
+from app.services.teams.organisation import MemberView, TeamsView
 from app.ui.formatting import capacity_look, capacity_rule, grade_short
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1

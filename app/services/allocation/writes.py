@@ -11,8 +11,8 @@ case at once cannot both succeed: the case's version is checked and bumped
 in the same statement (optimistic locking, SPEC.md 9).
 
 The reading side (queue, reviews, ranking) is in
-:mod:`app.services.allocation_queue`, the practitioner and team views in
-:mod:`app.services.allocation_views`; both are re-exported here.
+:mod:`app.services.allocation.queue`, the practitioner and team views in
+:mod:`app.services.allocation.views`.
 """
 
 from __future__ import annotations
@@ -29,56 +29,11 @@ from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, 
 from app.db.readmodel import active_case_condition, refresh_cases
 from app.domain.allocation import PolicyVerdict, policy_verdict
 from app.domain.codes import Grade, ReallocationReason, Role
-from app.services import audit, settings
-from app.services.actor import Actor
-from app.services.allocation_queue import (
-    ALLOCATION_REVIEW_KINDS,
-    CandidateRow,
-    CaseBrief,
-    QueueItem,
-    ReviewRow,
-    candidates,
-    case_brief,
-    case_facts,
-    find_case,
-    queue,
-    reviews,
-)
-from app.services.allocation_views import (
-    Drilldown,
-    PodTeamView,
-    RecentAllocation,
-    home_team,
-    pod_team_view,
-    practitioner_drilldown,
-    team_allocations,
-    team_choices,
-)
-from app.services.changes import ChangeSet
-from app.services.errors import ConflictError, NotFound, PermissionDenied, UserError
-
-__all__ = [
-    "CandidateRow",
-    "CaseBrief",
-    "Drilldown",
-    "PodTeamView",
-    "QueueItem",
-    "RecentAllocation",
-    "ReviewRow",
-    "allocate",
-    "candidates",
-    "case_brief",
-    "find_case",
-    "home_team",
-    "pod_team_view",
-    "practitioner_drilldown",
-    "queue",
-    "reallocate",
-    "resolve_review",
-    "reviews",
-    "team_allocations",
-    "team_choices",
-]
+from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS, case_brief, case_facts
+from app.services.core import audit, settings
+from app.services.core.actor import Actor
+from app.services.core.changes import ChangeSet
+from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
 
 ALLOCATING_ROLES = (Role.SPO, Role.HEAD_OF_PDU)
 _GRADES = frozenset(g.value for g in Grade)

@@ -18,11 +18,12 @@ from app.db.bulk import bulk_insert
 from app.db.models import Allocation, Assessment, ReviewItem, Staff, TierRecord
 from app.db.readmodel import refresh_cases
 from app.domain.codes import Role
-from app.services import settings, tiers
-from app.services.actor import Actor
-from app.services.audit import record
-from app.services.changes import ChangeSet
-from app.services.tiers import REVIEW_PRACTITIONER_LEFT, REVIEW_REASSESS
+from app.services.caseload import tiers
+from app.services.caseload.tiers import REVIEW_PRACTITIONER_LEFT, REVIEW_REASSESS
+from app.services.core import settings
+from app.services.core.actor import Actor
+from app.services.core.audit import record
+from app.services.core.changes import ChangeSet
 
 
 def expired_assessments(session: Session, as_at: date) -> list[int]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from app.db.models import Team
 from app.domain.codes import Role
-from app.services.actor import Actor
-from app.services.errors import PermissionDenied
+from app.services.core.actor import Actor
+from app.services.core.errors import PermissionDenied
 
 
 def _refuse(actor: Actor, action: str, needs: str) -> PermissionDenied:

@@ -1,6 +1,6 @@
 """The tiering balance of a PDU: RoSH mix per practitioner and the tier matrix (SPEC.md 4.4).
 
-Reads the caseload read model and :func:`app.services.workload.practitioner_loads`;
+Reads the caseload read model and :func:`app.services.teams.workload.practitioner_loads`;
 the exception rules live in :mod:`app.domain.balance`.
 
 The tier matrix counts the PDU's active cases (allocated or not) by protect
@@ -31,9 +31,10 @@ from app.domain.balance import (
 from app.domain.codes import Grade, Rosh
 from app.domain.tiering import CHANGE_LEVELS, PROTECT_LEVELS, format_tier, parse_tier
 from app.domain.workload import CapacityBand, WorkloadSettings, capacity_band
-from app.services import caseload, settings
-from app.services.caseload import CaseRow
-from app.services.workload import PractitionerSummary, practitioner_loads
+from app.services.caseload import search as caseload
+from app.services.caseload.search import CaseRow
+from app.services.core import settings
+from app.services.teams.workload import PractitionerSummary, practitioner_loads
 
 Cell = tuple[str, int]
 

@@ -7,7 +7,7 @@ or the practitioner's SPO records them (SPEC.md 1); every change is audited.
 
 Reductions are part of the practitioner's capacity, so each change takes the
 version of the practitioner's record that the user saw and bumps it
-(:func:`app.services.locking.lock`, SPEC.md 9): a change of hours and a new
+(:func:`app.services.core.locking.lock`, SPEC.md 9): a change of hours and a new
 reduction made at once cannot both pass their checks against stale hours.
 """
 
@@ -30,14 +30,14 @@ from app.domain.workload import (
     WorkloadSettings,
     default_reduction_hours,
 )
-from app.services import audit
-from app.services.actor import Actor
-from app.services.changes import ChangeSet
-from app.services.errors import NotFound, UserError
-from app.services.locking import lock
-from app.services.settings import workload_settings
-from app.services.team_access import require_team
-from app.services.teams import get_staff
+from app.services.core import audit
+from app.services.core.actor import Actor
+from app.services.core.changes import ChangeSet
+from app.services.core.errors import NotFound, UserError
+from app.services.core.locking import lock
+from app.services.core.settings import workload_settings
+from app.services.core.team_access import require_team
+from app.services.teams.organisation import get_staff
 
 ABSENCE_REASONS = (
     ReductionReason.SICKNESS,

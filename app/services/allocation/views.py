@@ -14,10 +14,10 @@ from app.db.models import Allocation, AppUser, CaseloadRow, Person, Pod, Reducti
 from app.domain.codes import ReallocationReason, Role
 from app.domain.workload import Reduction as ReductionRule
 from app.domain.workload import ReductionReason, ReductionStatus
-from app.services.actor import Actor
-from app.services.caseload import FilterOptions, filter_options
-from app.services.errors import NotFound
-from app.services.workload import PractitionerSummary, practitioner_loads
+from app.services.caseload.search import FilterOptions, filter_options
+from app.services.core.actor import Actor
+from app.services.core.errors import NotFound
+from app.services.teams.workload import PractitionerSummary, practitioner_loads
 
 LOOK_AHEAD_DAYS = 28
 """Cases ending and releases due "in the next 4 weeks" (SPEC.md 4.3)."""

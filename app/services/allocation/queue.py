@@ -32,16 +32,16 @@ from app.domain.allocation import (
 from app.domain.calendar import DeadlineStatus
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings, case_points
-from app.services import settings
-from app.services.errors import NotFound
-from app.services.reference import get_pdu
-from app.services.tiers import (
+from app.services.caseload.tiers import (
     REVIEW_OUTSIDE_GRADE,
     REVIEW_PRACTITIONER_LEFT,
     REVIEW_REASSESS,
     REVIEW_TIER_RISE,
 )
-from app.services.workload import PractitionerSummary, practitioner_loads
+from app.services.core import settings
+from app.services.core.errors import NotFound
+from app.services.core.reference import get_pdu
+from app.services.teams.workload import PractitionerSummary, practitioner_loads
 
 ALLOCATION_REVIEW_KINDS = (
     REVIEW_TIER_RISE,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import AppUser, AuditEntry, Pod, Staff, Team
-from app.services.errors import ConflictError, NotFound, UserError
+from app.services.core.errors import ConflictError, NotFound, UserError
 
 Versioned = Team | Pod | Staff
 """The records edited here, each with a ``version`` for optimistic locking (SPEC.md 9)."""

@@ -15,9 +15,9 @@ from app.domain.calendar import WorkingCalendar
 from app.domain.codes import Grade, Role
 from app.domain.settings import SETTINGS
 from app.domain.workload import DEFAULT_SETTINGS, ReductionReason, WorkloadSettings
-from app.services import audit
-from app.services.actor import Actor
-from app.services.errors import UserError
+from app.services.core import audit
+from app.services.core.actor import Actor
+from app.services.core.errors import UserError
 
 Scope = Literal["default", "national", "pdu"]
 

@@ -25,7 +25,7 @@ from app.domain.workload import (
     reduction_hours_on,
 )
 from app.domain.workload import Reduction as ReductionRule
-from app.services.settings import workload_settings
+from app.services.core.settings import workload_settings
 
 
 @dataclass(frozen=True)

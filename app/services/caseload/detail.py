@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, AppUser, Assessment, Event, Person, Staff, TierRecord
-from app.services.errors import NotFound
-from app.services.tiers import explain
+from app.services.caseload.tiers import explain
+from app.services.core.errors import NotFound
 
 
 @dataclass(frozen=True)

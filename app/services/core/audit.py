@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import AuditEntry
-from app.services.actor import Actor
+from app.services.core.actor import Actor
 
 GENESIS = "0" * 64
 

@@ -17,7 +17,7 @@ from app.db.models import CaseloadRow, Pod, Team
 from app.db.readmodel import active_case_condition
 from app.domain.codes import Grade, Rosh
 from app.domain.tiering import tier_sort_key
-from app.services.workload import practitioner_loads
+from app.services.teams.workload import practitioner_loads
 
 NOT_ASSESSED = "NOT_ASSESSED"
 UNTIERED = "UNTIERED"

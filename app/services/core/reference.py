@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Pdu, Region, Team
-from app.services.errors import NotFound
+from app.services.core.errors import NotFound
 
 WALES_REGION = "H"
 LONDON_REGION = "L"

@@ -3,7 +3,7 @@
 A team is led by one SPO and holds several PODs (TOM 855-860). The Head of PDU
 manages every team; an SPO edits their own team's PODs, members and hours
 (SPEC.md 1). Every change is audited with before and after, in the caller's
-transaction. Reductions and absences are in :mod:`app.services.reductions`.
+transaction. Reductions and absences are in :mod:`app.services.teams.reductions`.
 
 Every edit of a staff member, team or POD takes the version the user saw and
 checks and bumps it in one statement (:func:`lock`), in the same transaction
@@ -24,13 +24,13 @@ from app import clock
 from app.db.models import Allocation, Pod, Reduction, Staff, Team
 from app.db.readmodel import refresh_cases
 from app.domain.codes import Grade
-from app.services import audit
-from app.services.actor import Actor
-from app.services.changes import ChangeSet
-from app.services.errors import NotFound, UserError
-from app.services.locking import lock
-from app.services.team_access import require_head, require_team
-from app.services.workload import in_post, practitioner_loads
+from app.services.core import audit
+from app.services.core.actor import Actor
+from app.services.core.changes import ChangeSet
+from app.services.core.errors import NotFound, UserError
+from app.services.core.locking import lock
+from app.services.core.team_access import require_head, require_team
+from app.services.teams.workload import in_post, practitioner_loads
 
 MAX_NAME = 200
 MAX_CONTRACTED_HOURS = 48.0

@@ -27,7 +27,7 @@ from app.db.engine import (
 )
 from app.db.migrate import SchemaError as SchemaError
 from app.db.models import Pdu
-from app.services.reference import load_reference_data
+from app.services.core.reference import load_reference_data
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import AppUser
 from app.domain.codes import Role
-from app.services.errors import PermissionDenied
+from app.services.core.errors import PermissionDenied
 
 SYSTEM_USERNAME = "command line"
 LOCAL_USERNAME = "local"

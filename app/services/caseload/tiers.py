@@ -43,7 +43,7 @@ from app.domain.tiering import (
     parse_tier,
     protect_rank,
 )
-from app.services import settings
+from app.services.core import settings
 
 REVIEW_TIER_RISE = "TIER_RISE"
 REVIEW_OUTSIDE_GRADE = "OUTSIDE_GRADE"

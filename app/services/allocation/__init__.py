@@ -1,0 +1,1 @@
+"""The allocation desk: the queue and ranking, the practitioner and team views, allocating."""

@@ -1,0 +1,1 @@
+"""The caseload: search and rows, a case's detail, tiers and the daily upkeep."""

@@ -1,0 +1,1 @@
+"""Teams, PODs and staff; reductions and absences; workload capacity."""
