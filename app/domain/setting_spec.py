@@ -1,0 +1,65 @@
+"""How one policy setting is declared: key, type, default, label, source, bounds.
+
+Each feature declares its own settings as a tuple of ``SettingSpec`` in its own
+domain module; ``app.domain.settings`` gathers them into one catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: type
+    default: Any
+    label: str
+    source: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def validate(self, value: Any) -> Any:
+        """The value in its declared type, or ValueError with a message for the user."""
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.label} must be yes or no")
+            return value
+        if self.kind in (int, float):
+            try:
+                number = self.kind(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{self.label} must be a number, not {value!r}") from None
+            if self.minimum is not None and number < self.minimum:
+                raise ValueError(f"{self.label} must be at least {self.minimum:g}")
+            if self.maximum is not None and number > self.maximum:
+                raise ValueError(f"{self.label} must be at most {self.maximum:g}")
+            return number
+        if self.kind is dict:
+            if not isinstance(value, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+            ):
+                raise ValueError(f"{self.label} must map names to whole numbers, none negative")
+            missing = set(self.default) - set(value)
+            if missing:
+                raise ValueError(f"{self.label} has no value for {sorted(missing)[0]}")
+            unknown = set(value) - set(self.default)
+            if unknown:
+                raise ValueError(f"{self.label} has no place for {sorted(unknown)[0]!r}")
+            return {str(k): int(v) for k, v in value.items()}
+        if self.kind is list:
+            if not isinstance(value, list):
+                raise ValueError(f"{self.label} must be a list")
+            if self.key == "extra_bank_holidays":
+                return [_iso_date(self.label, item) for item in value]
+            return value
+        return str(value)
+
+
+def _iso_date(label: str, item: object) -> str:
+    try:
+        return date.fromisoformat(str(item)).isoformat()
+    except ValueError:
+        raise ValueError(f"{label}: {item!r} is not a date in the form YYYY-MM-DD") from None
