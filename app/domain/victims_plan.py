@@ -24,6 +24,7 @@ from app.domain.victims_tasks import (
     CaseFacts,
     Completion,
     ExistingTask,
+    NewTask,
     TaskDates,
     TaskPlan,
     VictimFacts,
@@ -106,6 +107,29 @@ def _opted_out_by_hand(task: ExistingTask, case: CaseFacts) -> bool:
     )
 
 
+def _open_changes(
+    case: CaseFacts,
+    existing: Sequence[ExistingTask],
+    wanted: dict[str, NewTask],
+    valid: set[str],
+) -> tuple[list[Cancellation], list[Completion]]:
+    """Open tasks no longer justified are cancelled; those an import says were done, completed."""
+    cancel, complete, seen = [], [], set()
+    for t in existing:
+        if t.status is not TaskStatus.OPEN:
+            continue
+        if t.key is not None and t.key in seen:
+            cancel.append(Cancellation(t.task_id, "The same task is already open"))
+            continue
+        seen.add(t.key)
+        done_on = wanted[t.key].completed_on if t.key in wanted else None
+        if (t.key is not None and t.key not in valid) or _opted_out_by_hand(t, case):
+            cancel.append(Cancellation(t.task_id, why_not_needed(t, case)))
+        elif done_on is not None:
+            complete.append(Completion(t.task_id, done_on, TaskOutcome.LETTER_SENT))
+    return cancel, complete
+
+
 def plan_tasks(
     case: CaseFacts,
     existing: Sequence[ExistingTask],
@@ -131,18 +155,5 @@ def plan_tasks(
     valid = set(wanted) | _valid_annual_keys(case, d, horizon)
     held = {t.key for t in existing if t.key and t.status is not TaskStatus.CANCELLED}
     create = tuple(t for key, t in wanted.items() if key not in held)
-    cancel, complete, seen = [], [], set()
-    for t in existing:
-        if t.status is not TaskStatus.OPEN:
-            continue
-        if t.key is not None and t.key in seen:
-            cancel.append(Cancellation(t.task_id, "The same task is already open"))
-            continue
-        seen.add(t.key)
-        if (t.key is not None and t.key not in valid) or _opted_out_by_hand(t, case):
-            cancel.append(Cancellation(t.task_id, why_not_needed(t, case)))
-        elif t.key in wanted and wanted[t.key].completed_on is not None:
-            done_on = wanted[t.key].completed_on
-            assert done_on is not None
-            complete.append(Completion(t.task_id, done_on, TaskOutcome.LETTER_SENT))
+    cancel, complete = _open_changes(case, existing, wanted, valid)
     return TaskPlan(create, tuple(cancel), tuple(complete))
