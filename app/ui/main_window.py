@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.core import reference
 from app.services.core.reference import PduInfo
 from app.ui.context import AppContext
+from app.ui.widgets.keyboard import tab_leaves_tables
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: QWidget | None = None  # while open
         self._build()
         self._build_menus()
+        tab_leaves_tables(self)
         self._load_pdus()
         self._restore_geometry()
         self.nav.setCurrentRow(0)
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
+            tab_leaves_tables(widget)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)

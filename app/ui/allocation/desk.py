@@ -8,6 +8,7 @@ DOMAIN.md 2).
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 from typing import Any
 
@@ -137,7 +138,8 @@ class AllocationDesk(QWidget):
         find_row = QHBoxLayout()
         find_row.addWidget(QLabel(self.tr("Reallocate a case:")))
         find_row.addWidget(self.find_box, 1)
-        find_row.addWidget(action_button(self.find_action, self.tr("Find case")))
+        self.find_button = action_button(self.find_action, self.tr("Find case"))
+        find_row.addWidget(self.find_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -162,6 +164,24 @@ class AllocationDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab goes the way an SPO works: the case, the practitioners, then the decision."""
+        self.panel.drilldown.setTabChangesFocus(True)
+        chain = [
+            self.lists,
+            self.queue_view,
+            self.review_view,
+            self.find_box,
+            self.find_button,
+            self.panel.team_box,
+            self.candidate_view,
+            *self.panel.buttons,
+            self.panel.drilldown,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)
