@@ -24,6 +24,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -95,8 +96,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _SectionTitle):
-            self.canv.bookmarkPage(flowable.key)
-            self.canv.addOutlineEntry(plain(flowable.outline_title), flowable.key, level=0)
+            self.canv.mark_section(flowable.key, plain(flowable.outline_title))
 
 
 def _story(report: Report, width: float) -> list[Flowable]:
@@ -162,7 +162,11 @@ def _pdf_date(moment: datetime) -> str:
 
 
 def _canvas_maker(report: Report, stamp: str) -> Callable[..., Canvas]:
-    """A canvas class that numbers pages "N of M" once it knows M, and marks every page."""
+    """A canvas class that numbers pages "N of M" once it knows M, and marks every page.
+
+    Pages are held until the end, when M is known; so are the sections'
+    bookmarks, since a bookmark names the page object written then.
+    """
     marking, footer = plain(report.marking), plain(report.title)
 
     class _MarkedCanvas(Canvas):  # type: ignore[misc]
@@ -170,6 +174,11 @@ def _canvas_maker(report: Report, stamp: str) -> Callable[..., Canvas]:
             super().__init__(*args, **kwargs)
             self.setDateFormatter(lambda *_: stamp)
             self._pages: list[dict[str, Any]] = []
+            self._marks: dict[int, list[tuple[str, str]]] = {}
+
+        def mark_section(self, key: str, title: str) -> None:
+            """Bookmark the page being drawn, under ``title`` in the outline."""
+            self._marks.setdefault(len(self._pages), []).append((key, title))
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -177,9 +186,13 @@ def _canvas_maker(report: Report, stamp: str) -> Callable[..., Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
-            for number, state in enumerate(self._pages, 1):
+            marks = self._marks
+            for number, state in enumerate(self._pages):
                 self.__dict__.update(state)
-                _decorate(self, marking, footer, number, total)
+                for key, title in marks.get(number, ()):
+                    self.bookmarkPage(key)
+                    self.addOutlineEntry(title, key, level=0)
+                _decorate(self, marking, footer, number + 1, total)
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -195,14 +208,13 @@ def _decorate(canvas: Canvas, marking: str, footer: str, number: int, total: int
     canvas.drawCentredString(width / 2, 10 * mm, marking)
     canvas.setFillColor(INK)
     canvas.setFont(FONT, 7.5)
-    canvas.drawString(_MARGIN, 10 * mm, _fit(footer, 70 * mm))
+    room = width / 2 - _MARGIN - stringWidth(marking, BOLD, 9) / 2 - 6 * mm
+    canvas.drawString(_MARGIN, 10 * mm, _fit(footer, room))
     canvas.drawRightString(width - _MARGIN, 10 * mm, f"Page {number} of {total}")
     canvas.restoreState()
 
 
 def _fit(text: str, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if stringWidth(text, FONT, 7.5) <= width:
         return text
     while text and stringWidth(text + "…", FONT, 7.5) > width:

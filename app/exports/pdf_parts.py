@@ -53,9 +53,10 @@ def table_flowable(
         for r, row in enumerate(rows)
     ]
     numeric = [c.kind.numeric for c in columns]
+    fixed = [c.kind is not Kind.TEXT for c in columns]
     if kinds:
-        numeric[-1] = True
-    widths = _widths(columns, shown, numeric, width)
+        numeric[-1] = fixed[-1] = True
+    widths = _widths(columns, shown, fixed, width)
     data: list[list[object]] = [_header(columns, numeric)]
     for row in shown:
         data.append(
@@ -85,8 +86,9 @@ def _text_width(text: str, font: str = FONT) -> float:
 
 
 def _widths(
-    columns: Sequence[Column], shown: Sequence[Sequence[str]], numeric: Sequence[bool], width: float
+    columns: Sequence[Column], shown: Sequence[Sequence[str]], fixed: Sequence[bool], width: float
 ) -> list[float]:
+    """Natural widths when they fit; else numbers and dates keep theirs and text shares the rest."""
     natural = []
     for index, column in enumerate(columns):
         words = column.title.split() or [column.title]
@@ -95,18 +97,17 @@ def _widths(
         natural.append(max(head, cells) + 2 * _PAD + 1)
     if sum(natural) <= width:
         return natural
-    fixed = sum(w for w, n in zip(natural, numeric, strict=True) if n)
-    text = [w for w, n in zip(natural, numeric, strict=True) if not n]
-    room = width - fixed
+    kept = sum(w for w, n in zip(natural, fixed, strict=True) if n)
+    text = sorted((w, i) for i, (w, n) in enumerate(zip(natural, fixed, strict=True)) if not n)
+    room = width - kept
     if not text or room < _MIN_TEXT * len(text):
         return [w * width / sum(natural) for w in natural]
-    # Each text column gets at least a minimum, the rest shared in proportion to its need.
-    spare = room - _MIN_TEXT * len(text)
-    need = sum(max(w - _MIN_TEXT, 0) for w in text) or 1.0
-    return [
-        w if n else min(w, _MIN_TEXT + spare * max(w - _MIN_TEXT, 0) / need)
-        for w, n in zip(natural, numeric, strict=True)
-    ]
+    # Water-filling: narrow text columns keep their width, the wide ones share the rest equally.
+    widths = list(natural)
+    for done, (need, index) in enumerate(text):
+        widths[index] = min(need, room / (len(text) - done))
+        room -= widths[index]
+    return widths
 
 
 def _header(columns: Sequence[Column], numeric: Sequence[bool]) -> list[object]:
@@ -118,8 +119,10 @@ def _header(columns: Sequence[Column], numeric: Sequence[bool]) -> list[object]:
 
 
 def _cell(text: str, width: float, right: bool) -> object:
+    """A short cell as a plain string (quick to lay out), a long one as a wrapping paragraph."""
+    text = plain(text)
     if "\n" not in text and _text_width(text) <= width - 2 * _PAD:
-        return plain(text)
+        return text
     return Paragraph(markup(text), styles()["cell_right" if right else "cell"])
 
 

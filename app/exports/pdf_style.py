@@ -49,12 +49,16 @@ def register_fonts() -> None:
 
 def markup(text: str) -> str:
     """Plain text as paragraph markup: escaped, control characters gone, line breaks kept."""
-    return escape(_CONTROL.sub("", text)).replace("\r\n", "\n").replace("\n", "<br/>")
+    return escape(plain(text)).replace("\n", "<br/>")
 
 
 def plain(text: str) -> str:
-    """Plain text as a table cell or a canvas string holds it: no control characters."""
-    return _CONTROL.sub("", text)
+    """Text as a table cell or the canvas prints it.
+
+    No control characters, tabs as spaces, line ends as ``\n``, no blank edges.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", text).strip()
 
 
 @cache
