@@ -28,7 +28,9 @@ DATE       ``date``                                 ``27/11/2026``       ``dd/mm
 DATETIME   ``datetime``                             ``27/11/2026 17:05`` ``dd/mm/yyyy hh:mm``
 ========== ======================================== ==================== ==============
 
-``None`` is allowed in any kind and is shown as an en dash (:data:`DASH`):
+A ``datetime`` is shown at its own wall-clock time, any zone dropped: give
+the time the reader should see (local time). ``None`` is allowed in any
+kind and is shown as an en dash (:data:`DASH`):
 a percentage on a zero base, a date not yet known. A percentage is given in
 percent, exactly as the return's JSON holds it (87.5 means 87.5%): Excel
 stores that same number, so a figure read back from the workbook equals the

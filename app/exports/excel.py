@@ -26,7 +26,6 @@ import shutil
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -100,21 +99,6 @@ def table_to_xlsx(
     block = Block("", table.columns, table.rows)
     SheetWriter(wb.create_sheet(name), marking, title).write(title, details, [block])
     return _save(wb, created)
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write an export whole or not at all, readable by its owner only (it holds personal data)."""
-    part = path.with_name(path.name + ".part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(part, path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def section_blocks(section: Section) -> tuple[list[Block], list[int]]:

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,7 +28,9 @@ from app.domain.report import (
     Table,
     Value,
 )
-from app.exports.excel import report_to_xlsx, sheet_names, table_to_xlsx, write_file
+from app.exports.excel import report_to_xlsx, sheet_names, table_to_xlsx
+from app.exports.files import write_file
+from app.exports.xlsx_sheet import clean_text
 from tests.exports.sample import AUDIT_HEAD, CREATED, INJECTIONS, PRACTITIONERS, sample_report
 
 NUMBER_FORMATS = {
@@ -321,3 +325,22 @@ def test_a_file_is_written_whole_and_readable_by_its_owner_only(tmp_path: Path) 
     assert target.read_bytes() == b"second"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["return.xlsx"]
+
+
+def test_a_file_replaces_a_leftover_part_file_of_wider_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "return.pdf"
+    leftover = tmp_path / "return.pdf.part"
+    leftover.write_bytes(b"half")
+    leftover.chmod(0o644)
+    write_file(target, b"whole")
+    assert target.read_bytes() == b"whole"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert not leftover.exists()
+
+
+@given(st.text())
+def test_any_text_a_cell_holds_is_neutralised_after_xml_cleaning(text: str) -> None:
+    held = clean_text(text)
+    assert not held.startswith(FORMULA_TRIGGERS)
+    assert "\r" not in held
+    assert len(held) <= 32_767
