@@ -47,6 +47,7 @@ from app.domain.report import (
     format_value,
 )
 from app.exports.xlsx_sheet import (
+    FONT,
     NUMBER_FORMATS,
     Block,
     SheetWriter,
@@ -157,18 +158,18 @@ def _write_cover(ws: Worksheet, report: Report, sheets: Sequence[str]) -> None:
     ws.column_dimensions["B"].width = max(
         [40.0, *(len(format_value(f.value, f.kind)) + 2.0 for f in report.cover)]
     )
-    ws.append([_text(ws, report.title, Font(bold=True, size=16))])
-    ws.append([_text(ws, report.marking, Font(bold=True, color="C00000"))])
+    ws.append([_text(ws, report.title, Font(name=FONT, bold=True, size=16))])
+    ws.append([_text(ws, report.marking, Font(name=FONT, bold=True, color="C00000"))])
     ws.append([])
     for field in report.cover:
         value = WriteOnlyCell(ws, value=excel_value(field.value))
         value.number_format = NUMBER_FORMATS[field.kind]
         value.alignment = Alignment(horizontal="left")
-        ws.append([_text(ws, field.label, Font(bold=True)), value])
+        ws.append([_text(ws, field.label, Font(name=FONT, bold=True)), value])
     ws.append([])
-    ws.append([_text(ws, "Contents", Font(bold=True))])
+    ws.append([_text(ws, "Contents", Font(name=FONT, bold=True))])
     for section, sheet in zip(report.sections, sheets, strict=True):
-        link = _text(ws, section.title, Font(color="0563C1", underline="single"))
+        link = _text(ws, section.title, Font(name=FONT, color="0563C1", underline="single"))
         link.hyperlink = Hyperlink(ref="", location=f"'{sheet}'!A1", display=clean_text(sheet))
         ws.append([link])
 

@@ -56,9 +56,11 @@ NUMBER_FORMATS = {
 
 _WIDTH_SAMPLE = 5_000
 _CHART_ROWS = 20
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_ITALIC = Font(italic=True)
+FONT = "Calibri"
+"""Excel's default face, named so that LibreOffice does not fall back to a serif."""
+_BOLD = Font(name=FONT, bold=True)
+_TITLE = Font(name=FONT, bold=True, size=14)
+_ITALIC = Font(name=FONT, italic=True)
 _RIGHT = Alignment(horizontal="right")
 
 
