@@ -29,6 +29,7 @@ from app.ui.context import AppContext
 if TYPE_CHECKING:
     from app.ui.help.window import HelpWindow
 from app.ui.widgets.keyboard import tab_leaves_tables
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
         self.help_window: HelpWindow | None = None
+        self._table_menus: dict[int, list[TableMenu]] = {}  # kept alive beside their screens
         self._build()
         self._build_menus()
         tab_leaves_tables(self)
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
             tab_leaves_tables(widget)
+            self._table_menus[row] = install_table_menus(widget, self.ctx.ops)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
