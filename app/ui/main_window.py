@@ -197,12 +197,22 @@ class MainWindow(QMainWindow):
             self.pdu_box.addItem(pdu.label, pdu)
         self.pdu_box.blockSignals(False)
         saved = QSettings().value("pdu_number")
-        index = 0
-        for i, pdu in enumerate(pdus):
-            if str(pdu.number) == str(saved):
-                index = i
-        self.pdu_box.setCurrentIndex(index)
-        self._pdu_chosen(index)
+        index = next((i for i, p in enumerate(pdus) if str(p.number) == str(saved)), None)
+        if index is None and len(pdus) > 1 and saved is None:
+            self._ask_for_home_pdu()  # a first start: not "1. East Kent" by default
+            return
+        self.pdu_box.setCurrentIndex(index or 0)
+        self._pdu_chosen(index or 0)
+
+    def _ask_for_home_pdu(self) -> None:
+        """No PDU chosen yet on this login: ask for it, without a dialog in the way."""
+        self.pdu_box.setCurrentIndex(-1)
+        self.pdu_box.setPlaceholderText(self.tr("Choose your PDU…"))
+        self.pdu_box.setToolTip(self.tr("Your PDU: PDU Manager opens on it from now on"))
+        self.statusBar().showMessage(
+            self.tr("Which PDU is yours? Choose it in the PDU box above; it is remembered.")
+        )
+        self.pdu_box.setFocus()
 
     # --- behaviour ------------------------------------------------------------
     def open_screen(self, title: str) -> QWidget:
@@ -232,8 +242,11 @@ class MainWindow(QMainWindow):
         pdu = self.pdu_box.itemData(index)
         if not isinstance(pdu, PduInfo):
             return
+        first = self.ctx.pdu is None and QSettings().value("pdu_number") is None
         self.ctx.pdu = pdu
         QSettings().setValue("pdu_number", pdu.number)
+        if first:
+            self.statusBar().showMessage(self.tr("PDU Manager opens on %s from now on") % pdu.label)
         self.ctx.broadcast.pdu_changed.emit(pdu)
 
     def refresh_pdus(self) -> None:
