@@ -25,12 +25,35 @@ class ParseError(ValueError):
     """A cell that cannot be read; the message is shown to the user as it is."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_LINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, keep_lines: bool = True) -> str:
+    """Text safe to print on a terminal: control characters (ESC, BEL, bidirectional
+    overrides) are written as visible escapes such as ``\\x1b``, never sent raw.
+
+    ``keep_lines``: line breaks and tabs stay as they are.
+    """
+    pattern = _CONTROL if keep_lines else _CONTROL_OR_LINES
+    return pattern.sub(_escaped, text)
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL_OR_LINES.search(text) is not None
+
+
 def show(value: object) -> str:
-    """A cell's value quoted for a message, shortened when long."""
-    text = str(value).strip()
+    """A cell's value quoted for a message, shortened when long, control characters escaped."""
+    text = str(value)[: MAX_SHOWN * 4].strip()
     if len(text) > MAX_SHOWN:
         text = text[: MAX_SHOWN - 1] + "…"
-    return f"'{text}'"
+    return f"'{printable(text, keep_lines=False)}'"
 
 
 def is_blank(value: object) -> bool:
@@ -64,7 +87,18 @@ NAME_LENGTH = 100
 
 
 def parse_name(value: object) -> str | None:
-    """A name: free text of at most :data:`NAME_LENGTH` characters, or None when blank."""
+    """A name: free text of at most :data:`NAME_LENGTH` characters, or None when blank.
+
+    Control characters (ESC, BEL, bidirectional overrides) are refused: they
+    have no place in a name and could rewrite a terminal or a report.
+    """
+    if isinstance(value, str) and len(value) > NAME_LENGTH * 10:
+        raise ParseError(f"is {len(value):,} characters long: at most {NAME_LENGTH} fit")
+    if isinstance(value, str) and has_control_characters(" ".join(value.split())):
+        raise ParseError(
+            "holds a control character (such as ESC or a text-direction override): "
+            "names take letters, spaces and punctuation only"
+        )
     text = clean_text(value)
     if text is not None and len(text) > NAME_LENGTH:
         raise ParseError(f"is {len(text):,} characters long: at most {NAME_LENGTH} fit")
