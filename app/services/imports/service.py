@@ -24,6 +24,7 @@ from app.services.core.actor import Actor
 from app.services.core.errors import UserError
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import Context, Importer, write_audit
+from app.services.imports.turns import begin_writing, waiting_kindly
 from app.services.imports.reader import FileProblem, Table, read_table
 from app.services.imports.report import ImportReport, RowError, refused
 from app.services.imports.staff import StaffImport
@@ -55,11 +56,11 @@ def run_import(
     ``expected_hash``: the SHA-256 the file had when previewed; a file that no
     longer has it is refused (:class:`FileChanged`) before anything is written.
     """
-    if dry_run:
-        with sessions() as session:
+    with sessions() as session:
+        if dry_run:
             return preview(session, actor, kind, path, progress=progress)
-    with sessions.begin() as session:
-        return apply(
+        # Checked and planned in a read; written in a short final transaction (apply).
+        report = apply(
             session,
             actor,
             kind,
@@ -68,6 +69,8 @@ def run_import(
             expected_hash=expected_hash,
             progress=progress,
         )
+        session.commit()
+        return report
 
 
 def preview(
@@ -149,9 +152,11 @@ def _run(
     report = replace(importer.plan(ctx), ignored_columns=ignored, applied=write)
     if not write or not report.has_changes:
         return report
-    report = replace(report, person_ids=importer.write(ctx))
-    write_audit(ctx, report, importer.audit_extra())
-    session.flush()
+    with waiting_kindly(session):
+        begin_writing(session)
+        report = replace(report, person_ids=importer.write(ctx))
+        write_audit(ctx, report, importer.audit_extra())
+        session.flush()
     return report
 
 
