@@ -17,6 +17,8 @@ from typing import Literal, overload
 MAX_SHOWN = 40
 NO_END_DATE = date(9999, 12, 31)
 """NDelius writes 31/12/9999 for "no end date" (SPEC.md 5)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Dates outside these years are no probation record's (except 31/12/9999)."""
 TWO_DIGIT_YEAR_PIVOT = 70
 """Two-digit years 00-69 are 2000-2069, 70-99 are 1970-1999 (as Oracle's RR format)."""
 
@@ -168,7 +170,19 @@ def _make_date(text: str, year: int, month: int, day: int) -> date | None:
         raise ParseError(
             f"{show(text)} is not a date: there is no {day} {month_name} {year}"
         ) from None
-    return None if found == NO_END_DATE else found
+    return _plausible(text, found)
+
+
+def _plausible(text: object, found: date) -> date | None:
+    """None for the "no end date" 31/12/9999; a date outside 1900-2100 is refused."""
+    if found == NO_END_DATE:
+        return None
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        raise ParseError(
+            f"{show(text)} is not a plausible date: dates from {FIRST_YEAR} to {LAST_YEAR} "
+            "are read (31/12/9999 means no end date)"
+        )
+    return found
 
 
 def _parse_date_text(text: str) -> date | None:
@@ -198,7 +212,7 @@ def parse_date(value: str | date | datetime | None) -> date | None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return None if value == NO_END_DATE else value
+        return _plausible(format_date(value), value)
     if is_blank(value):
         return None
     if not isinstance(value, str):
