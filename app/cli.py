@@ -11,7 +11,6 @@ import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from app.domain.progress import Progress
 
@@ -231,14 +230,11 @@ def _start_up() -> None:
     if hasattr(os, "umask"):
         os.umask(0o077)
     from app.db.engine import data_dir
+    from app.services.core.logfile import start_log
 
-    logger = logging.getLogger("pdu_manager")
-    if not logger.handlers:
-        with contextlib.suppress(OSError):
-            from app.services.core.logfile import rotating_handler
-
-            logger.addHandler(rotating_handler(data_dir() / "logs"))
-    logger.propagate = False
+    logging.getLogger("pdu_manager").propagate = False  # never a traceback on the terminal
+    with contextlib.suppress(OSError):
+        start_log(data_dir() / "logs")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,13 +259,11 @@ def _report(exc: Exception) -> int:
 
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-    from app.db.backups import BackupError
     from app.db.migrate import SchemaError
-    from app.db.storelock import StoreBusy
     from app.domain.parsing import printable
     from app.services.core.errors import UserError
 
-    if isinstance(exc, UserError | SchemaError | StoreBusy | BackupError):
+    if isinstance(exc, UserError | SchemaError):
         message = str(exc)
     elif isinstance(exc, OperationalError):
         message = f"the database is not available ({exc.orig})"

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app import clock
+from app.db.migrate import SchemaError
 
 BACKUPS_KEPT = 14
 """Backups of each kind kept per database (SPEC.md 9): the oldest go first."""
@@ -29,7 +30,7 @@ STAGING = ".restoring"
 _SIDE_FILES = ("", "-journal", "-wal", "-shm")
 
 
-class BackupError(Exception):
+class BackupError(SchemaError):
     """A backup or restore could not be made; the message says why and what was kept."""
 
 
@@ -65,9 +66,11 @@ def copy_database(source: Path, destination: Path) -> None:
     tmp = destination.with_name(destination.name + PART)
     try:
         _new_owner_only(tmp)
-        with contextlib.closing(sqlite3.connect(source)) as src:
-            with contextlib.closing(sqlite3.connect(tmp)) as dst:
-                src.backup(dst)
+        with (
+            contextlib.closing(sqlite3.connect(source)) as src,
+            contextlib.closing(sqlite3.connect(tmp)) as dst,
+        ):
+            src.backup(dst)
         with open(tmp, "rb+") as written:
             os.fsync(written.fileno())
         tmp.replace(destination)
@@ -75,8 +78,7 @@ def copy_database(source: Path, destination: Path) -> None:
         discard(tmp)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BackupError(
-            f"The backup to {destination} could not be written ({reason}); "
-            "nothing was left behind."
+            f"The backup to {destination} could not be written ({reason}); nothing was left behind."
         ) from exc
     finally:
         Path(f"{tmp}-journal").unlink(missing_ok=True)
@@ -149,9 +151,12 @@ def copy_into_live(staged: Path, database: Path) -> None:
     Other connections keep working on the same file; a kill during the copy
     leaves the live database as it was. The staged file is removed after.
     """
-    with contextlib.closing(sqlite3.connect(staged)) as src:
-        with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as dst:
-            dst.execute("PRAGMA busy_timeout=10000")
-            src.backup(dst)
+    with (
+        contextlib.closing(sqlite3.connect(staged)) as src,
+        contextlib.closing(sqlite3.connect(database, isolation_level=None)) as dst,
+    ):
+        dst.execute("PRAGMA busy_timeout=10000")
+        src.backup(dst)
     discard(staged)
-    os.chmod(database, 0o600)
+    with contextlib.suppress(OSError):  # on Windows the folder's ACLs keep it private
+        os.chmod(database, 0o600)

@@ -20,10 +20,12 @@ import time
 from pathlib import Path
 from typing import IO
 
+from app.db.migrate import SchemaError
+
 _SLOTS = 4096  # Windows: at most this many processes hold one database at once
 
 
-class StoreBusy(Exception):
+class StoreBusy(SchemaError):
     """Another process has the database open; the message says what to do."""
 
 

@@ -22,10 +22,11 @@ from app.db.migrate import SchemaError
 from app.db.models import AppUser, AuditEntry, Base, Person, Setting, Staff, Team
 from app.db.storelock import StoreLock
 from app.domain.codes import Role
+from app.domain.progress import Progress
 from app.services.core import audit, witness
 from app.services.core.actor import Actor, system_actor
 from app.services.core.reference import load_reference_data
-from app.services.core.store import backups_dir
+from app.services.core.store import Store, backups_dir
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ def _restores_seen(session: Session) -> list[str]:
         .where(AuditEntry.action == witness.RESTORED)
         .order_by(AuditEntry.id)
     ).all()
-    return [f"Restored on {at:%d/%m/%Y at %H:%M} (entry {i:,}): {summary}" for i, at, summary in rows]
+    return [
+        f"Restored on {at:%d/%m/%Y at %H:%M} (entry {i:,}): {summary}" for i, at, summary in rows
+    ]
 
 
 def backup(url: str, destination: Path) -> Path:
@@ -203,6 +206,24 @@ def restore(
         else:
             lock.release()
     return RestoreResult(backup=backup_file, safety_copy=safety, differences=differences)
+
+
+def restore_from_window(
+    _session: Session,
+    store: Store,
+    actor: Actor,
+    backup_file: Path,
+    progress: Progress | None = None,
+) -> RestoreResult:
+    """The window's restore: the signed-in Head of PDU, the window's own hold on the file.
+
+    ``_session`` is the runner's read session, left unused: a restore runs
+    outside every transaction of the live database.
+    """
+    actor.require(Role.HEAD_OF_PDU, Role.SYSTEM, action="restore a backup")
+    if progress is not None:
+        progress.start(0, "Restoring the backup…")
+    return restore(store.url, backup_file, actor=actor, held=store.lock)
 
 
 def _prepare_staged(

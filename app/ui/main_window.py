@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
+        self.restore_dialog: QWidget | None = None  # while open
         self._build()
         self._build_menus()
         self._load_pdus()
@@ -129,6 +130,14 @@ class MainWindow(QMainWindow):
             action.setStatusTip(self.tr("Check a file, preview the changes, then import it"))
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.restore_action = QAction(self.tr("&Restore from backup…"), self)
+        self.restore_action.setStatusTip(
+            self.tr("Replace the database with one of its backups (the current one is kept)")
+        )
+        self.restore_action.setEnabled(self.ctx.store.path is not None)
+        self.restore_action.triggered.connect(self.open_restore)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -218,6 +227,18 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.imported:
             self.refresh_pdus()
+
+    @Slot()
+    def open_restore(self) -> None:
+        from app.ui.backups.dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.ctx, self)
+        self.restore_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.restore_dialog = None
+        if dialog.restored is not None:
+            self.refresh_pdus()
+        dialog.deleteLater()
 
     @Slot()
     def open_settings(self) -> None:

@@ -386,9 +386,7 @@ def test_blank_text_reads_as_none_or_empty(text: str) -> None:
         assert coded.parse_requirements(text) == frozenset()
 
 
-@given(
-    st.dates(max_value=date(1899, 12, 31)) | st.dates(date(2101, 1, 1), date(9999, 12, 30))
-)
+@given(st.dates(max_value=date(1899, 12, 31)) | st.dates(date(2101, 1, 1), date(9999, 12, 30)))
 def test_dates_before_1900_or_after_2100_are_refused_as_implausible(day: date) -> None:
     for text in (format_date(day), day.isoformat()):
         with pytest.raises(ParseError, match="not a plausible date: dates from 1900 to 2100"):

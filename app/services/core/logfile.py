@@ -24,3 +24,16 @@ def rotating_handler(directory: Path) -> RotatingFileHandler:
     handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     return handler
+
+
+def start_log(directory: Path) -> Path:
+    """Log the app's messages to ``directory`` once per process; the log file's path."""
+    logger = logging.getLogger("pdu_manager")
+    for handler in logger.handlers:
+        if isinstance(handler, RotatingFileHandler):
+            return Path(handler.baseFilename)
+    handler = rotating_handler(directory)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return Path(handler.baseFilename)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import migrate
+from app.db.backups import remove_leftovers
 from app.db.engine import (
     data_dir as data_dir,
 )
@@ -29,7 +30,6 @@ from app.db.engine import (
 from app.db.engine import (
     normalise_url as normalise_url,
 )
-from app.db.backups import remove_leftovers
 from app.db.migrate import SchemaError as SchemaError
 from app.db.models import Pdu
 from app.db.storelock import StoreBusy as StoreBusy

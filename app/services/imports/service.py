@@ -21,13 +21,13 @@ from app.domain.columns import HeaderMapping, map_headers
 from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
-from app.services.imports.cases import CaseImport
 from app.services.imports import limits
+from app.services.imports.cases import CaseImport
 from app.services.imports.common import UNCHECKED, Context, Importer, write_audit
-from app.services.imports.turns import begin_writing, waiting_kindly
 from app.services.imports.reader import FileProblem, Table, file_digest, read_table
 from app.services.imports.report import ImportReport, RowError, refused
 from app.services.imports.staff import StaffImport
+from app.services.imports.turns import begin_writing, waiting_kindly
 
 KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
     "cases": CaseImport,
