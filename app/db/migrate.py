@@ -151,6 +151,55 @@ def _foreign_key_problems(conn: Connection) -> list[str]:
     return [f"{row[0]} row {row[1]} -> {row[2]}" for row in rows]
 
 
+SQLITE_GUARDS = {
+    "audit_log_no_update": "0001_initial",
+    "audit_log_no_delete": "0001_initial",
+    "store_identity_no_update": "0002_hardening",
+    "store_identity_no_delete": "0002_hardening",
+}
+POSTGRESQL_GUARDS = {
+    "audit_log_append_only": ("audit_log", "0001_initial"),
+    "audit_log_no_truncate": ("audit_log", "0002_hardening"),
+    "audit_log_fill": ("audit_log", "0002_hardening"),
+    "store_identity_fixed": ("store_identity", "0002_hardening"),
+    "store_identity_no_truncate": ("store_identity", "0002_hardening"),
+}
+
+
+def _due(since: str, revision: str) -> bool:
+    known = KNOWN_REVISIONS
+    return revision in known and since in known and known.index(revision) >= known.index(since)
+
+
+def missing_guards(conn: Connection, revision: str) -> list[str]:
+    """The triggers that keep the audit log append-only, each missing or disabled one named."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        found = {str(name): str(sql) for name, sql in rows}
+        return [
+            f"the guard {name} of the audit log is missing (the log could be rewritten)"
+            for name, since in SQLITE_GUARDS.items()
+            if _due(since, revision) and "RAISE(ABORT" not in found.get(name, "")
+        ]
+    rows = conn.exec_driver_sql(
+        "SELECT t.tgname, t.tgenabled, p.prosrc FROM pg_trigger t "
+        "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+    )
+    found = {str(name): (str(enabled), str(source)) for name, enabled, source in rows}
+    problems = []
+    for name, (_table, since) in POSTGRESQL_GUARDS.items():
+        if not _due(since, revision):
+            continue
+        enabled, source = found.get(name, ("", ""))
+        if not enabled:
+            problems.append(f"the guard {name} of the audit log is missing")
+        elif enabled == "D":
+            problems.append(f"the guard {name} of the audit log is switched off")
+        elif "RAISE EXCEPTION" not in source.upper() and "session_user" not in source:
+            problems.append(f"the guard {name} of the audit log no longer refuses anything")
+    return problems
+
+
 def check(engine: Engine) -> CheckReport:
     """Integrity check of the store (the audit chain is verified by the services)."""
     problems: list[str] = []
@@ -161,6 +210,8 @@ def check(engine: Engine) -> CheckReport:
             if result != ["ok"]:
                 problems.extend(result)
             problems.extend(f"broken link: {p}" for p in _foreign_key_problems(conn))
+        if revision is not None:
+            problems.extend(missing_guards(conn, revision))
     if revision is None:
         problems.append("the database has no schema yet")
     elif revision != SCHEMA_HEAD:

@@ -55,6 +55,7 @@ class StoreLock:
         deadline = time.monotonic() + wait_seconds
         while not _lock_shared(self, handle):
             if time.monotonic() >= deadline:
+                self.release()
                 raise StoreBusy(
                     f"The database {self.path.name.removesuffix('.lock')} is being restored or "
                     "upgraded by another PDU Manager: try again when that has finished."

@@ -20,7 +20,7 @@ from app.db.backups import BackupFile
 from app.db.engine import make_engine, make_session_factory, normalise_url, sqlite_path, sqlite_url
 from app.db.migrate import SchemaError
 from app.db.models import AppUser, AuditEntry, Base, Person, Setting, Staff, Team
-from app.db.storelock import StoreLock
+from app.db.storelock import StoreBusy, StoreLock
 from app.domain.codes import Role
 from app.domain.progress import Progress
 from app.services.core import audit, witness
@@ -63,8 +63,12 @@ def upgrade(url: str) -> UpgradeResult:
     """Apply pending migrations (after a backup on SQLite), then seed reference data."""
     path = _file_of(url, must_exist=False)
     lock = StoreLock(path) if path is not None else None
-    if lock is not None:
-        lock.exclusive("upgrade the database")
+    try:
+        if lock is not None:
+            lock.exclusive("upgrade the database")
+    except StoreBusy:
+        lock.release()  # type: ignore[union-attr]
+        raise
     engine = make_engine(url)
     try:
         state = migrate.schema_state(engine)
@@ -189,15 +193,22 @@ def restore(
     backup_file = backup_file.expanduser().absolute()
     migrate.check_backup(backup_file)
     lock = held or StoreLock(path)
-    lock.exclusive("restore a backup")
+    try:
+        lock.exclusive("restore a backup")
+    except StoreBusy:
+        if held is None:
+            lock.release()
+        raise
     try:
         safety = None
         if path.exists():
             safety = backups.backup_to_dir(path, backups_dir(), "before-restore")
         staged = backups.staging_copy(backup_file, path)
         try:
-            differences = _prepare_staged(path, staged, backup_file, safety, actor)
+            differences, seen = _prepare_staged(path, staged, backup_file, safety, actor)
             backups.copy_into_live(staged, path)
+            if seen is not None:  # seen here: the replaced head, then the restore's own entry
+                witness.note(*seen)
         finally:
             backups.discard(staged)
     finally:
@@ -226,15 +237,19 @@ def restore_from_window(
     return restore(store.url, backup_file, actor=actor, held=store.lock)
 
 
+Seen = tuple[Path, list[tuple[int, str]]]
+
+
 def _prepare_staged(
     live: Path, staged: Path, backup_file: Path, safety: Path | None, actor: Actor | None
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], Seen | None]:
     """Upgrade the staged copy, write its audit entry; what it brings back that differs."""
     before = _snapshot(live) if live.exists() else None
     replaced = before.head if before is not None else (0, audit.GENESIS)
     engine = make_engine(sqlite_url(staged))
     try:
-        migrate.upgrade(engine)
+        if migrate.schema_state(engine) != "current":
+            migrate.upgrade(engine)
         sessions = make_session_factory(engine)
         with sessions.begin() as session:
             load_reference_data(session)
@@ -257,10 +272,9 @@ def _prepare_staged(
             identity, entry = witness.store_id(session), audit.head(session)
     finally:
         engine.dispose()
-    if identity is not None:  # seen here: the replaced head, then the restore's own entry
-        witness.note(witness.witness_file(identity), [replaced, entry])
+    seen = None if identity is None else (witness.witness_file(identity), [replaced, entry])
     after = _snapshot(staged)
-    return tuple(_differences(before, after)) if before is not None else ()
+    return (tuple(_differences(before, after)) if before is not None else ()), seen
 
 
 def _restorer(session: Session, actor: Actor | None) -> Actor:

@@ -1,8 +1,9 @@
 """A child process for the kill trials: creates or migrates a store, and is killed.
 
-``python -m tests.db.kill_child create|migrate DATABASE KILL_AT``: before
-statement number KILL_AT (counting every SQL statement and the commit), the
-process sends itself SIGKILL; 0 never kills and prints how many there were.
+``python -m tests.db.kill_child create|migrate|restore DATABASE KILL_AT [BACKUP]``:
+before statement number KILL_AT (counting every SQL statement and the commit),
+the process sends itself SIGKILL; 0 never kills and prints how many there
+were; -1 (restore) kills just after the backup was copied into the live file.
 """
 
 from __future__ import annotations
@@ -40,7 +41,23 @@ def _arm(engine: Engine, kill_at: int, counter: list[int]) -> None:
     event.listen(engine, "commit", tick)
 
 
-def main(mode: str, database: str, kill_at: int) -> int:
+def _restore(database: str, backup: Path, kill_at: int, armed: Any) -> None:
+    from app.db import backups
+    from app.services import maintenance
+
+    maintenance.make_engine = armed  # type: ignore[attr-defined]
+    copy = backups.copy_into_live
+
+    def copy_then_die(staged: Path, live: Path) -> None:
+        copy(staged, live)
+        if kill_at == -1:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    backups.copy_into_live = copy_then_die  # type: ignore[assignment]
+    maintenance.restore(database, backup)
+
+
+def main(mode: str, database: str, kill_at: int, backup: str = "") -> int:
     from app.db import engine as engine_module
 
     counter = [0]
@@ -52,7 +69,9 @@ def main(mode: str, database: str, kill_at: int) -> int:
         return engine
 
     engine_module.make_engine = armed  # type: ignore[assignment]
-    if mode == "create":
+    if mode == "restore":
+        _restore(database, Path(backup), kill_at, armed)
+    elif mode == "create":
         from app.services.core import store
 
         store.make_engine = armed  # type: ignore[attr-defined]
@@ -68,4 +87,4 @@ def main(mode: str, database: str, kill_at: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+    sys.exit(main(*sys.argv[1:3], int(sys.argv[3]), *sys.argv[4:]))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app import clock
 from app.db.models import AuditEntry
@@ -191,7 +191,18 @@ def _before_commit(session: Session) -> None:
         return
     appended = append_pending(session)
     if appended:
-        session.info[APPENDED] = appended
+        session.info[APPENDED] = session.info.get(APPENDED, []) + appended
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_reading_the_log(state: ORMExecuteState) -> None:
+    """A read of the audit log in the writing transaction sees its own entries, appended now."""
+    session = state.session
+    if not state.is_select or not session.info.get(_PENDING):
+        return
+    if any(mapper.class_ is AuditEntry for mapper in state.all_mappers):
+        appended = append_pending(session)
+        session.info[APPENDED] = session.info.get(APPENDED, []) + appended
 
 
 @event.listens_for(Session, "after_commit")

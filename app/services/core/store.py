@@ -110,7 +110,11 @@ def open_store(url: str) -> Store:
     path = sqlite_path(url)
     lock = StoreLock(path) if path is not None else None
     if lock is not None:
-        lock.shared()
+        try:
+            lock.shared()
+        except StoreBusy:
+            lock.release()
+            raise
     engine = make_engine(url)
     try:
         if path is not None and lock is not None:

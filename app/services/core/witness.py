@@ -39,7 +39,7 @@ def witness_file(identity: str) -> Path:
 
 def note(path: Path, pairs: Iterable[tuple[int, str]]) -> None:
     """Append seen (id, hash) pairs; a witness that cannot be written never stops the work."""
-    lines = "".join(f"{entry_id} {digest}\n" for entry_id, digest in pairs)
+    lines = "".join(f"{entry_id} {digest}\n" for entry_id, digest in pairs if entry_id > 0)
     if not lines:
         return
     try:
