@@ -1,4 +1,4 @@
-"""The audit trail: it never forks by itself, and an insider cannot rewrite it unseen (SPEC.md 9)."""
+"""The audit trail never forks by itself; an insider cannot rewrite it unseen (SPEC.md 9)."""
 
 from __future__ import annotations
 
