@@ -88,17 +88,19 @@ def parsed_rows(
             yield from parser.parse(block, errors)
             progress.advance(len(block))
             progress.check()
-            block = []
             if _bad_rows(errors) >= limits.MAX_BAD_ROWS:
-                _count_the_rest(table, errors, progress)
+                last = sorted({error.row for error in errors})[limits.MAX_BAD_ROWS - 1]
+                beyond = sum(1 for number, _cells in block if number > last)
+                _count_the_rest(table, errors, progress, beyond)
                 return
+            block = []
     if block:
         yield from parser.parse(block, errors)
         progress.advance(len(block))
 
 
-def _count_the_rest(table: Table, errors: list[RowError], progress: Progress) -> None:
-    rest = 0
+def _count_the_rest(table: Table, errors: list[RowError], progress: Progress, rest: int) -> None:
+    """Count the rows after the last bad row reported; the closing line says how many."""
     for _item in table.rows:
         rest += 1
         if rest % BLOCK == 0:
