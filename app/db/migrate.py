@@ -185,12 +185,12 @@ def missing_guards(conn: Connection, revision: str) -> list[str]:
         "SELECT t.tgname, t.tgenabled, p.prosrc FROM pg_trigger t "
         "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
     )
-    found = {str(name): (str(enabled), str(source)) for name, enabled, source in rows}
+    enabled_and_source = {str(name): (str(on), str(source)) for name, on, source in rows}
     problems = []
     for name, (_table, since) in POSTGRESQL_GUARDS.items():
         if not _due(since, revision):
             continue
-        enabled, source = found.get(name, ("", ""))
+        enabled, source = enabled_and_source.get(name, ("", ""))
         if not enabled:
             problems.append(f"the guard {name} of the audit log is missing")
         elif enabled == "D":
