@@ -1,4 +1,4 @@
-"""Every malformed input is a sentence on the command line, never a traceback or raw control bytes."""
+"""Every malformed input is a sentence on the command line: no traceback, no raw control bytes."""
 
 from __future__ import annotations
 
