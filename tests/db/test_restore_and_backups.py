@@ -26,6 +26,12 @@ from app.services.core.store import open_store
 REPO = Path(__file__).resolve().parents[2]
 
 
+SQLITE_ONLY = pytest.mark.skipif(
+    os.environ.get("PDU_MANAGER_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="works on the SQLite file itself (tests/db/test_postgresql_store.py covers PostgreSQL)",
+)
+
+
 def _owner_only(path: Path) -> bool:
     return stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
 
@@ -60,6 +66,7 @@ def test_a_database_being_restored_is_not_opened_meanwhile(db_path: Path) -> Non
         restorer.release()
 
 
+@SQLITE_ONLY
 def test_a_restore_is_written_into_the_live_file_and_audited_with_the_head_it_replaced(
     store, head, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +89,7 @@ def test_a_restore_is_written_into_the_live_file_and_audited_with_the_head_it_re
     assert not list(Path(store.path).parent.glob("*.restoring*"))
 
 
+@SQLITE_ONLY
 def test_a_restore_lists_the_accounts_it_brings_back(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with store.sessions.begin() as session:
         local_actor(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,11 @@ from sqlalchemy import select, text
 from app.db.models import AuditEntry
 from app.services import maintenance
 from app.services.core import audit, witness
+
+SQLITE_ONLY = pytest.mark.skipif(
+    os.environ.get("PDU_MANAGER_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="works on the SQLite file itself (tests/db/test_postgresql_store.py covers PostgreSQL)",
+)
 
 
 def _record(store: Any, actor: Any, action: str, count: int = 1) -> None:
@@ -84,6 +90,7 @@ def _problems(store: Any, expect_head: str | None = None) -> list[str]:
     return [line for line in result.lines if line.startswith("Problem:")]
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(
     ("forgery", "said"),
     [
@@ -121,6 +128,7 @@ def test_a_rewritten_history_with_recomputed_hashes_is_still_found(
     assert said in " ".join(problems)
 
 
+@SQLITE_ONLY
 def test_an_edited_user_id_breaks_the_chain_when_the_hashes_are_not_recomputed(store, head) -> None:  # type: ignore[no-untyped-def]
     _record(store, head, "test.a")
     with store.engine.begin() as conn:
@@ -131,6 +139,7 @@ def test_an_edited_user_id_breaks_the_chain_when_the_hashes_are_not_recomputed(s
     assert not report.ok and "was changed after it was written" in report.problem
 
 
+@SQLITE_ONLY
 def test_the_head_printed_on_a_return_must_still_be_in_the_log(store, head, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _record(store, head, "test.a")
     with store.sessions() as session:
@@ -144,6 +153,7 @@ def test_the_head_printed_on_a_return_must_still_be_in_the_log(store, head, tmp_
     assert "is not in the audit log" in problem
 
 
+@SQLITE_ONLY
 def test_db_check_reports_a_missing_guard(store, head) -> None:  # type: ignore[no-untyped-def]
     with store.engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_log_no_delete"))
@@ -151,6 +161,7 @@ def test_db_check_reports_a_missing_guard(store, head) -> None:  # type: ignore[
     assert any("audit_log_no_delete" in p for p in problems), problems
 
 
+@SQLITE_ONLY
 def test_old_entries_hashed_the_first_way_still_verify(store, head) -> None:  # type: ignore[no-untyped-def]
     _record(store, head, "test.new")
     with store.engine.begin() as conn:  # an entry as the first version wrote it, before the rest
@@ -176,6 +187,7 @@ def test_old_entries_hashed_the_first_way_still_verify(store, head) -> None:  # 
         )
 
 
+@SQLITE_ONLY
 def test_an_entry_claiming_the_old_hashing_after_new_entries_is_tampering(store, head) -> None:  # type: ignore[no-untyped-def]
     _record(store, head, "test.a")
     _record(store, head, "test.b")
