@@ -116,3 +116,30 @@ def test_peak_memory_for_any_refused_file_stays_under_500_mb(tmp_path: Path) -> 
         _, code, peak_kb = exit_line.split()
         assert code == "2", (path.name, result.stdout[-500:])
         assert int(peak_kb) < 500_000, f"{path.name}: {int(peak_kb) // 1000} MB"
+
+
+def test_implausible_birth_dates_and_hours_over_1000_are_refused(
+    store: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "crn,forename,surname,pdu,sentence_type,sentence_date,date_of_birth,upw_hours_ordered\n"
+        "X100001,Al,Smith,17,CO,20/11/2026,01/01/2020,100\n"
+        "X100002,Bo,Smith,17,CO,20/11/2026,01/01/1910,100\n"
+        "X100003,Cy,Smith,17,CO,20/11/2026,01/01/1990,1001\n"
+        "X100004,Di,Smith,17,CO,01/01/1850,01/01/1990,10\n",
+        encoding="utf-8",
+    )
+    with store.sessions() as session:
+        report = preview(session, system_actor(session), "cases", path)
+    texts = [error.text() for error in report.errors]
+    assert texts == [
+        "Row 2, date_of_birth '01/01/2020': is not a plausible date of birth: the person would "
+        "be 6 years old (10 to 110 are accepted)",
+        "Row 3, date_of_birth '01/01/1910': is not a plausible date of birth: the person would "
+        "be 116 years old (10 to 110 are accepted)",
+        "Row 4, upw_hours_ordered '1001': more hours than any order holds: at most 1,000 "
+        "are read",
+        "Row 5, sentence_date '01/01/1850': not a plausible date: dates from 1900 to 2100 are "
+        "read (31/12/9999 means no end date)",
+    ]
