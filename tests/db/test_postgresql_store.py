@@ -188,13 +188,12 @@ def test_least_privilege_role_may_append_and_read_the_log_but_never_rewrite_it(
 
 
 def _least_privilege(role: str) -> list[str]:
-    """The README's set-up: the app's role writes records, appends to the log, and no more."""
+    """The README's set-up, line for line: the app's role appends to the log, and no more."""
     return [
         f"CREATE ROLE \"{role}\" LOGIN PASSWORD 'x'",
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
         f'REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, store_identity FROM "{role}"',
-        f'REVOKE INSERT ON store_identity, alembic_version FROM "{role}"',
-        f'REVOKE UPDATE, DELETE ON alembic_version FROM "{role}"',
+        f'REVOKE INSERT, UPDATE, DELETE ON store_identity, alembic_version FROM "{role}"',
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
     ]
