@@ -8,7 +8,7 @@ returns what happened for the caller to show, and raises ``SchemaError``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -16,17 +16,18 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import backups, migrate
-from app.db.backups import BackupFile
+from app.db.backups import BackupFile as BackupFile
 from app.db.engine import make_engine, make_session_factory, normalise_url, sqlite_path, sqlite_url
 from app.db.migrate import SchemaError
 from app.db.models import AppUser, AuditEntry, Base, Person, Setting, Staff, Team
-from app.db.storelock import StoreBusy, StoreLock
+from app.db.storelock import StoreBusy, StoreLock, lock_path
 from app.domain.codes import Role
 from app.domain.progress import Progress
 from app.services.core import audit, witness
 from app.services.core.actor import Actor, system_actor
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import load_reference_data
-from app.services.core.store import Store, backups_dir
+from app.services.core.store import backups_dir, held
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,15 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class RestoreResult:
-    """A restore done: from which file, where the database as it was is kept, what differs."""
+    """A restore done: from which file, where the database as it was is kept, what differs.
+
+    ``changes``: any record may have changed, so every kind is named in bulk.
+    """
 
     backup: Path
     safety_copy: Path | None
     differences: tuple[str, ...]
+    changes: ChangeSet = field(default_factory=lambda: ChangeSet(bulk=frozenset(Kind)))
 
 
 def _file_of(url: str, must_exist: bool = True) -> Path | None:
@@ -219,22 +224,34 @@ def restore(
     return RestoreResult(backup=backup_file, safety_copy=safety, differences=differences)
 
 
+def _url_of(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=False)
+
+
+def backups_of(session: Session) -> list[BackupFile]:
+    """The backups kept of the session's database, newest first (the window's list)."""
+    return list_backups(_url_of(session))
+
+
 def restore_from_window(
-    _session: Session,
-    store: Store,
+    session: Session,
     actor: Actor,
     backup_file: Path,
     progress: Progress | None = None,
 ) -> RestoreResult:
     """The window's restore: the signed-in Head of PDU, the window's own hold on the file.
 
-    ``_session`` is the runner's read session, left unused: a restore runs
-    outside every transaction of the live database.
+    ``session`` is the runner's read session, used only to name the database:
+    a restore runs outside every transaction of the live database.
     """
     actor.require(Role.HEAD_OF_PDU, Role.SYSTEM, action="restore a backup")
+    url = _url_of(session)
+    path = sqlite_path(url)
+    if path is None:
+        raise SchemaError("Restore a shared database with the server's own tools (pg_restore).")
     if progress is not None:
         progress.start(0, "Restoring the backup…")
-    return restore(store.url, backup_file, actor=actor, held=store.lock)
+    return restore(url, backup_file, actor=actor, held=held.get(lock_path(path)))
 
 
 Seen = tuple[Path, list[tuple[int, str]]]
@@ -251,6 +268,7 @@ def _prepare_staged(
         if migrate.schema_state(engine) != "current":
             migrate.upgrade(engine)
         sessions = make_session_factory(engine)
+        audit.install(sessions)
         with sessions.begin() as session:
             load_reference_data(session)
             restored_head = audit.head(session)

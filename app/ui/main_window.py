@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.core import reference
 from app.services.core.reference import PduInfo
 from app.ui.context import AppContext
+from app.ui.widgets.keyboard import tab_leaves_tables
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.restore_dialog: QWidget | None = None  # while open
         self._build()
         self._build_menus()
+        tab_leaves_tables(self)
         self._load_pdus()
         self._restore_geometry()
         self.nav.setCurrentRow(0)
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
         self.user_label = QLabel(self.tr("Signed in: %s") % self.ctx.actor.display_name)
-        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store.label)
+        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
 
@@ -135,7 +137,6 @@ class MainWindow(QMainWindow):
         self.restore_action.setStatusTip(
             self.tr("Replace the database with one of its backups (the current one is kept)")
         )
-        self.restore_action.setEnabled(self.ctx.store.path is not None)
         self.restore_action.triggered.connect(self.open_restore)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -169,10 +170,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _load_pdus(self) -> None:
-        with self.ctx.store.sessions() as session:
-            pdus = reference.list_pdus(session, with_cases_only=True) or reference.list_pdus(
-                session
-            )
+        """Fill the PDU selector off the GUI thread; the saved PDU is chosen once it arrives."""
+        self.pdu_box.setPlaceholderText(self.tr("Loading…"))
+        self.ctx.ops.read(reference.pdu_choices).then(self._show_pdus)
+
+    def _show_pdus(self, pdus: list[PduInfo]) -> None:
         self.pdu_box.blockSignals(True)
         self.pdu_box.clear()
         for pdu in pdus:
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
+            tab_leaves_tables(widget)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
@@ -257,7 +260,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About PDU Manager"),
-            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store.label),
+            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store_label),
         )
 
     def _restore_geometry(self) -> None:

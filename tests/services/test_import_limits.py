@@ -138,8 +138,7 @@ def test_implausible_birth_dates_and_hours_over_1000_are_refused(
         "be 6 years old (10 to 110 are accepted)",
         "Row 3, date_of_birth '01/01/1910': is not a plausible date of birth: the person would "
         "be 116 years old (10 to 110 are accepted)",
-        "Row 4, upw_hours_ordered '1001': more hours than any order holds: at most 1,000 "
-        "are read",
+        "Row 4, upw_hours_ordered '1001': more hours than any order holds: at most 1,000 are read",
         "Row 5, sentence_date '01/01/1850': not a plausible date: dates from 1900 to 2100 are "
         "read (31/12/9999 means no end date)",
     ]

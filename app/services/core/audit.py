@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from app import clock
 from app.db.models import AuditEntry
@@ -161,6 +162,8 @@ def record(
     )
     session.info.setdefault(_PENDING, []).append(entry)
     session.flush()
+    if not session.info.get(_INSTALLED):  # a session of no store: chained at once
+        append_pending(session)
     return entry
 
 
@@ -185,7 +188,34 @@ def append_pending(session: Session) -> list[tuple[int, str]]:
     return appended
 
 
-@event.listens_for(Session, "before_commit")
+_INSTALLED = "pdu_audit_installed"
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Chain each transaction's entries at its commit, after the unit of work's own step."""
+    event.listen(sessions, "before_commit", _before_commit)
+    event.listen(sessions, "after_commit", _after_commit)
+    event.listen(sessions, "after_rollback", _after_rollback)
+    event.listen(sessions, "do_orm_execute", _before_reading_the_log)
+    _set_info(sessions, _INSTALLED, True)
+
+
+def witness_with(sessions: sessionmaker[Session], listener: Callable[[Any], None]) -> None:
+    """Hand every commit's appended (id, hash) pairs to ``listener`` (the witness file)."""
+    _set_info(sessions, WITNESS, listener)
+
+
+def _set_info(sessions: sessionmaker[Session], key: str, value: object) -> None:
+    info = dict(sessions.kw.get("info") or {})
+    info[key] = value
+    sessions.configure(info=info)
+
+
+def has_pending(session: Session) -> bool:
+    """Entries recorded in the open transaction, to be chained at its commit."""
+    return bool(session.info.get(_PENDING))
+
+
 def _before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
@@ -194,7 +224,6 @@ def _before_commit(session: Session) -> None:
         session.info[APPENDED] = session.info.get(APPENDED, []) + appended
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _before_reading_the_log(state: ORMExecuteState) -> None:
     """A read of the audit log in the writing transaction sees its own entries, appended now."""
     session = state.session
@@ -205,7 +234,6 @@ def _before_reading_the_log(state: ORMExecuteState) -> None:
         session.info[APPENDED] = session.info.get(APPENDED, []) + appended
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     appended = session.info.pop(APPENDED, None)
     listener = session.info.get(WITNESS)
@@ -213,7 +241,6 @@ def _after_commit(session: Session) -> None:
         listener(appended)
 
 
-@event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(APPENDED, None)

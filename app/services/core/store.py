@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session
+from sqlalchemy.orm import sessionmaker
 
 from app.db import migrate
 from app.db.backups import remove_leftovers
@@ -34,8 +37,10 @@ from app.db.migrate import SchemaError as SchemaError
 from app.db.models import Pdu
 from app.db.storelock import StoreBusy as StoreBusy
 from app.db.storelock import StoreLock
-from app.services.core import audit, witness
+from app.services.core import audit, unit_of_work, witness
+from app.services.core.actor import Actor
 from app.services.core.reference import load_reference_data
+from app.services.core.unit_of_work import last_changes as last_changes
 
 
 @dataclass
@@ -71,7 +76,12 @@ class Store:
                 conn.exec_driver_sql("PRAGMA optimize")
         self.engine.dispose()
         if self.lock is not None:
+            held.pop(self.lock.path, None)
             self.lock.release()
+
+
+held: dict[Path, StoreLock] = {}
+"""The shared locks of the stores this process has open, by lock file (the window's restore)."""
 
 
 def backups_dir() -> Path:
@@ -122,6 +132,8 @@ def open_store(url: str) -> Store:
         else:
             migrate.ensure_schema(engine)
         sessions = make_session_factory(engine)
+        unit_of_work.install(sessions)
+        audit.install(sessions)  # after the unit of work: its own entry is chained too
         with sessions.begin() as session:
             if (session.scalar(select(func.count()).select_from(Pdu)) or 0) < 108:
                 load_reference_data(session)
@@ -136,5 +148,18 @@ def open_store(url: str) -> Store:
         target = witness.witness_file(identity)
         if seen[0]:
             witness.note(target, [seen])
-        sessions.configure(info={audit.WITNESS: partial(witness.note, target)})
+        audit.witness_with(sessions, partial(witness.note, target))
+    if lock is not None:
+        held[lock.path] = lock
     return Store(url=url, engine=engine, sessions=sessions, lock=lock, store_id=identity)
+
+
+@contextmanager
+def write_session(store: Store, actor: Actor) -> Iterator[Session]:
+    """One unit of work acting as ``actor``: committed on leaving, rolled back on error.
+
+    The change-set is then ``last_changes(session)``.
+    """
+    with store.sessions.begin() as session:
+        unit_of_work.set_actor(session, actor)
+        yield session

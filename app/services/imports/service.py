@@ -21,6 +21,7 @@ from app.domain.columns import HeaderMapping, map_headers
 from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
+from app.services.core.unit_of_work import set_actor
 from app.services.imports import limits
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import UNCHECKED, Context, Importer, write_audit
@@ -59,6 +60,7 @@ def run_import(
     with sessions() as session:
         if dry_run:
             return preview(session, actor, kind, path, progress=progress)
+        set_actor(session, actor)
         # Checked and planned in a read; written in a short final transaction (apply).
         report = apply(
             session,

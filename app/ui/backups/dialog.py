@@ -24,11 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import maintenance
-from app.services.core.changes import ChangeSet
 from app.ui.context import AppContext
-
-EVERYTHING = ("case", "staff", "team", "pod", "allocation", "tier", "review", "setting")
-"""A restore may change any record: every screen reloads."""
 
 
 class RestoreDialog(QDialog):
@@ -69,7 +65,11 @@ class RestoreDialog(QDialog):
         layout.addWidget(buttons)
 
     def _load(self) -> None:
-        for backup in maintenance.list_backups(self.ctx.store.url):
+        self.ctx.ops.read(maintenance.backups_of).then(self._show_backups)
+
+    def _show_backups(self, found: list[maintenance.BackupFile]) -> None:
+        self.backups.clear()
+        for backup in found:
             item = QListWidgetItem(maintenance.describe_backup(backup))
             item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
             self.backups.addItem(item)
@@ -106,16 +106,9 @@ class RestoreDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.ctx.ops.long(
-            maintenance.restore_from_window,
-            self.ctx.store,
-            self.ctx.actor,
-            path,
-            parent=self,
-            title=self.tr("Restoring the backup…"),
-            write=False,
-            on_success=self._restored,
-        )
+        self.ctx.ops.long_read(
+            self, self.tr("Restoring the backup…"), maintenance.restore_from_window, path
+        ).then(self._restored)
 
     def _restored(self, result: maintenance.RestoreResult) -> None:
         self.restored = result
@@ -126,5 +119,5 @@ class RestoreDialog(QDialog):
             lines.append(self.tr("What the restore brought back that differs:"))
             lines += [f"• {line}" for line in result.differences]
         QMessageBox.information(self, self.tr("Restored"), "\n".join(lines))
-        self.ctx.changed(ChangeSet({kind: frozenset() for kind in EVERYTHING}), self)
+        self.ctx.broadcast.data_changed.emit(result.changes)
         self.accept()
