@@ -10,8 +10,11 @@ from __future__ import annotations
 
 MAX_FILE_MB = 300
 """The largest file read, in megabytes (a 250,000-case CSV extract is about 60)."""
-MAX_ROWS = 300_000
-"""Data rows read; past this the file is refused (the largest region holds about 40,000)."""
+MAX_ROWS = 250_000
+"""Data rows read; past this the file is refused (the bench's national extract is the largest).
+
+A file of this many rows refused at its last row peaks at about 450 MB.
+"""
 MAX_COLUMNS = 250
 """Columns in the header or any row."""
 MAX_CELL_CHARS = 32_767
