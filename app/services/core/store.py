@@ -72,8 +72,8 @@ class Store:
     def close(self) -> None:
         if self.engine.dialect.name == "sqlite":
             # SQLite's advice for long-lived connections: keep the planner's statistics fresh.
-            with contextlib.suppress(OperationalError), self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA optimize")
+            with contextlib.suppress(OperationalError), self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")  # committed: it may write statistics
         self.engine.dispose()
         if self.lock is not None:
             held.pop(self.lock.path, None)
