@@ -46,6 +46,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "setting": Kind.SETTING,
     "app_user": Kind.USER,
     "audit_log": Kind.AUDIT,
+    "store_identity": Kind.AUDIT,  # written once, by the migration: the audit's anchor
     "pdu": Kind.PDU,
     "region": Kind.PDU,
 }
