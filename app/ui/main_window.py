@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
+        self.restore_dialog: QWidget | None = None  # while open
         self.help_window: HelpWindow | None = None
         self._table_menus: dict[int, list[TableMenu]] = {}  # kept alive beside their screens
         self._build()
@@ -144,6 +145,13 @@ class MainWindow(QMainWindow):
             action.setStatusTip(self.tr("Check a file, preview the changes, then import it"))
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.restore_action = QAction(self.tr("&Restore from backup…"), self)
+        self.restore_action.setStatusTip(
+            self.tr("Replace the database with one of its backups (the current one is kept)")
+        )
+        self.restore_action.triggered.connect(self.open_restore)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -260,6 +268,18 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.imported:
             self.refresh_pdus()
+
+    @Slot()
+    def open_restore(self) -> None:
+        from app.ui.backups.dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.ctx, self)
+        self.restore_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.restore_dialog = None
+        if dialog.restored is not None:
+            self.refresh_pdus()
+        dialog.deleteLater()
 
     @Slot()
     def open_settings(self) -> None:
