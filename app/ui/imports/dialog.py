@@ -167,7 +167,7 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        self.ctx.ops.long_write(
+        self.ctx.ops.long_staged(
             self,
             self.tr("Importing %s…") % self.path.name,
             apply,
