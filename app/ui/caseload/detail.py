@@ -18,6 +18,9 @@ from app.ui.formatting import (
     sentence_label,
 )
 
+TIER_SOURCES = {"imported": "From the extract", "computed": "Calculated"}
+"""How a tier was set, in words (SPEC.md 5: an extract's tier is marked as such)."""
+
 
 class CaseDetailPanel(QTextBrowser):
     """Read-only; shows the last case chosen in the table."""
@@ -60,14 +63,20 @@ class CaseDetailPanel(QTextBrowser):
                         fmt_date(t.effective_date),
                         _num(t.protect_points),
                         _num(t.change_points),
-                        t.source,
+                        TIER_SOURCES.get(t.source, t.source),
                     ]
                     for t in d.tiers
                 ],
             ),
         ]
         if d.tiers and d.tiers[0].explanation:
-            parts.append("<p>Points behind the current tier:</p>")
+            imported = d.tiers[0].source == "imported"
+            about = (
+                self.tr("About the current tier:")
+                if imported
+                else self.tr("Points behind the current tier:")
+            )
+            parts.append(f"<p>{escape(about)}</p>")
             parts.append(_items(d.tiers[0].explanation.splitlines()))
         parts.append("<h3>Allocation history</h3>")
         parts.append(
