@@ -116,7 +116,10 @@ def finding_heading(kind: str, count: int) -> str:
             f"{_plural(count, 'assessment')} without an assessment date: stored without one, "
             "so those cases have no valid assessment until a dated one arrives."
         )
-    return f"Teams' SPOs ({count}):"
+    return (
+        f"{_plural(count, 'SPO')} in the extract whose team already has another SPO: "
+        "the current SPO is kept."
+    )
 
 
 @dataclass(frozen=True)
