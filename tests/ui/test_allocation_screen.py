@@ -590,3 +590,25 @@ def test_a_pod_shows_the_mean_of_its_practitioners_with_hours(qtbot, store) -> N
     assert "Absent, not counted: Priya Shah" in tip
     assert "All the POD's points held over all its available points:" in tip
     window.close()
+
+
+def test_tab_goes_from_the_queue_to_the_allocate_button_without_walking_cells(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    window.activateWindow()
+    desk.queue_view.selectRow(0)
+    desk.queue_view.setFocus()
+    qtbot.waitUntil(desk.queue_view.hasFocus)
+    seen = []
+    for _ in range(10):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is desk.allocate_button:
+            break
+    assert seen[-1] is desk.allocate_button, [w.accessibleName() or type(w).__name__ for w in seen]
+    assert desk.candidate_view in seen and desk.queue_view not in seen
+    assert len(seen) == len(set(map(id, seen)))  # every Tab moved to another control
+    qtbot.keyClick(desk.allocate_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not desk.allocate_button
+    window.close()
