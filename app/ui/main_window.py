@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
 from app.services.core import reference
 from app.services.core.reference import PduInfo
 from app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from app.ui.help.window import HelpWindow
 from app.ui.widgets.keyboard import tab_leaves_tables
 
 
@@ -34,6 +38,7 @@ class ScreenEntry:
     title: str
     target: str
     status_tip: str
+    help_page: str = "index.html"
 
 
 # Only screens that work are listed; later features add theirs here.
@@ -42,21 +47,25 @@ SCREENS: list[ScreenEntry] = [
         "Caseload",
         "app.ui.caseload.screen:CaseloadScreen",
         "Every case of the PDU: filter, sort, search",
+        "caseload.html",
     ),
     ScreenEntry(
         "Allocation",
         "app.ui.allocation.screen:AllocationScreen",
         "Allocate new cases within 5 working days",
+        "allocation.html",
     ),
     ScreenEntry(
         "Tiering balance",
         "app.ui.balance.screen:BalanceScreen",
         "High and medium/low RoSH mix per practitioner",
+        "balance.html",
     ),
     ScreenEntry(
         "Teams and PODs",
         "app.ui.teams.screen:TeamsScreen",
         "Teams, PODs, hours, reductions and absences",
+        "teams.html",
     ),
 ]
 
@@ -77,6 +86,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
+        self.help_window: HelpWindow | None = None
         self._build()
         self._build_menus()
         tab_leaves_tables(self)
@@ -157,6 +167,17 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_action = QAction(self.tr("&Guide for this screen"), self)
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # dialogs too
+        self.help_action.setStatusTip(self.tr("How this screen works, its rules and the glossary"))
+        self.help_action.triggered.connect(lambda _=False: self.open_help())
+        help_menu.addAction(self.help_action)
+        glossary = QAction(self.tr("G&lossary"), self)
+        glossary.setStatusTip(self.tr("Every term the screens use, in plain words"))
+        glossary.triggered.connect(lambda: self.open_help("glossary.html"))
+        help_menu.addAction(glossary)
+        help_menu.addSeparator()
         about = QAction(self.tr("&About PDU Manager"), self)
         about.setStatusTip(self.tr("Version and database"))
         about.triggered.connect(self._about)
@@ -233,6 +254,19 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self.settings_dialog = None
         dialog.deleteLater()
+
+    def open_help(self, page: str | None = None) -> None:
+        """The guide at ``page``, else at the page of the screen or dialog in front."""
+        from app.ui.help.window import HelpWindow
+
+        if page is None:
+            row = self.nav.currentRow()
+            page = SCREENS[row].help_page if 0 <= row < len(SCREENS) else "index.html"
+            if self.settings_dialog is not None:
+                page = "settings.html"
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_page(page)
 
     @Slot()
     def _about(self) -> None:
