@@ -18,6 +18,7 @@ from app.ui.formatting import (
     sentence_label,
 )
 
+
 class CaseDetailPanel(QTextBrowser):
     """Read-only; shows the last case chosen in the table."""
 
