@@ -217,3 +217,19 @@ def test_a_missing_assessment_date_is_stored_as_missing_and_named(
         "X100002": ("C1", "computed"),
         "X100003": ("C1", "imported"),
     }
+
+
+def test_a_file_silent_on_the_date_never_dates_new_needs_with_an_old_date(
+    staff_known: Store, head: Actor, tmp_path: Path
+) -> None:
+    dated = [*CASE_HEADER, "ogrs_percent", "need_attitudes", "assessment_date"]
+    first = [[*case_row("X100001"), "35", "standard", DATED]]
+    run(staff_known, head, "cases", write_csv(tmp_path / "a.csv", dated, first))
+    silent = [*CASE_HEADER, "ogrs_percent", "need_attitudes"]
+    later = [[*case_row("X100001"), "35", "severe"]]  # new needs, no date given
+    report = run(staff_known, head, "cases", write_csv(tmp_path / "b.csv", silent, later))
+    assert set(_findings(report, "no_assessment_date")) == {"X100001"}
+    with staff_known.sessions() as session:
+        dates = session.scalars(select(Assessment.assessment_date).order_by(Assessment.id)).all()
+    assert dates == [date(2026, 10, 1), None]
+    assert _latest_tiers(staff_known)["X100001"] == ("C2", "computed")  # no valid assessment

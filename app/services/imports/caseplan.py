@@ -239,8 +239,10 @@ class CasePlanner:
         values = self._assessment_values(row, latest)
         if latest is not None and _same_assessment(values, row.assessment_date, latest):
             return None
-        if "assessment_date" in self.present:
-            values["assessment_date"] = row.assessment_date  # a blank date stays blank
+        if "assessment_date" in self.present or _new_needs(values, latest):
+            # A blank date stays blank; a file silent on the date keeps the stored one
+            # only while the needs and OGRS it dates are the same (never invented).
+            values["assessment_date"] = row.assessment_date
         values["recorded_at"] = self.now
         return values
 
@@ -341,6 +343,13 @@ def _same_assessment(values: dict[str, Any], given: date | None, latest: dict[st
     if given is not None and given != latest["assessment_date"]:
         return False
     return all(values[name] == latest[name] for name in _COMPARED)
+
+
+def _new_needs(values: dict[str, Any], latest: dict[str, Any] | None) -> bool:
+    """Whether the row's needs or OGRS differ from the stored assessment's (or there is none)."""
+    if latest is None:
+        return True
+    return any(values[name] != latest[name] for name in ("needs", "ogrs_percent"))
 
 
 def _set_need(needs: dict[str, str], need: str, severity: object) -> None:
