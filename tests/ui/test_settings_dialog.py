@@ -121,6 +121,7 @@ def test_a_bad_bank_holiday_shows_the_error_and_saves_nothing(qtbot: Any, store:
 
 def test_a_pdu_own_value_is_saved_for_that_pdu_only(qtbot: Any, store: Any) -> None:
     window = _window(qtbot, store)
+    window.pdu_box.setCurrentIndex(0)  # an empty database: the first start asks for the PDU
     pdu = window.ctx.pdu
     assert pdu is not None
     dialog = _dialog(qtbot, window)
