@@ -640,3 +640,24 @@ def test_decisions_to_enter_in_ndelius_are_listed_and_ticked_off(qtbot, store) -
         [entry] = s.scalars(select(NdeliusEntry)).all()
         assert (entry.kind, entry.record_id, entry.entered_on) == ("allocation", allocation, TODAY)
     window.close()
+
+
+def test_the_status_bar_says_what_was_allocated_and_undo_takes_it_back(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    desk.allocate()
+    assert window.statusBar().currentMessage() == "Allocated OLDEST, Alex to Priya Shah"
+    assert window.undo_button.isVisible() and window.undo_action.isEnabled()
+    assert data.oldest_crn not in _column(desk.queue_model, QueueModel.CRN)
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage().startswith("Undone: OLDEST, Alex")
+    assert data.oldest_crn in _column(desk.queue_model, QueueModel.CRN)  # back in the queue
+    assert not window.undo_button.isVisible()
+    with store.sessions() as s:
+        [row] = s.scalars(select(Allocation).where(Allocation.person_id == data.oldest)).all()
+        assert row.corrected_at is not None and row.end_date == row.start_date
+    window.close()

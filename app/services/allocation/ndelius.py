@@ -60,7 +60,11 @@ def _allocations(session: Session, pdu_id: int, since: date) -> list[Decision]:
         .outerjoin(by, by.id == Allocation.allocated_by)
         .outerjoin(entry, and_(entry.kind == "allocation", entry.record_id == Allocation.id))
         .outerjoin(enterer, enterer.id == entry.entered_by)
-        .where(Person.pdu_id == pdu_id, Allocation.start_date >= since)
+        .where(
+            Person.pdu_id == pdu_id,
+            Allocation.start_date >= since,
+            Allocation.corrected_at.is_(None),  # undone as a mistake: nothing to enter
+        )
     ).all()
     out = []
     for allocation, person, staff, who, entered_on, entered_by in rows:
