@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -11,17 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import need
+
 pytestmark = pytest.mark.heavy
 
 
 def _need(program: str, package: str) -> str:
-    found = shutil.which(program)
-    if found is None:
-        message = f"{program} is not installed: apt-get install {package}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must start the window on a real display. {message}")
-        pytest.skip(message)
-    return found
+    return need(program, package, "start the window on a real display")
 
 
 def _colours(png: Path) -> int:
