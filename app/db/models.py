@@ -253,6 +253,10 @@ class Allocation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     outside_policy: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_reason: Mapped[str] = mapped_column(Text, default="")
+    # A practitioner who could not take the case then (absent, leaving, over
+    # the flagged capacity): what the desk said, and the SPO's reason (issue 16).
+    safeguard_warning: Mapped[str] = mapped_column(Text, default="", server_default="")
+    safeguard_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -19,6 +19,14 @@ order they weigh:
 - capacity now and after this case (DOMAIN.md 4a): lower first; over 100%
   after the case ranks lower, over 110% is flagged and ranks lower still.
 
+Before all of these, the safeguards (issue 16): a practitioner who cannot
+take the case now (absent on the allocation date or for most of the working
+week after it, leaving within it: :mod:`app.domain.availability`; or over
+the flagged capacity, 110%, after this case, or with no available hours) is
+ranked after everyone available, with the reason in words; choosing them
+needs a recorded reason, like a choice outside the policy. A shorter
+absence is a note.
+
 Ties are broken by capacity after the case, then name, then staff id, so the
 order is total and repeatable. Pure rules: no Qt, no database.
 """
@@ -30,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from app.domain.availability import AVAILABLE, Availability
 from app.domain.calendar import DeadlineState, DeadlineStatus, WorkingCalendar, deadline_status
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
 from app.domain.policy import check_grade
@@ -88,7 +97,10 @@ class CaseForAllocation:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A practitioner who could take the case, with their load (DOMAIN.md 4)."""
+    """A practitioner who could take the case, with their load (DOMAIN.md 4).
+
+    ``availability``: absences and leaving over the next working days.
+    """
 
     staff_id: int
     name: str
@@ -97,6 +109,7 @@ class Candidate:
     gender: Gender | None = None
     specialisms: frozenset[Specialism] = frozenset()
     pod_id: int | None = None
+    availability: Availability = AVAILABLE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grade", Grade(self.grade))
@@ -152,12 +165,50 @@ def policy_verdict(
 
 
 @dataclass(frozen=True)
+class SafeguardVerdict:
+    """Whether a practitioner can take the case now (issue 16).
+
+    ``reason``: why not, in words ("absent until 14/09/2026", "123% after this
+    case"), "" when they can; choosing them then needs a recorded reason.
+    ``note``: a shorter absence, mentioned in the ranking.
+    """
+
+    reason: str = ""
+    note: str = ""
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.reason)
+
+
+def _after_text(after: float, limit: float) -> str:
+    shown = f"{after:.0f}%" if round(after) > limit else f"{after:.1f}%"
+    return f"{shown} after this case"
+
+
+def safeguard_verdict(
+    case: CaseForAllocation, c: Candidate, rules: RankingRules = DEFAULT_RULES
+) -> SafeguardVerdict:
+    """Unavailable (absent, leaving) or over the flagged capacity after this case (issue 16)."""
+    reasons = [c.availability.unavailable] if c.availability.unavailable else []
+    after = c.load.after(case.points, case.rosh).capacity_percent
+    if after is None:
+        if c.availability.available:
+            reasons.append("no available hours")
+    elif after > rules.flagged_capacity_percent:
+        reasons.append(_after_text(after, rules.flagged_capacity_percent))
+    return SafeguardVerdict("; ".join(reasons), c.availability.note)
+
+
+@dataclass(frozen=True)
 class RankedCandidate:
     """One practitioner in the ranking, with the reasons an SPO reads.
 
     ``rank`` counts from 1. ``within_policy`` is False both for a choice
     outside the policy (``outside_policy``: a recorded reason is needed) and
     for one that needs the SPO's confirmation; ``policy_reason`` says why.
+    ``unavailable``: the practitioner cannot take the case now (a recorded
+    reason is needed); ``safeguard_reason`` says why; ``note`` a shorter absence.
     """
 
     staff_id: int
@@ -174,6 +225,9 @@ class RankedCandidate:
     score: float
     mix_now: tuple[int, int] = (0, 0)
     mix_after: tuple[int, int] = (0, 0)
+    unavailable: bool = False
+    safeguard_reason: str = ""
+    note: str = ""
 
     @property
     def capacity_text(self) -> str:
@@ -277,13 +331,19 @@ def _assess(
         _capacity(now, after, rules),
     ]
     score = round(sum(s for s, _ in parts), 6)
+    safeguard = safeguard_verdict(case, c, rules)
     reasons: list[str] = []
+    if safeguard.blocked:
+        reasons.append(f"not available: {safeguard.reason}")
     if verdict.outside_policy:
         reasons.append(f"outside policy: {verdict.reason}")
     elif verdict.needs_confirmation:
         reasons.append(f"needs confirmation: {verdict.reason}")
+    if safeguard.note:
+        reasons.append(f"note: {safeguard.note}")
     reasons.extend(r for _, found in parts for r in found)
     group = 2 if verdict.outside_policy else 1 if verdict.needs_confirmation else 0
+    group += 3 if safeguard.blocked else 0
     ranked = RankedCandidate(
         staff_id=c.staff_id,
         name=c.name,
@@ -299,6 +359,9 @@ def _assess(
         score=score,
         mix_now=(c.load.high_cases, c.load.medium_low_cases),
         mix_after=(after_load.high_cases, after_load.medium_low_cases),
+        unavailable=safeguard.blocked,
+        safeguard_reason=safeguard.reason,
+        note=safeguard.note,
     )
     return group, score, ranked
 
@@ -316,7 +379,8 @@ def rank_candidates(
 ) -> list[RankedCandidate]:
     """The practitioners best suited to the case first, each with its reasons (SPEC.md 4.3).
 
-    Within policy first, then a PQiP needing confirmation, then choices
+    Everyone available first, then those who cannot take the case now; in
+    each, within policy first, then a PQiP needing confirmation, then choices
     outside the policy; inside each group by score, then capacity after the
     case, name and staff id.
     """

@@ -404,6 +404,7 @@ class AllocationDesk(QWidget):
             note=dialog.note(),
             policy_reason=dialog.policy_reason(),
             confirmed=dialog.confirmed(),
+            safeguard_reason=dialog.safeguard_reason(),
             on_success=self._written,
             on_failure=self._failed,
             **extra,
