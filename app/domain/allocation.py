@@ -16,8 +16,13 @@ order they weigh:
 - a female practitioner where one was asked for; specialisms: women for a
   woman's case, young adults (18-25), domestic abuse when flagged;
 - the PO's mix of high and medium/low RoSH cases (TOM 817, DOMAIN.md 2);
-- capacity now and after this case (DOMAIN.md 4a): lower first; over 100%
-  after the case ranks lower, over 110% is flagged and ranks lower still.
+- the 7-day count: each case over it costs more;
+- capacity now and after this case (DOMAIN.md 4a): the load cost of the
+  bands climbed, steeper with the load (over 100% much steeper).
+
+These are weighed by the one set of weights the batch proposal uses too
+(:mod:`app.domain.allocation_weights`, each a setting), term by term
+(:mod:`app.domain.allocation_terms`).
 
 Before all of these, the safeguards (issue 16): a practitioner who cannot
 take the case now (absent on the allocation date or for most of the working
@@ -38,6 +43,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from app.domain.allocation_terms import PQIP_HIGH, choice_terms
+from app.domain.allocation_weights import DEFAULT_WEIGHTS, AllocationWeights
 from app.domain.availability import AVAILABLE, Availability
 from app.domain.calendar import DeadlineState, DeadlineStatus, WorkingCalendar, deadline_status
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
@@ -48,21 +55,6 @@ ALLOCATION_WORKING_DAYS = 5
 """A case is allocated within 5 working days of its clock start (TOM 775; a setting)."""
 
 FEMALE_REQUEST_REASON = "asked for a female practitioner"
-
-# Score weights. Each 10% of capacity after the case costs 3 points. The
-# previous practitioner (60) stays ahead of an empty caseload up to 110% after
-# the case, the over-100% penalty included; a colleague in their POD (15)
-# outweighs 50% of capacity, a specialism (8) about 27%.
-CONTINUITY = 60.0
-SAME_POD = 15.0
-FEMALE_AS_ASKED = 20.0
-SPECIALISM = 8.0
-MIX_BONUS = 10.0
-NO_MIX_PENALTY = 5.0
-CAPACITY_WEIGHT = 0.3
-OVER_CAPACITY_PENALTY = 25.0
-FLAGGED_CAPACITY_PENALTY = 50.0
-NO_CAPACITY_PENALTY = 60.0
 
 
 @dataclass(frozen=True)
@@ -99,7 +91,8 @@ class CaseForAllocation:
 class Candidate:
     """A practitioner who could take the case, with their load (DOMAIN.md 4).
 
-    ``availability``: absences and leaving over the next working days.
+    ``availability``: absences and leaving over the next working days;
+    ``recent_allocations``: cases given to them in the last 7 days.
     """
 
     staff_id: int
@@ -110,6 +103,7 @@ class Candidate:
     specialisms: frozenset[Specialism] = frozenset()
     pod_id: int | None = None
     availability: Availability = AVAILABLE
+    recent_allocations: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grade", Grade(self.grade))
@@ -255,82 +249,14 @@ def age_on(date_of_birth: date | None, as_at: date) -> int | None:
     return years - ((as_at.month, as_at.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def _continuity(case: CaseForAllocation, c: Candidate) -> tuple[float, list[str]]:
-    """Previous practitioner first, then their POD (TOM 777, 855-860)."""
-    if case.previous_staff_id is not None and c.staff_id == case.previous_staff_id:
-        return CONTINUITY, ["previous practitioner (continuity)"]
-    if case.previous_pod_id is not None and c.pod_id == case.previous_pod_id:
-        return SAME_POD, ["same POD as the previous practitioner"]
-    return 0.0, []
-
-
-def _fit(case: CaseForAllocation, c: Candidate, rules: RankingRules) -> tuple[float, list[str]]:
-    """A female practitioner as asked (TOM 771) and specialisms (SPEC.md 3)."""
-    score, reasons = 0.0, []
-    if case.female_practitioner_requested and c.gender == Gender.FEMALE:
-        score += FEMALE_AS_ASKED
-        reasons.append("female practitioner, as she asked")
-    if case.gender == Gender.FEMALE and Specialism.WOMEN in c.specialisms:
-        score += SPECIALISM
-        reasons.append("women's specialist")
-    low, high = rules.young_adult_ages
-    young = case.age is not None and low <= case.age <= high
-    if young and Specialism.YOUNG_ADULTS in c.specialisms:
-        score += SPECIALISM
-        reasons.append(f"young adults specialist ({low}-{high})")
-    if case.domestic_abuse and Specialism.DOMESTIC_ABUSE in c.specialisms:
-        score += SPECIALISM
-        reasons.append("domestic abuse specialist")
-    return score, reasons
-
-
-def _mix(case: CaseForAllocation, c: Candidate, rules: RankingRules) -> tuple[float, list[str]]:
-    """A PO's mix of high and medium/low RoSH cases (TOM 817); POs only, not PQiPs."""
-    if c.grade is not Grade.PO or case.rosh is None:
-        return 0.0, []
-    load = c.load
-    if case.rosh.is_high and load.high_cases == 0:
-        return MIX_BONUS, ["holds no High RoSH case: adds to the mix"]
-    if not case.rosh.is_high and load.medium_low_cases == 0 and load.high_cases > 0:
-        return MIX_BONUS, ["holds only High RoSH cases: adds to the mix"]
-    after = load.after(case.points, case.rosh)
-    assessed = after.high_cases + after.medium_low_cases
-    if assessed >= rules.po_mix_min_cases and 0 in (after.high_cases, after.medium_low_cases):
-        side = "High" if after.high_cases else "Medium or Low"
-        return -NO_MIX_PENALTY, [f"would hold {assessed} cases, all {side} RoSH: no mix"]
-    return 0.0, []
-
-
-def _capacity(
-    now: float | None, after: float | None, rules: RankingRules
-) -> tuple[float, list[str]]:
-    """Lower capacity after the case first; over 100% lower, over 110% flagged (DOMAIN.md 4a)."""
-    if after is None:
-        return -NO_CAPACITY_PENALTY, ["no available hours (absent or fully reduced)"]
-    score = -after * CAPACITY_WEIGHT
-    text = f"capacity {capacity_change_text(now, after)}"
-    if after > rules.flagged_capacity_percent:
-        limit = rules.flagged_capacity_percent
-        return score - FLAGGED_CAPACITY_PENALTY, [f"{text}: flagged, over {limit:g}%"]
-    if after > rules.over_capacity_percent:
-        limit = rules.over_capacity_percent
-        return score - OVER_CAPACITY_PENALTY, [f"{text}: over {limit:g}%"]
-    return score, [text]
-
-
 def _assess(
-    case: CaseForAllocation, c: Candidate, rules: RankingRules
+    case: CaseForAllocation, c: Candidate, rules: RankingRules, weights: AllocationWeights
 ) -> tuple[int, float, RankedCandidate]:
     verdict = policy_verdict(case, c.grade, c.gender)
     after_load = c.load.after(case.points, case.rosh)
     now, after = c.load.capacity_percent, after_load.capacity_percent
-    parts = [
-        _continuity(case, c),
-        _fit(case, c, rules),
-        _mix(case, c, rules),
-        _capacity(now, after, rules),
-    ]
-    score = round(sum(s for s, _ in parts), 6)
+    terms = [t for t in choice_terms(case, c, rules, weights) if t.kind != PQIP_HIGH]
+    score = round(-sum(t.cost for t in terms), 6)
     safeguard = safeguard_verdict(case, c, rules)
     reasons: list[str] = []
     if safeguard.blocked:
@@ -341,7 +267,7 @@ def _assess(
         reasons.append(f"needs confirmation: {verdict.reason}")
     if safeguard.note:
         reasons.append(f"note: {safeguard.note}")
-    reasons.extend(r for _, found in parts for r in found)
+    reasons.extend(t.reason for t in terms)
     group = 2 if verdict.outside_policy else 1 if verdict.needs_confirmation else 0
     group += 3 if safeguard.blocked else 0
     ranked = RankedCandidate(
@@ -376,15 +302,18 @@ def rank_candidates(
     case: CaseForAllocation,
     candidates: Iterable[Candidate],
     rules: RankingRules = DEFAULT_RULES,
+    weights: AllocationWeights = DEFAULT_WEIGHTS,
 ) -> list[RankedCandidate]:
     """The practitioners best suited to the case first, each with its reasons (SPEC.md 4.3).
 
     Everyone available first, then those who cannot take the case now; in
     each, within policy first, then a PQiP needing confirmation, then choices
     outside the policy; inside each group by score, then capacity after the
-    case, name and staff id.
+    case, name and staff id. The score is minus the cost of the choice's
+    terms (:mod:`app.domain.allocation_terms`), the same the batch proposal
+    adds up.
     """
-    assessed = sorted((_assess(case, c, rules) for c in candidates), key=_order_key)
+    assessed = sorted((_assess(case, c, rules, weights) for c in candidates), key=_order_key)
     return [replace(ranked, rank=i) for i, (_g, _s, ranked) in enumerate(assessed, start=1)]
 
 

@@ -34,6 +34,7 @@ from app.domain.calendar import DeadlineStatus
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings, case_points
 from app.services.allocation.availability import availabilities
+from app.services.allocation.weights import allocation_weights
 from app.services.caseload.tiers import (
     REVIEW_OUTSIDE_GRADE,
     REVIEW_PRACTITIONER_LEFT,
@@ -385,6 +386,7 @@ def to_candidate(p: PractitionerSummary, availability: Availability = AVAILABLE)
         specialisms=_specialisms(p.specialisms),
         pod_id=p.pod_id,
         availability=availability,
+        recent_allocations=p.allocated_last_7_days,
     )
 
 
@@ -412,5 +414,6 @@ def candidates(
         case_facts(brief, as_at, workload),
         [to_candidate(p, away.get(p.staff_id, AVAILABLE)) for p in loads],
         ranking_rules(session, pdu_id, as_at),
+        allocation_weights(session, as_at, pdu_id),
     )
     return [CandidateRow(r, by_id[r.staff_id]) for r in ranked]
