@@ -224,10 +224,10 @@ def line_reason(prepared: Prepared, assignment: Assignment, c: int) -> str:
             if _high(prepared, c)
             else ("adds Medium or Low RoSH to a PO who holds only High")
         )
-    if _lowest_load(prepared, c, p):
-        return "lowest load able to take High RoSH" if _high(prepared, c) else "lowest load"
     if pair.kept:
         return "kept from the last proposal"
+    if _lowest_load(prepared, c, p):
+        return "lowest load able to take High RoSH" if _high(prepared, c) else "lowest load"
     return "the lighter loads are needed for other cases in the batch"
 
 
