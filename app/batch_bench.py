@@ -95,23 +95,42 @@ def synthetic_team(seed: int, size: int = TEAM) -> list[BatchPractitioner]:
     away = rnd.sample(range(size), len(_AWAY) + len(_NOTES))
     for i, availability in zip(away, (*_AWAY, *_NOTES), strict=True):
         cand = team[i].candidate
-        if availability.unavailable.startswith("absent until") or "no return" in availability.unavailable:
-            cand = _replace_load(cand, PractitionerLoad(cand.load.points_held, 0.0, cand.load.cases))
+        if (
+            availability.unavailable.startswith("absent until")
+            or "no return" in availability.unavailable
+        ):
+            cand = _replace_load(
+                cand, PractitionerLoad(cand.load.points_held, 0.0, cand.load.cases)
+            )
         team[i] = BatchPractitioner(_with(cand, availability), team[i].key)
     return team
 
 
 def _replace_load(c: Candidate, load: PractitionerLoad) -> Candidate:
     return Candidate(
-        c.staff_id, c.name, c.grade, load, c.gender, c.specialisms, c.pod_id,
-        c.availability, c.recent_allocations,
+        c.staff_id,
+        c.name,
+        c.grade,
+        load,
+        c.gender,
+        c.specialisms,
+        c.pod_id,
+        c.availability,
+        c.recent_allocations,
     )
 
 
 def _with(c: Candidate, availability: Availability) -> Candidate:
     return Candidate(
-        c.staff_id, c.name, c.grade, c.load, c.gender, c.specialisms, c.pod_id,
-        availability, c.recent_allocations,
+        c.staff_id,
+        c.name,
+        c.grade,
+        c.load,
+        c.gender,
+        c.specialisms,
+        c.pod_id,
+        availability,
+        c.recent_allocations,
     )
 
 
@@ -152,7 +171,9 @@ def synthetic_queue(seed: int, n: int, team: Sequence[BatchPractitioner]) -> lis
             age=rnd.randint(18, 25) if rnd.random() < 0.2 else rnd.randint(26, 60),
             domestic_abuse=rnd.random() < 0.25,
         )
-        cases.append(BatchCase(case_id=10_000 + i, key=f"X{700000 + seed * 100 + i:06d}", facts=facts))
+        cases.append(
+            BatchCase(case_id=10_000 + i, key=f"X{700000 + seed * 100 + i:06d}", facts=facts)
+        )
     return cases
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db.models import (
     Allocation,
     AppUser,
     Assessment,
     CaseloadRow,
+    Event,
     Pod,
     Reduction,
     ReviewItem,
@@ -49,6 +50,7 @@ from app.ui.main_window import MainWindow
 from app.ui.teams import tree as teams_tree
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.statements import counted
 from tests.ui.helpers import when_modal
 
 
@@ -192,6 +194,28 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
     screen.tabs.setCurrentIndex(1)
     assert _column(screen.recent_model, RecentModel.CRN)[0] == data.oldest_crn
     assert "Team East" in screen.recent_label.text()
+    window.close()
+
+
+def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    """Write and the desk's refresh from the change-set together (issue 14: was 63)."""
+    data = _data(store)
+    with store.sessions.begin() as s:  # one case waiting, so no next case is chosen after
+        s.execute(
+            update(Event).where(Event.person_id == data.newer).values(end_date=date(2026, 11, 24))
+        )
+        refresh_cases(s, [data.newer], TODAY)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    assert desk.case is not None and desk.case.person_id == data.oldest
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    with counted(store.engine) as statements:
+        desk.allocate()
+    assert desk.queue_model.rowCount() == 0 and desk.case is None
+    assert len(statements) <= 15, "\n".join(statements)
+    assert len(set(statements)) == len(statements), "a statement ran twice"
     window.close()
 
 

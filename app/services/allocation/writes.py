@@ -28,15 +28,15 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, Staff, Team
-from app.db.readmodel import active_case_condition, refresh_cases
 from app.domain.allocation import PolicyVerdict
 from app.domain.codes import Grade, ReallocationReason, Role
 from app.services.allocation.choice import check_choice, recorded
 from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS
 from app.services.core import audit
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
+from app.services.core.unit_of_work import touch
 
 ALLOCATING_ROLES = (Role.SPO, Role.HEAD_OF_PDU)
 _GRADES = frozenset(g.value for g in Grade)
@@ -63,12 +63,13 @@ def allocate(
     *,
     safeguard_reason: str = "",
     as_at: date | None = None,
-) -> ChangeSet:
+) -> int:
     """Allocate an unallocated case to a practitioner from ``as_at`` (TOM 775).
 
     ``policy_reason``: why, when outside the policy; ``confirmed``: the SPO's
     confirmation of a PQiP with a High RoSH case; ``safeguard_reason``: why,
-    when the practitioner cannot take it now (issue 16).
+    when the practitioner cannot take it now (issue 16). Returns the new
+    allocation's id.
     """
     actor.require(*ALLOCATING_ROLES, action="allocate cases")
     request = _Request(
@@ -90,7 +91,7 @@ def reallocate(
     *,
     safeguard_reason: str = "",
     as_at: date | None = None,
-) -> ChangeSet:
+) -> int:
     """Move an allocated case to another practitioner, with the reason (SPEC.md 4.3)."""
     actor.require(*ALLOCATING_ROLES, action="reallocate cases")
     try:
@@ -107,7 +108,7 @@ def reallocate(
 
 def resolve_review(
     session: Session, actor: Actor, review_id: int, resolution: str, *, as_at: date | None = None
-) -> ChangeSet:
+) -> int:
     """Close a review item without moving the case, saying why (TOM 777)."""
     actor.require(*ALLOCATING_ROLES, action="resolve review items")
     item = session.get(ReviewItem, review_id)
@@ -132,21 +133,32 @@ def resolve_review(
         summary=f"Review of {person.crn} ({item.kind}) resolved",
         after={"resolution": item.resolution, "resolved_on": day},
     )
-    refresh_cases(session, [person.id], day)
-    return ChangeSet.of("review", [item.id]).merge(ChangeSet.of("case", [person.id]))
+    return item.id
 
 
 # --- The one path of allocate and reallocate ----------------------------------------
 
 
-def _check_active(session: Session, person: Person, day: date) -> None:
+def _read_case(session: Session, person_id: int) -> tuple[Person, CaseloadRow | None]:
+    """The case and its caseload row, in one statement."""
+    found = session.execute(
+        select(Person, CaseloadRow)
+        .outerjoin(CaseloadRow, CaseloadRow.person_id == Person.id)
+        .where(Person.id == person_id)
+    ).first()
+    if found is None:
+        raise NotFound("That case no longer exists.")
+    return found[0], found[1]
+
+
+def _check_active(person: Person, row: CaseloadRow | None, day: date) -> None:
     """Only a case under supervision on the day can be allocated (SPEC.md 7: active)."""
-    active = session.scalar(
-        select(CaseloadRow.person_id).where(
-            CaseloadRow.person_id == person.id, active_case_condition(day)
-        )
+    active = (
+        row is not None
+        and row.sentence_date <= day
+        and (row.end_date is None or row.end_date > day)
     )
-    if active is None or person.ended_on is not None:
+    if not active or person.ended_on is not None:
         raise UserError(
             f"{person.crn} is not an active case on {day:%d/%m/%Y} (ended or not yet "
             "sentenced): there is nothing to allocate."
@@ -161,21 +173,22 @@ def _move(
     expected_version: int,
     request: _Request,
     as_at: date | None,
-) -> ChangeSet:
+) -> int:
     day = as_at or clock.today()
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("That case no longer exists.")
+    person, row = _read_case(session, person_id)
     _check_pdu(actor, person)
-    _check_active(session, person, day)
+    _check_active(person, row, day)
+    assert row is not None  # an active case has its caseload row
     _lock(session, person, expected_version)
     staff = _practitioner(session, staff_id, person, day)
-    holder = _open_allocation(session, person.id)
+    # The caseload row is kept in the same transactions as allocations, and the
+    # version just checked proves nobody allocated since it was read.
+    holder = _open_allocation(session, person.id) if row.staff_id is not None else None
     _check_holder(session, person, staff, holder, request)
     _check_team(session, actor, staff.id, "the practitioner")
     if request.reason is not None and holder is not None:
         _check_team(session, actor, holder.staff_id, "the case's practitioner")
-    check = check_choice(session, person, staff, day)
+    check = check_choice(session, row, staff, day)
     kept = recorded(
         actor,
         person,
@@ -203,11 +216,10 @@ def _move(
     )
     session.add(allocation)
     session.flush()
-    reviews_closed = _resolve_reviews(session, actor, person.id, staff, day, holder is None)
+    if row.open_reviews:
+        _resolve_reviews(session, actor, person.id, staff, day, holder is None)
     _audit(session, actor, person, staff, allocation, before, check.policy)
-    refresh_cases(session, [person.id], day)
-    changes = ChangeSet.of("allocation", [allocation.id]).merge(ChangeSet.of("case", [person.id]))
-    return changes.merge(ChangeSet.of("review", reviews_closed)) if reviews_closed else changes
+    return allocation.id
 
 
 def _check_pdu(actor: Actor, person: Person) -> None:
@@ -231,6 +243,7 @@ def _lock(session: Session, person: Person, expected_version: int) -> None:
     if result.rowcount != 1:
         session.expire(person)
         raise _conflict(session, person)
+    touch(session, Kind.CASE, [person.id], refresh=False)
     session.expire(person, ["version"])
 
 
