@@ -1,4 +1,4 @@
-"""The batch proposal against list order, on synthetic teams (issue 23, ``pdu-manager bench --batch``).
+"""The batch proposal against list order on synthetic teams (``pdu-manager bench --batch``).
 
 A synthetic team is 45 practitioners (21 POs, 7 PQiPs, 17 PSOs; part-timers
 from 22.5 hours; PQiPs at each stage of their reductions; loads from 55% to
@@ -275,12 +275,16 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
     )
     for r in rows:
         missed = _met(r)
+        ours, theirs = r["proposal_receivers_max"], r["list_order_receivers_max"]
+        breaks = f"{r['proposal_soft_breaks']:>6} vs {r['list_order_soft_breaks']:>6}"
+        breaches = (
+            f"{r['proposal_breaches_without_reason']:>3} vs "
+            f"{r['list_order_breaches_without_reason']:>3}"
+        )
         print(
-            f"{r['cases']:>5}  {r['proposal_receivers_max']:>9.1f} vs {r['list_order_receivers_max']:>9.1f}"
-            f"  {r['proposal_soft_breaks']:>6} vs {r['list_order_soft_breaks']:>6}"
-            f"  {r['proposal_breaches_without_reason']:>3} vs {r['list_order_breaches_without_reason']:>3}"
+            f"{r['cases']:>5}  {ours:>9.1f} vs {theirs:>9.1f}  {breaks}  {breaches}"
             f"  {r['median_seconds']:>8.3f}  {r['p95_seconds']:>6.3f}"
-            f"  {r['proven_optimal']:>3}/{r['seeds']:<3}  {'yes' if not missed else '; '.join(missed)}"
+            f"  {r['proven_optimal']:>3}/{r['seeds']:<3}  {'; '.join(missed) or 'yes'}"
         )
 
 

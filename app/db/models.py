@@ -260,6 +260,22 @@ class Allocation(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class ProposalHold(Base):
+    """A case in an SPO's open batch proposal, so no one else proposes it too (issue 23).
+
+    Nothing is allocated by a hold; it lapses after a few hours (a setting) or
+    when the SPO accepts the line or closes the proposal.
+    """
+
+    __tablename__ = "proposal_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    pdu_id: Mapped[int] = mapped_column(ForeignKey("pdu.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ReviewItem(Base):
     """Something an SPO must look at: a tier rise, a case outside its grade."""
 

@@ -182,4 +182,11 @@ ALLOCATION_WEIGHT_SETTINGS: tuple[SettingSpec, ...] = (
         600,
         1,
     ),
+    _weight(
+        "allocation_proposal_hold_hours",
+        4.0,
+        "Hours an open proposal keeps its cases from other SPOs' proposals",
+        72,
+        0.5,
+    ),
 )

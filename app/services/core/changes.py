@@ -28,6 +28,7 @@ class Kind(StrEnum):
     USER = "user"
     AUDIT = "audit"
     PDU = "pdu"
+    PROPOSAL = "proposal"
 
 
 @dataclass(frozen=True)
