@@ -76,6 +76,7 @@ class AllocationDesk(QWidget):
         self.extra: list[str] = []  # the chosen case's lines under its risk
         self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
+        self.proposal_dialog: QDialog | None = None
         self._build_actions()
         self._build()
         self._connect()
@@ -117,6 +118,12 @@ class AllocationDesk(QWidget):
             "Find an allocated case by CRN to reallocate it",
             self.focus_find,
         )
+        self.propose_action = self._action(
+            "&Propose allocations…",
+            "Ctrl+Shift+P",
+            "Propose a practitioner for every case in the queue at once, then accept the lines",
+            self.propose,
+        )
 
     def _build(self) -> None:
         self.queue_view = make_table(
@@ -138,6 +145,7 @@ class AllocationDesk(QWidget):
         find_row.addWidget(QLabel(self.tr("Reallocate a case:")))
         find_row.addWidget(self.find_box, 1)
         find_row.addWidget(action_button(self.find_action, self.tr("Find case")))
+        find_row.addWidget(action_button(self.propose_action, self.tr("Propose allocations")))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -365,6 +373,15 @@ class AllocationDesk(QWidget):
         finally:
             self.open_dialog = None
             dialog.deleteLater()
+
+    @Slot()
+    def propose(self) -> None:
+        """Open the batch proposal for the queue (issue 23: :mod:`.proposal_dialog`)."""
+        from app.ui.allocation.proposal_dialog import ProposalDialog
+
+        self.proposal_dialog = ProposalDialog(self.ctx, self.team_id(), self)
+        self.proposal_dialog.show()
+        self.proposal_dialog.start()
 
     @Slot()
     def allocate(self) -> None:
