@@ -37,10 +37,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-import highspy
-import numpy as np
-
-from app.domain.allocation_weights import FULL_TIME_POINTS
+from app.domain.batch_models import Ceiling, Fit, run
 from app.domain.batch_problem import Pair, Prepared
 from app.domain.batch_search import greedy_fit, improve, shortlist
 from app.domain.progress import Progress, silent
@@ -69,215 +66,6 @@ class Solution:
     optimal: bool
     timed_out: bool
     seconds: float
-
-
-Column = tuple[float, float, float, bool, list[tuple[int, float]]]
-"""cost, lower bound, upper bound, integer?, (row, coefficient) entries."""
-
-
-def _highs(columns: list[Column], rows_lower: list[float], rows_upper: list[float]) -> Any:
-    """A silent, seeded HiGHS instance holding these columns and rows."""
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
-    starts, index, value = [0], [], []
-    for *_head, entries in columns:
-        for row, v in entries:
-            index.append(row)
-            value.append(v)
-        starts.append(len(index))
-    n = len(columns)
-    h.passModel(
-        n,
-        len(rows_lower),
-        len(index),
-        1,  # column-wise
-        1,  # minimise
-        0.0,
-        np.array([col[0] for col in columns], dtype=np.float64),
-        np.array([col[1] for col in columns], dtype=np.float64),
-        np.array([col[2] for col in columns], dtype=np.float64),
-        np.array(rows_lower, dtype=np.float64),
-        np.array(rows_upper, dtype=np.float64),
-        np.array(starts[:-1], dtype=np.int32),
-        np.array(index, dtype=np.int32),
-        np.array(value, dtype=np.float64),
-        np.array([1 if col[3] else 0 for col in columns], dtype=np.int32),
-    )
-    return h
-
-
-def _run(h: Any, seconds: float, nodes: int | None = None) -> tuple[str, list[float] | None]:
-    """Solve; ("optimal" | "infeasible" | "stopped", the column values or None)."""
-    h.setOptionValue("time_limit", max(seconds, 0.01))
-    if nodes is not None:
-        h.setOptionValue("mip_max_nodes", nodes)
-    h.run()
-    status = h.getModelStatus()
-    has = h.getInfo().primal_solution_status == 2
-    values = list(h.getSolution().col_value) if has else None
-    if status == highspy.HighsModelStatus.kOptimal:
-        return "optimal", values
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return "infeasible", None
-    return "stopped", values
-
-
-class _Ceiling:
-    """Stage 1: can every case be placed with no receiver above a ceiling?
-
-    Columns x[c,p] then u[c]; rows: each case once, each receiver's capacity
-    within the ceiling, the 7-day count when it is a hard limit, and the
-    number of cases left.
-    """
-
-    def __init__(self, prepared: Prepared) -> None:
-        self.prepared = prepared
-        n_cases, pairs = len(prepared.cases), prepared.pairs
-        self.receivers = sorted({pair.p for pair in pairs})
-        row = {p: n_cases + i for i, p in enumerate(self.receivers)}
-        hard = prepared.weights.seven_day_cap_hard
-        seven = {p: n_cases + len(row) + i for i, p in enumerate(self.receivers)} if hard else {}
-        self.count_row = n_cases + len(row) + len(seven)
-        columns: list[Column] = []
-        for pair in pairs:
-            entries = [(pair.c, 1.0), (row[pair.p], pair.share)]
-            if hard:
-                entries.append((seven[pair.p], 1.0))
-            columns.append((0.0, 0.0, 1.0, True, entries))
-        for c in range(n_cases):
-            columns.append((1.0, 0.0, 1.0, False, [(c, 1.0), (self.count_row, 1.0)]))
-        lower = [1.0] * n_cases + [-math.inf] * (len(row) + len(seven) + 1)
-        upper = [1.0] * n_cases + [math.inf] * len(row)
-        upper += [float(prepared.seven_day_room[p]) for p in seven] + [math.inf]
-        self.h = _highs(columns, lower, upper)
-        self.n_pairs = len(pairs)
-        self.n_cols = len(columns)
-
-    def set_ceiling(self, ceiling: float) -> None:
-        p = self.prepared
-        upper = np.array(
-            [1.0 if p.now[q.p] + q.share <= ceiling + _EPS else 0.0 for q in p.pairs]
-            + [1.0] * len(p.cases)
-        )
-        cols = np.arange(self.n_cols, dtype=np.int32)
-        self.h.changeColsBounds(self.n_cols, cols, np.zeros(self.n_cols), upper)
-        for i, r in enumerate(self.receivers):
-            self.h.changeRowBounds(len(p.cases) + i, -math.inf, max(0.0, ceiling - p.now[r]))
-
-    def count_only(self, most: float | None) -> None:
-        """Cost the cases left (``most`` None), or only allow ``most`` of them, at no cost."""
-        u = np.arange(self.n_pairs, self.n_cols, dtype=np.int32)
-        cost = np.ones(len(u)) if most is None else np.zeros(len(u))
-        self.h.changeColsCost(len(u), u, cost)
-        self.h.changeRowBounds(self.count_row, -math.inf, math.inf if most is None else most)
-
-    def assignment(self, values: list[float]) -> list[int | None]:
-        found: list[int | None] = [None] * len(self.prepared.cases)
-        for i, pair in enumerate(self.prepared.pairs):
-            if values[i] > 0.5:
-                found[pair.c] = pair.p
-        return found
-
-
-class _Fit:
-    """Stage 2: the best fit under a ceiling (the weighted terms of the module doc).
-
-    Columns: x[c,p], u[c], the load bands y[p,k] climbed, the 7-day slack
-    s[p], the mix bonus g[p]. Rows: each case once, each receiver's load as
-    the bands climbed, the 7-day count, the mix bonus at most the cases of
-    the lacking side, the number of cases left.
-    """
-
-    def __init__(
-        self,
-        prepared: Prepared,
-        ceiling: float,
-        most_left: int,
-        keep: set[tuple[int, int]] | None = None,
-    ) -> None:
-        self.prepared = prepared
-        w, n_cases, pairs = prepared.weights, len(prepared.cases), prepared.pairs
-        receivers = sorted({pair.p for pair in pairs})
-        load = {p: n_cases + i for i, p in enumerate(receivers)}
-        seven = {p: n_cases + len(receivers) + i for i, p in enumerate(receivers)}
-        lacking = sorted({pair.p for pair in pairs if pair.adds_lacking_side})
-        mix = {p: n_cases + 2 * len(receivers) + i for i, p in enumerate(lacking)}
-        count = n_cases + 2 * len(receivers) + len(lacking)
-        columns: list[Column] = []
-        for pair in pairs:
-            fits = prepared.now[pair.p] + pair.share <= ceiling + _EPS
-            fits = fits and (keep is None or (pair.c, pair.p) in keep)
-            entries = [(pair.c, 1.0), (load[pair.p], pair.share), (seven[pair.p], 1.0)]
-            if pair.adds_lacking_side:
-                entries.append((mix[pair.p], -1.0))
-            columns.append((pair.cost, 0.0, 1.0 if fits else 0.0, True, entries))
-        for c in range(n_cases):
-            columns.append((w.unallocated, 0.0, 1.0, False, [(c, 1.0), (count, 1.0)]))
-        self.bands: dict[int, list[tuple[int, float, float]]] = {}
-        for p in receivers:
-            available = prepared.practitioners[p].candidate.load.available
-            for low, high, slope in w.bands():
-                start, end = max(low, prepared.now[p]), min(high, ceiling)
-                if end > start:
-                    self.bands.setdefault(p, []).append((len(columns), start, end))
-                    cost = slope * available / FULL_TIME_POINTS
-                    columns.append((cost, 0.0, end - start, False, [(load[p], -1.0)]))
-        self.seven_col = {}
-        for p in receivers:
-            self.seven_col[p] = len(columns)
-            slack = 0.0 if w.seven_day_cap_hard else math.inf
-            columns.append((w.seven_day_over, 0.0, slack, False, [(seven[p], -1.0)]))
-        self.mix_col = {}
-        for p in lacking:
-            self.mix_col[p] = len(columns)
-            columns.append((-w.mix_bonus, 0.0, 1.0, False, [(mix[p], 1.0)]))
-        lower = (
-            [1.0] * n_cases
-            + [0.0] * len(receivers)
-            + [-math.inf] * (len(receivers) + len(lacking) + 1)
-        )
-        upper = [1.0] * n_cases + [0.0] * len(receivers)
-        upper += [float(prepared.seven_day_room[p]) for p in receivers]
-        upper += [0.0] * len(lacking) + [most_left + 0.5]
-        self.n_cols = len(columns)
-        self.h = _highs(columns, lower, upper)
-
-    def start_from(self, assignment: list[int | None]) -> None:
-        """A complete starting solution from an assignment that keeps to the ceiling."""
-        p = self.prepared
-        values = np.zeros(self.n_cols)
-        index = {(pair.c, pair.p): i for i, pair in enumerate(p.pairs)}
-        climbed: dict[int, float] = {}
-        given: dict[int, int] = {}
-        mixed: set[int] = set()
-        for c, who in enumerate(assignment):
-            if who is None:
-                values[len(p.pairs) + c] = 1.0
-                continue
-            i = index[(c, who)]
-            values[i] = 1.0
-            climbed[who] = climbed.get(who, 0.0) + p.pairs[i].share
-            given[who] = given.get(who, 0) + 1
-            if p.pairs[i].adds_lacking_side:
-                mixed.add(who)
-        for who, bands in self.bands.items():
-            left = climbed.get(who, 0.0)
-            for col, start, end in bands:
-                values[col] = min(left, end - start)
-                left -= values[col]
-        for who, col in self.seven_col.items():
-            values[col] = max(0, given.get(who, 0) - p.seven_day_room[who])
-        for who, col in self.mix_col.items():
-            values[col] = 1.0 if who in mixed else 0.0
-        self.h.setSolution(self.n_cols, np.arange(self.n_cols, dtype=np.int32), values)
-
-    def assignment(self, values: list[float]) -> list[int | None]:
-        found: list[int | None] = [None] * len(self.prepared.cases)
-        for i, pair in enumerate(self.prepared.pairs):
-            if values[i] > 0.5:
-                found[pair.c] = pair.p
-        return found
 
 
 def _highest(prepared: Prepared, assignment: list[int | None]) -> float:
@@ -373,11 +161,11 @@ def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
         return Solution(MappingProxyType({}), None, None, True, False, 0.0)
     progress.start(12, "Finding who can take each case")
     flagged = prepared.request.rules.flagged_capacity_percent
-    stage1 = _Ceiling(prepared)
+    stage1 = Ceiling(prepared)
     _interruptible(stage1.h, progress)
     stage1.set_ceiling(flagged)
     stage1.count_only(None)
-    status, values = _run(stage1.h, clock.left())
+    status, values = run(stage1.h, clock.left())
     progress.check()
     assert values is not None  # leaving every case unallocated is always feasible
     fewest_left = round(sum(values[stage1.n_pairs :]))
@@ -390,11 +178,11 @@ def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
     ceiling = min(lowest + prepared.weights.ceiling_slack, flagged)
     progress.advance(1, "Choosing the best fit under the ceiling")
     best, keep = _good_start(prepared, ceiling, best)
-    stage2 = _Fit(prepared, ceiling, fewest_left, keep)
+    stage2 = Fit(prepared, ceiling, fewest_left, keep)
     _interruptible(stage2.h, progress)
     stage2.start_from(best)
     if clock.left() > 0:
-        status, found = _run(stage2.h, clock.left())
+        status, found = run(stage2.h, clock.left())
         progress.check()
         if found is not None:
             best = stage2.assignment(found)
@@ -440,7 +228,7 @@ REFINE_WINDOW = 10
 
 
 def _bisect(
-    stage1: _Ceiling,
+    stage1: Ceiling,
     best: list[int | None],
     fewest_left: int,
     clock: _Clock,
@@ -473,7 +261,7 @@ def _bisect(
         mid = (low + high) // 2
         progress.advance(1, f"Trying a ceiling of {mid * STEP:.1f}%")
         stage1.set_ceiling(mid * STEP)
-        status, found = _run(stage1.h, clock.left(), STEP_NODES)
+        status, found = run(stage1.h, clock.left(), STEP_NODES)
         progress.check()
         if found is not None:
             best = stage1.assignment(found)
