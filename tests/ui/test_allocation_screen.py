@@ -197,8 +197,12 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
     window.close()
 
 
-def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
-    """Write and the desk's refresh from the change-set together (issue 14: was 63)."""
+def test_one_allocation_written_and_shown_runs_at_most_16_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    """Write and the desk's refresh from the change-set together (issue 14: was 63).
+
+    16: the safeguards (issue 16) read the practitioner's cases and reductions
+    in one statement to refuse a choice over capacity or absent without a reason.
+    """
     data = _data(store)
     with store.sessions.begin() as s:  # one case waiting, so no next case is chosen after
         s.execute(
@@ -214,7 +218,7 @@ def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, stor
     with counted(store.engine) as statements:
         desk.allocate()
     assert desk.queue_model.rowCount() == 0 and desk.case is None
-    assert len(statements) <= 15, "\n".join(statements)
+    assert len(statements) <= 16, "\n".join(statements)
     assert len(set(statements)) == len(statements), "a statement ran twice"
     window.close()
 
@@ -589,4 +593,26 @@ def test_a_pod_shows_the_mean_of_its_practitioners_with_hours(qtbot, store) -> N
     assert tip.startswith("Mean capacity of the 4 practitioners with hours this week")
     assert "Absent, not counted: Priya Shah" in tip
     assert "All the POD's points held over all its available points:" in tip
+    window.close()
+
+
+def test_tab_goes_from_the_queue_to_the_allocate_button_without_walking_cells(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    window.activateWindow()
+    desk.queue_view.selectRow(0)
+    desk.queue_view.setFocus()
+    qtbot.waitUntil(desk.queue_view.hasFocus)
+    seen = []
+    for _ in range(10):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is desk.allocate_button:
+            break
+    assert seen[-1] is desk.allocate_button, [w.accessibleName() or type(w).__name__ for w in seen]
+    assert desk.candidate_view in seen and desk.queue_view not in seen
+    assert len(seen) == len(set(map(id, seen)))  # every Tab moved to another control
+    qtbot.keyClick(desk.allocate_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not desk.allocate_button
     window.close()

@@ -8,6 +8,7 @@ DOMAIN.md 2).
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 from typing import Any
 
@@ -129,10 +130,12 @@ class AllocationDesk(QWidget):
         self.queue_view = make_table(
             self.queue_model,
             self.tr("Unallocated cases"),
-            (70, 140, 66, 40, 86, 104, 82, 140, 42, 82),
+            {QueueModel.NAME: 150, QueueModel.PREVIOUS: 150},
         )
         self.review_view = make_table(
-            self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)
+            self.review_model,
+            self.tr("Review items"),
+            {ReviewModel.NAME: 150, ReviewModel.HOLDER: 150, ReviewModel.DETAIL: 320},
         )
         self.lists = QTabWidget()
         self.lists.setAccessibleName(self.tr("Cases to allocate or review"))
@@ -144,8 +147,10 @@ class AllocationDesk(QWidget):
         find_row = QHBoxLayout()
         find_row.addWidget(QLabel(self.tr("Reallocate a case:")))
         find_row.addWidget(self.find_box, 1)
-        find_row.addWidget(action_button(self.find_action, self.tr("Find case")))
-        find_row.addWidget(action_button(self.propose_action, self.tr("Propose allocations")))
+        self.find_button = action_button(self.find_action, self.tr("Find case"))
+        find_row.addWidget(self.find_button)
+        self.propose_button = action_button(self.propose_action, self.tr("Propose allocations"))
+        find_row.addWidget(self.propose_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +175,25 @@ class AllocationDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab goes the way an SPO works: the case, the practitioners, then the decision."""
+        self.panel.drilldown.setTabChangesFocus(True)
+        chain = [
+            self.lists,
+            self.queue_view,
+            self.review_view,
+            self.find_box,
+            self.find_button,
+            self.propose_button,
+            self.panel.team_box,
+            self.candidate_view,
+            *self.panel.buttons,
+            self.panel.drilldown,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)

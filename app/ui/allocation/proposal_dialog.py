@@ -100,7 +100,9 @@ class ProposalDialog(QDialog):
         self.teams.setAccessibleName(self.tr("Teams to propose over"))
         self.teams.setMaximumHeight(80)
         self.table = make_table(
-            self.model, self.tr("Proposed allocations"), (60, 70, 140, 150, 50, 70, 70, 260)
+            self.model,
+            self.tr("Proposed allocations"),
+            {ProposalModel.NAME: 160, ProposalModel.REASON: 320, ProposalModel.NEEDS: 260},
         )
         self.table.setSelectionMode(self.table.SelectionMode.ExtendedSelection)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
