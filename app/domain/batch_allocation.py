@@ -167,14 +167,14 @@ def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
     stage1.count_only(None)
     status, values = run(stage1.h, clock.left())
     progress.check()
-    assert values is not None  # leaving every case unallocated is always feasible
-    fewest_left = round(sum(values[stage1.n_pairs :]))
+    best = stage1.assignment(values) if values is not None else _first_fit(prepared, flagged)
+    fewest_left = sum(p is None for p in best)
     stage1.count_only(fewest_left + 0.5)
     for option, value in _STEP_OPTIONS.items():
         stage1.h.setOptionValue(option, value)
-    proven = status == "optimal"
-    best = stage1.assignment(values)
-    lowest, best, _steps_proven = _bisect(stage1, best, fewest_left, clock, progress, proven)
+    if values is None:  # stopped before any answer: the quick one stands
+        clock.timed_out = True
+    lowest, best, _steps = _bisect(stage1, best, fewest_left, clock, progress, status == "optimal")
     ceiling = min(lowest + prepared.weights.ceiling_slack, flagged)
     progress.advance(1, "Choosing the best fit under the ceiling")
     best, keep = _good_start(prepared, ceiling, best)
@@ -198,6 +198,14 @@ def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
         clock.timed_out,
         time.monotonic() - began,
     )
+
+
+def _first_fit(prepared: Prepared, ceiling: float) -> list[int | None]:
+    """The quick search's answer at the flagged capacity, or every case left (never fails)."""
+    by_case: list[list[Pair]] = [[] for _ in prepared.cases]
+    for pair in prepared.pairs:
+        by_case[pair.c].append(pair)
+    return _greedy(prepared, ceiling, by_case) or [None] * len(prepared.cases)
 
 
 SHORTLIST = 8

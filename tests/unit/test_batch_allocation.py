@@ -288,3 +288,25 @@ def test_a_change_to_a_60_case_queue_moves_few_other_lines() -> None:
             and line.staff_id != kept[line.case_id]
         ]
         assert len(moved) <= 8, (what, len(moved))
+
+
+def test_a_cancelled_proposal_stops_at_once() -> None:
+    from app.domain.progress import Cancelled, Progress
+
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        propose(BatchRequest((case(1), case(2)), (who(1, 50), who(2, 60))), progress)
+
+
+def test_the_time_limit_keeps_the_best_found() -> None:
+    from app.batch_bench import synthetic_queue, synthetic_team
+
+    team = synthetic_team(2)
+    quick = AllocationWeights(time_limit_seconds=0.01)
+    proposal = propose(
+        BatchRequest(tuple(synthetic_queue(2, 30, team)), tuple(team), weights=quick)
+    )
+    assert proposal.timed_out and not proposal.optimal
+    assert all(line.reason for line in proposal.lines)
+    assert "best found" in proposal.header()
