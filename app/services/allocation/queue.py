@@ -459,7 +459,6 @@ def ranking_rules(session: Session, pdu_id: int, as_at: date) -> RankingRules:
 
 
 def to_candidate(p: PractitionerSummary, availability: Availability = AVAILABLE) -> Candidate:
-    """A practitioner as the ranking rules see them, with their availability (issue 16)."""
     return Candidate(
         staff_id=p.staff_id,
         name=p.name,
@@ -480,8 +479,7 @@ def candidates(
 
     The practitioner who holds the case now is left out; ``team_id`` keeps
     only one team's practitioners (an SPO allocates within their own team).
-    Those who cannot take it now (absent, leaving, over the flagged capacity)
-    come after everyone available, with the reason (issue 16).
+    Those who cannot take it now come last, with the reason (issue 16).
     """
     brief = case_brief(session, person_id)
     workload = settings.workload_settings(session, as_at, pdu_id)
