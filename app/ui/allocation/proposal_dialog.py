@@ -37,6 +37,7 @@ from app.ui.allocation.panels import make_table
 from app.ui.allocation.proposal_model import ProposalModel, needs_text
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
+from app.ui.formatting import grade_short
 
 
 class ProposalDialog(QDialog):
@@ -238,7 +239,7 @@ class ProposalDialog(QDialog):
             return []
         ordered = sorted(view.practitioners.values(), key=lambda p: (p.surname, p.forename))
         return [
-            (f"{p.name} ({p.grade}, {p.load.capacity_percent or 0:.0f}%)", p.staff_id)
+            (f"{p.name} ({grade_short(p.grade)}, {p.load.capacity_percent or 0:.0f}%)", p.staff_id)
             for p in ordered
         ]
 
