@@ -1,7 +1,7 @@
 """allocation safeguards overridden with the SPO's reason (issue 16); proposal holds (issue 23)
 
-Revision ID: 0003_allocation_desk
-Revises: 0002_hardening
+Revision ID: 0008_allocation_desk
+Revises: 0007_decisions
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_allocation_desk"
-down_revision = "0002_hardening"
+revision = "0008_allocation_desk"
+down_revision = "0007_decisions"
 branch_labels = None
 depends_on = None
 
