@@ -124,7 +124,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         DEFAULT_SETTINGS.newly_qualified_months,
         "Months a newly qualified PO's reduction lasts",
         "HMPPS workload service (2021)",
-        0,
+        1,
         36,
     ),
     SettingSpec(
