@@ -190,7 +190,7 @@ def test_the_no_mix_exception_is_a_warning_naming_the_threshold() -> None:
 
 
 def test_negative_case_counts_are_refused_in_words() -> None:
-    with pytest.raises(ValueError, match="^Case counts cannot be negative$"):
+    with pytest.raises(ValueError, match=r"^Case counts cannot be negative$"):
         po_lacks_mix(3, -1)
 
 
