@@ -237,3 +237,9 @@ def test_a_spec_without_extra_aliases_builds_from_the_shared_ones() -> None:
     spec = ColumnSpec.build("hours", ("upw_hours_ordered",), extra=None)
     assert spec.canonical("UPW_Length") == ("upw_hours_ordered", False)
     assert spec.canonical("upw_minutes_ordered") == ("upw_hours_ordered", True)
+
+
+def test_a_header_naming_no_column_is_not_in_minutes_either() -> None:
+    assert CASE_COLUMNS.canonical("Favourite colour") == (None, False)
+    assert CASE_COLUMNS.canonical("Favourite minutes") == (None, False)
+    assert CASE_COLUMNS.canonical(None) == (None, False)

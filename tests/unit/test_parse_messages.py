@@ -49,6 +49,16 @@ DAY_HINT = "use day names such as Sat,Sun or Mon-Fri"
         (parse_percent, "101", "'101' is not a percentage from 0 to 100"),
         (parse_percent, -0.5, "'-0.5' is not a percentage from 0 to 100"),
         (parse_number, "abc", "'abc' is not a number"),
+        (parse_number, True, "'True' is not a number"),
+        (parse_number, float("nan"), "'nan' is not a number"),
+        (parse_number, float("-inf"), "'-inf' is not a number"),
+        (
+            lambda v: parse_number(v, minimum=40),
+            "39.5",
+            "'39.5' is less than the lowest allowed, 40",
+        ),
+        (lambda v: parse_number(v, minimum=0), " -3 ", "'-3' cannot be negative"),
+        (lambda v: parse_number(v, allow_decimal=False), "7.5", "'7.5' is not a whole number"),
         (parse_time, "25:00", f"'25:00' is not a time: {TIME_HINT}"),
         (parse_time, "2400", f"'2400' is not a time: {TIME_HINT}"),
         (parse_time, "0am", f"'0am' is not a time: {TIME_HINT}"),
@@ -62,6 +72,7 @@ DAY_HINT = "use day names such as Sat,Sun or Mon-Fri"
         (parse_days, "Munday-Fri", f"'Munday' in 'Munday-Fri' is not a day: {DAY_HINT}"),
         (parse_days, "Mon-Wed-Fri", f"'Wed-Fri' in 'Mon-Wed-Fri' is not a day: {DAY_HINT}"),
         (parse_days, "and", f"'and' names no days: {DAY_HINT}"),
+        (parse_days, " , ", f"',' names no days: {DAY_HINT}"),
         (parse_name, "x" * 101, "is 101 characters long: at most 100 fit"),
         (parse_name, "y" * 1234, "is 1,234 characters long: at most 100 fit"),
     ],
@@ -122,3 +133,8 @@ def test_the_last_years_a_date_can_name() -> None:
     assert parse_date("31/12/9998") == date(9998, 12, 31)
     assert parse_date("0001-01-01") == date(1, 1, 1)
     assert parse_date("31/12/9999") is None  # NDelius for "no end date"
+
+
+@pytest.mark.parametrize("text", ["Mon TO Fri", "mon to fri", "Mon - Fri", "Mon–Fri", "Mon To Fri"])
+def test_a_range_of_days_is_read_however_the_dash_or_to_is_written(text: str) -> None:
+    assert parse_days(text) == frozenset(range(5))

@@ -18,6 +18,7 @@ from app.domain.tiering import (
     TierInputs,
     calculate_tier,
     format_tier,
+    parse_tier,
     protect_rank,
 )
 
@@ -141,6 +142,13 @@ def test_protect_rank_refuses_anything_but_a_level_with_a_tier_input_error(junk:
 def test_format_tier_refuses_a_change_level_that_is_not_0_to_3(junk: Any) -> None:
     with pytest.raises(TierInputError, match=r"Unknown change level .*: expected 0, 1, 2 or 3"):
         format_tier("B", junk)
+
+
+@pytest.mark.parametrize("junk", [True, 2.0, b"B2", ["B2"]])
+def test_parse_tier_refuses_what_is_not_text_or_a_whole_number(junk: Any) -> None:
+    with pytest.raises(TierInputError) as error:
+        parse_tier(junk)
+    assert str(error.value) == f"Tier {junk!r} is not a tier code"
 
 
 def test_format_tier_tidies_the_letter_and_marks_unsupervised() -> None:

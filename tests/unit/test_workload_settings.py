@@ -100,3 +100,11 @@ def test_a_setting_the_screen_accepts_is_one_the_rules_accept() -> None:
         over_capacity_percent=float(low["capacity_over_percent"] or 0),
         flagged_capacity_percent=float(low["capacity_flag_percent"] or 0),
     )
+
+
+def test_only_practitioners_have_available_points_whatever_their_target() -> None:
+    generous = WorkloadSettings(grade_targets={Grade.PO: 1, Grade.SPO: 2176, Grade.VLO: 500})
+    assert available_points(generous, Grade.PO, 37, 0) == 1.0
+    assert available_points(generous, Grade.SPO, 37, 0) == 0.0
+    assert available_points(generous, Grade.VLO, 37, 0) == 0.0
+    assert available_points(generous, Grade.PSO, 37, 0) == 0.0  # no target given
