@@ -17,6 +17,9 @@ from app.domain.allocation import (
     CaseForAllocation,
     RankedCandidate,
     RankingRules,
+    capacity_change_text,
+    percent_text,
+    policy_verdict,
     rank_candidates,
 )
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
@@ -148,3 +151,63 @@ def test_below_the_threshold_a_one_sided_caseload_costs_nothing() -> None:
     strict = RankingRules(po_mix_min_cases=4)
     found = {r.staff_id: r for r in rank_candidates(case_of(), [person(1, medium_low=3)], strict)}
     assert found[1].reasons[0] == "would hold 4 cases, all Medium or Low RoSH: no mix"
+
+
+# --- Capacity, the order of a tie, and the texts ---------------------------------
+
+
+def test_scores_are_kept_to_six_decimals() -> None:
+    load = PractitionerLoad(points_held=1000, available=FULL, cases=0)  # 45.955882...%
+    found = rank_candidates(case_of(None), [Candidate(1, "P1", Grade.PO, load)])
+    assert found[0].score == -13.786765
+    assert found[0].grade is Grade.PO and found[0].rank == 1
+
+
+def test_on_a_tie_someone_with_hours_ranks_before_someone_with_none() -> None:
+    # Ann has no available hours (-60); Bob would be flagged at 233% (-70 - 50) but
+    # was the previous practitioner (+60): -60 too. Capacity after breaks the tie.
+    ann = Candidate(1, "Ann", Grade.PO, PractitionerLoad(0, 0.0, 0))
+    bob = Candidate(2, "Bob", Grade.PO, PractitionerLoad(7000, 3000.0, 0))
+    found = rank_candidates(case_of(None, previous_staff_id=2), [ann, bob])
+    assert [(r.name, r.score) for r in found] == [("Bob", -60.0), ("Ann", -60.0)]
+    assert found[1].capacity_after is None
+    assert found[1].reasons == ("no available hours (absent or fully reduced)",)
+
+
+@pytest.mark.parametrize(
+    ("points", "reason"),
+    [
+        (1500, "capacity 50% -> 75%"),  # exactly at the red line: not over it
+        (1501, "capacity 50% -> 75%: over 75%"),
+        (2500, "capacity 50% -> 125%: over 75%"),  # exactly at the flag: not flagged
+        (2501, "capacity 50% -> 125%: flagged, over 125%"),
+    ],
+)
+def test_capacity_after_is_over_above_the_red_line_and_flagged_above_the_flag(
+    points: int, reason: str
+) -> None:
+    rules = RankingRules(over_capacity_percent=75, flagged_capacity_percent=125)
+    load = PractitionerLoad(points_held=1000, available=2000.0, cases=0)
+    found = rank_candidates(
+        case_of(None, points=points - 1000), [Candidate(1, "P", Grade.PO, load)], rules
+    )
+    assert found[0].reasons == (reason,)
+
+
+def test_capacity_texts_say_no_hours_where_there_are_none() -> None:
+    assert percent_text(None) == "no hours"
+    assert percent_text(72.4) == "72%"
+    assert capacity_change_text(None, None) == "no hours"
+    assert capacity_change_text(None, 50.0) == "no hours -> 50%"
+    assert capacity_change_text(72.0, None) == "72% -> no hours"
+    assert capacity_change_text(72.0, 79.5) == "72% -> 80%"
+
+
+def test_every_reason_a_choice_is_outside_the_policy_is_given() -> None:
+    case = CaseForAllocation(SentenceType.CO, Rosh.HIGH, female_practitioner_requested=True)
+    verdict = policy_verdict(case, Grade.PSO, Gender.MALE)
+    assert verdict.outside_policy and not verdict.needs_confirmation
+    assert (
+        verdict.reason
+        == "a PSO holds Low and Medium RoSH, not High; asked for a female practitioner"
+    )

@@ -8,8 +8,10 @@ import pytest
 
 from app.domain.codes import Grade
 from app.domain.workload import (
+    PractitionerLoad,
     Reduction,
     ReductionReason,
+    WorkloadInputError,
     WorkloadSettings,
     default_reduction_hours,
     newly_qualified_reduction,
@@ -47,3 +49,19 @@ def test_reduction_hours_are_capped_at_the_contracted_hours(
 def test_grade_settings_do_not_leak_between_grades() -> None:
     settings = WorkloadSettings(grade_targets={Grade.PO: 100})
     assert dict(settings.grade_targets) == {Grade.PO: 100}
+
+
+@pytest.mark.parametrize(
+    "field", ["points_held", "cases", "high_cases", "medium_low_cases", "not_assessed_cases"]
+)
+def test_no_count_of_a_load_can_be_negative(field: str) -> None:
+    counts = {"points_held": 0, "available": 0.0, "cases": 0, field: -1}
+    with pytest.raises(WorkloadInputError) as error:
+        PractitionerLoad(**counts)  # type: ignore[arg-type]
+    assert str(error.value) == "A practitioner's load cannot be negative"
+
+
+def test_available_points_cannot_be_negative() -> None:
+    with pytest.raises(WorkloadInputError, match="load cannot be negative"):
+        PractitionerLoad(points_held=0, available=-0.5, cases=0)
+    assert PractitionerLoad(points_held=0, available=0.0, cases=0).capacity_percent is None
