@@ -14,6 +14,7 @@ import pytest
 from app.domain.parsing import (
     NAME_LENGTH,
     ParseError,
+    normalise_key,
     parse_crn,
     parse_date,
     parse_days,
@@ -22,6 +23,7 @@ from app.domain.parsing import (
     parse_percent,
     parse_staff_code,
     parse_time,
+    show,
 )
 
 TIME_HINT = "use the 24-hour clock, e.g. 09:00 or 17:30"
@@ -138,3 +140,17 @@ def test_the_last_years_a_date_can_name() -> None:
 @pytest.mark.parametrize("text", ["Mon TO Fri", "mon to fri", "Mon - Fri", "Mon–Fri", "Mon To Fri"])
 def test_a_range_of_days_is_read_however_the_dash_or_to_is_written(text: str) -> None:
     assert parse_days(text) == frozenset(range(5))
+
+
+def test_a_long_value_is_shown_cut_to_forty_characters() -> None:
+    forty, forty_one = "a" * 40, "b" * 41
+    assert show(forty) == f"'{forty}'"
+    assert show(forty_one) == "'" + "b" * 39 + "…'"
+    assert show(f"  {forty}  ") == f"'{forty}'"
+    assert len(show("c" * 500)) == 42
+
+
+def test_a_percent_sign_is_kept_when_matching_names() -> None:
+    assert normalise_key("RSR %") == "rsr%"
+    assert normalise_key("7.5 %") == "75%"
+    assert normalise_key("OGRS_Score") == "ogrsscore"

@@ -13,6 +13,8 @@ from app.domain.workload import (
     ReductionReason,
     WorkloadInputError,
     WorkloadSettings,
+    available_points,
+    capacity_percent,
     default_reduction_hours,
     newly_qualified_reduction,
     pqip_reductions,
@@ -65,3 +67,19 @@ def test_available_points_cannot_be_negative() -> None:
     with pytest.raises(WorkloadInputError, match="load cannot be negative"):
         PractitionerLoad(points_held=0, available=-0.5, cases=0)
     assert PractitionerLoad(points_held=0, available=0.0, cases=0).capacity_percent is None
+
+
+def test_negative_hours_are_refused_naming_them() -> None:
+    with pytest.raises(WorkloadInputError) as error:
+        available_points(WorkloadSettings(), Grade.PO, 37, -1.5)
+    assert str(error.value) == "Hours cannot be negative: 37, -1.5"
+
+
+@pytest.mark.parametrize(
+    ("held", "available", "percent"),
+    [(1, 0.5, 200.0), (1, 1.0, 100.0), (3, 0.0, None), (3, -1, None)],
+)
+def test_capacity_percent_of_even_a_small_availability(
+    held: float, available: float, percent: float | None
+) -> None:
+    assert capacity_percent(held, available) == percent
