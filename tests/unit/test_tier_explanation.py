@@ -26,6 +26,7 @@ from app.domain.tiering import (
     TierResult,
     calculate_tier,
 )
+from tests.unit import examples
 
 # DOMAIN.md 3a, written out by hand rather than read from the code under test.
 ROSH_POINTS = {"not assessed": 0, "Low": 0, "Medium": 10, "High": 20, "Very High": 150}
@@ -270,7 +271,7 @@ explained_inputs = st.builds(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(explained_inputs)
 @example(TierInputs(rosh=Rosh.HIGH, rsr_percent=7.0))
 @example(TierInputs(rosh=Rosh.MEDIUM, rsr_percent=2.985, ogrs_percent=19))
