@@ -79,6 +79,13 @@ def test_every_specialism_that_fits_adds_its_weight_once() -> None:
     )
 
 
+def test_a_womens_specialist_she_asked_for_adds_both_weights() -> None:
+    case = case_of(gender=Gender.FEMALE, female_practitioner_requested=True)
+    found = ranked(case, person(1, specialisms=frozenset({Specialism.WOMEN})))
+    assert found[1].score == pytest.approx(CAPACITY_ONLY + FEMALE_AS_ASKED + SPECIALISM)
+    assert found[1].reasons[:2] == ("female practitioner, as she asked", "women's specialist")
+
+
 @pytest.mark.parametrize(("age", "young"), [(17, False), (18, True), (25, True), (26, False)])
 def test_young_adults_are_18_to_25_both_included(age: int, young: bool) -> None:
     found = ranked(case_of(age=age), person(1, specialisms=frozenset({Specialism.YOUNG_ADULTS})))

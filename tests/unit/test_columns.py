@@ -243,3 +243,9 @@ def test_a_header_naming_no_column_is_not_in_minutes_either() -> None:
     assert CASE_COLUMNS.canonical("Favourite colour") == (None, False)
     assert CASE_COLUMNS.canonical("Favourite minutes") == (None, False)
     assert CASE_COLUMNS.canonical(None) == (None, False)
+
+
+def test_only_the_star_marks_a_required_column() -> None:
+    spec = ColumnSpec.build("boxes", ("BOX*", "fax", "tax_x*"))
+    assert spec.columns == ("BOX", "fax", "tax_x")
+    assert spec.required == frozenset({"BOX", "tax_x"})

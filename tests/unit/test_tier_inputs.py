@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain import tiering
 from app.domain.codes import Rosh
 from app.domain.tiering import (
     ComplexityFactor,
@@ -69,7 +70,10 @@ def test_no_rosh_and_no_needs_stay_empty() -> None:
         ({"rosh": "EXTREME"}, "Unknown RoSH level 'EXTREME': expected one of LOW, MEDIUM, HIGH"),
         ({"rosh": ["HIGH"]}, r"Unknown RoSH level \['HIGH'\]"),
         ({"complexity_factors": frozenset({"GAMBLING"})}, "Unknown complexity factor 'GAMBLING'"),
-        ({"complexity_factors": "TERRORISM"}, "must be a set of names, not one string"),
+        (
+            {"complexity_factors": "TERRORISM"},
+            "^Complexity factors must be a set of names, not one string$",
+        ),
         ({"needs": {"FINANCE": "SEVERE"}}, "Unknown need 'FINANCE'"),
         ({"needs": {"ATTITUDES": "BAD"}}, "Unknown severity for need ATTITUDES 'BAD'"),
         ({"needs": ("ATTITUDES",)}, "Needs must map need names to severities"),
@@ -154,3 +158,16 @@ def test_parse_tier_refuses_what_is_not_text_or_a_whole_number(junk: Any) -> Non
 def test_format_tier_tidies_the_letter_and_marks_unsupervised() -> None:
     assert format_tier(" b ", 2) == "B2"
     assert format_tier("d", 0, unsupervised=True) == "D0S"
+
+
+def test_inputs_are_read_alike_before_and_after_the_tables_of_names_fill(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The names of each kind of code are gathered on first use; a fresh process starts empty.
+    monkeypatch.setattr(tiering, "_MEMBERS", {})
+    first = TierInputs(rosh="HIGH", needs={"ATTITUDES": "SEVERE"})
+    again = TierInputs(rosh="HIGH", needs={"ATTITUDES": "SEVERE"})
+    assert first == again
+    assert first.rosh is Rosh.HIGH and dict(first.needs) == {Need.ATTITUDES: NeedSeverity.SEVERE}
+    with pytest.raises(TierInputError, match="Unknown RoSH level 'NONE'"):
+        TierInputs(rosh="NONE")

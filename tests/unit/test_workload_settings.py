@@ -23,7 +23,11 @@ NAN = float("nan")
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"default_hours": 0}, "default hours a grade's target points are for must be more than 0"),
+        (
+            {"default_hours": 0},
+            "^The default hours a grade's target points are for must be more than 0 hours, "
+            "not 0 hours$",
+        ),
         ({"default_hours": -37}, "must be more than 0 hours, not -37 hours"),
         ({"default_hours": NAN}, "must be more than 0 hours, not nan hours"),
         ({"default_hours": float("inf")}, "must be more than 0 hours, not inf hours"),
@@ -47,7 +51,10 @@ NAN = float("nan")
         ({"pqip_months": (6, 6, 18)}, r"PQiP bands must end at rising months .*\(6, 6, 18\)"),
         ({"pqip_months": (0, 12, 18)}, "PQiP bands must end at rising months"),
         ({"pqip_months": (6, 18, 12)}, "PQiP bands must end at rising months"),
-        ({"newly_qualified_months": 0}, "must last at least 1 month, not 0"),
+        (
+            {"newly_qualified_months": 0},
+            "^A newly qualified PO's reduction must last at least 1 month, not 0$",
+        ),
     ],
 )
 def test_impossible_settings_are_refused_with_a_clear_message(
