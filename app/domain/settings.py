@@ -99,6 +99,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         _DEFAULT_SHARES,
         "Share of contracted hours each reduction reason takes by default (%)",
         "HMPPS workload service (2021)",
+        maximum=100,
     ),
     SettingSpec(
         "unsupervised_points",

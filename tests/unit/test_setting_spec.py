@@ -13,6 +13,7 @@ WEEKS = SettingSpec("weeks", int, 55, "Weeks an assessment counts", "a source", 
 SHARE = SettingSpec("share", float, 20.0, "Share of hours", "a source", 0, 100)
 SWITCH = SettingSpec("switch", bool, True, "Foreign travel is restrictive", "a source")
 TABLE = SettingSpec("table", dict, {"a": 1, "b": 2}, "Points table", "a source")
+SHARES = SettingSpec("shares", dict, {"a": 10, "b": 20}, "Shares", "a source", maximum=100)
 DAYS = SettingSpec("extra_bank_holidays", list, [], "Extra holidays", "a source")
 ANY_LIST = SettingSpec("names", list, [], "Names", "a source")
 TEXT = SettingSpec("day", str, "FRI", "Week end day", "a source")
@@ -35,6 +36,7 @@ TEXT = SettingSpec("day", str, "FRI", "Week end day", "a source")
         (TABLE, {"a": 1, "b": 2.5}, "Points table must map names to whole numbers, none negative"),
         (TABLE, {"a": 1}, "Points table has no value for b"),
         (TABLE, {"a": 1, "b": 2, "c": 3}, "Points table has no place for 'c'"),
+        (SHARES, {"a": 100, "b": 101}, "Shares: b must be at most 100"),
         (DAYS, "2027-06-07", "Extra holidays must be a list"),
         (DAYS, ["2027-13-01"], "Extra holidays: '2027-13-01' is not a date in the form YYYY-MM-DD"),
         (ANY_LIST, ("x",), "Names must be a list"),
@@ -59,6 +61,8 @@ def test_a_value_that_cannot_be_right_is_refused_in_words(
         (SHARE, "30", 30.0),
         (SWITCH, False, False),
         (TABLE, {"a": 0, "b": 7}, {"a": 0, "b": 7}),
+        (TABLE, {"a": 0, "b": 10**6}, {"a": 0, "b": 10**6}),
+        (SHARES, {"a": 0, "b": 100}, {"a": 0, "b": 100}),
         (DAYS, ["2027-06-07", "2028-01-03"], ["2027-06-07", "2028-01-03"]),
         (ANY_LIST, ["x", 1], ["x", 1]),
         (TEXT, "SAT", "SAT"),
@@ -108,3 +112,10 @@ def test_defaults_and_point_keys() -> None:
         "SPO": 0,
     }
     assert default("reduction_share_percent")["PQIP_MONTHS_0_6"] == 80
+
+
+def test_reduction_shares_the_screen_accepts_are_shares_the_rules_accept() -> None:
+    spec = SETTINGS["reduction_share_percent"]
+    with pytest.raises(ValueError, match="must be at most 100"):
+        spec.validate(spec.default | {"SICKNESS": 120})
+    assert spec.validate(spec.default | {"TRADE_UNION": 100})["TRADE_UNION"] == 100
