@@ -166,6 +166,8 @@ def test_from_a_weekend_the_first_working_day_is_monday() -> None:
 
 
 def test_subtract_over_christmas() -> None:
+    assert ENGLAND.subtract_working_days(date(2026, 12, 30), 1) == date(2026, 12, 29)
+    assert ENGLAND.subtract_working_days(date(2026, 12, 30), 2) == date(2026, 12, 24)
     assert ENGLAND.subtract_working_days(date(2026, 12, 29), 1) == date(2026, 12, 24)
     assert ENGLAND.subtract_working_days(date(2027, 1, 4), 2) == date(2026, 12, 30)
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, time
 
 import pytest
 
+from app.domain.coded import parse_tier_code
 from app.domain.parsing import (
     NAME_LENGTH,
     ParseError,
@@ -39,6 +40,15 @@ DAY_HINT = "use day names such as Sat,Sun or Mon-Fri"
         (parse_date, "1/2/26", "'1/2/26' is not a date: write the year in full, e.g. 31/01/2026"),
         (parse_date, "05-Foo-24", "'05-Foo-24' is not a date: 'Foo' is not a month"),
         (parse_date, "soon", "'soon' is not a date: use dd/mm/yyyy, e.g. 31/01/2026"),
+        (parse_date, 3, "'3' is not a date: use dd/mm/yyyy, e.g. 31/01/2026"),
+        (parse_date, "31-FEB-2026", "'31-FEB-2026' is not a date: there is no 31 February 2026"),
+        (parse_date, "2026-02-30", "'2026-02-30' is not a date: there is no 30 February 2026"),
+        (
+            parse_tier_code,
+            "E1",
+            "'E1' is not a tier: use A3 to D0 (B2S when unsupervised) "
+            "or an NDelius tier code from 0 to 32",
+        ),
         (parse_crn, None, "The CRN is missing (one letter then six digits, e.g. X123456)"),
         (parse_crn, " X12345 ", "'X12345' is not a CRN (one letter then six digits, e.g. X123456)"),
         (

@@ -171,3 +171,17 @@ def test_inputs_are_read_alike_before_and_after_the_tables_of_names_fill(
     assert first.rosh is Rosh.HIGH and dict(first.needs) == {Need.ATTITUDES: NeedSeverity.SEVERE}
     with pytest.raises(TierInputError, match="Unknown RoSH level 'NONE'"):
         TierInputs(rosh="NONE")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("33", "Tier code '33' is not an NDelius tier code from 0 to 32"),
+        (33, "Tier code 33 is not an NDelius tier code from 0 to 32"),
+        ("E1", "Tier 'E1' is not a tier such as B2 or B2S"),
+    ],
+)
+def test_a_tier_that_is_not_one_is_refused_naming_it(text: str | int, message: str) -> None:
+    with pytest.raises(TierInputError) as error:
+        parse_tier(text)
+    assert str(error.value) == message
