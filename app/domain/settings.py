@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from app.domain.setting_spec import SettingSpec
+from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
+from app.domain.victims import VICTIM_SETTINGS
 from app.domain.workload import (
     DEFAULT_GRADE_TARGETS,
     DEFAULT_POINTS,
@@ -29,6 +31,17 @@ _DEFAULT_TARGETS = {grade.value: target for grade, target in DEFAULT_GRADE_TARGE
 _DEFAULT_SHARES = {
     reason.value: round(share * 100) for reason, share in DEFAULT_REDUCTION_SHARES.items()
 }
+
+WEEKDAYS = (
+    ("MON", "Monday"),
+    ("TUE", "Tuesday"),
+    ("WED", "Wednesday"),
+    ("THU", "Thursday"),
+    ("FRI", "Friday"),
+    ("SAT", "Saturday"),
+    ("SUN", "Sunday"),
+)
+"""The days a week may end on, stored as their three-letter codes."""
 
 CORE_SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
@@ -78,6 +91,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         "FRI",
         "Last day of the weekly return's week",
         "PDU Manager: weeks run Saturday to Friday by default",
+        choices=WEEKDAYS,
     ),
     SettingSpec(
         "workload_points",
@@ -179,7 +193,7 @@ def _catalogue(*groups: tuple[SettingSpec, ...]) -> dict[str, SettingSpec]:
 
 
 # Each feature adds its own tuple here (unpaid work, victims, returns, sign-in...).
-SETTINGS: dict[str, SettingSpec] = _catalogue(CORE_SETTINGS)
+SETTINGS: dict[str, SettingSpec] = _catalogue(CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS)
 
 SETTINGS_EPOCH = date(2000, 1, 1)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.services import maintenance
 from app.services.caseload.upkeep import run_daily
-from app.services.core.actor import Actor, local_actor
-from app.services.core.changes import ChangeSet
+from app.services.core import startup
+from app.services.core.actor import Actor
 from app.services.core.store import (
     SchemaError,
     Store,
@@ -33,8 +36,7 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
     ``actor``: who is signed in; the local Head of PDU account when not given.
     """
     if actor is None:
-        with store.sessions.begin() as session:
-            actor = local_actor(session)
+        actor = startup.local_account(store)
     holder: list[MainWindow] = []
     ops = Ops(
         store,
@@ -43,7 +45,8 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
         ask_retry=lambda e: ask_retry(holder[0] if holder else None, e),
         inline=inline_ops,
     )
-    ctx = AppContext(store=store, actor=actor, ops=ops, broadcast=Broadcast())
+    ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
+    ops.on_changed = ctx.broadcast.data_changed.emit
     window = MainWindow(ctx)
     holder.append(window)
     return window
@@ -51,15 +54,13 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
 
 def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
     """The demo PDU is created on first use, with a progress bar (one transaction)."""
-    from app.services.demo import generate_demo, has_cases
+    from app.services.demo import generate_demo
 
-    with store.sessions.begin() as session:
-        actor = local_actor(session)
-        if has_cases(session):
-            return
-    ops = Ops(store, actor, show_error=lambda e: show_error(None, e))
+    if startup.has_cases(store):
+        return
+    ops = Ops(store, startup.local_account(store), show_error=lambda e: show_error(None, e))
     ops.job_finished.connect(app.quit)
-    ops.long(generate_demo, DEMO_CASES, 1, parent=None, title="Creating the demo PDU…")
+    ops.long_write(None, "Creating the demo PDU…", generate_demo, DEMO_CASES, 1).start()
     app.exec()
     ops.shutdown()
 
@@ -67,12 +68,21 @@ def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
 def _start_upkeep(window: MainWindow) -> None:
     """Work the passing days have made due, in the background once the window shows."""
     ctx = window.ctx
+    ctx.ops.write(run_daily, ctx.today).start()
 
-    def done(changes: ChangeSet) -> None:
-        if changes.kinds:
-            ctx.changed(changes)
 
-    ctx.ops.write(run_daily, ctx.today, on_success=done)
+def start_daily_backup(url: str) -> threading.Thread:
+    """The day's backup on its first start, in the background (SPEC.md 9)."""
+
+    def take() -> None:
+        try:
+            maintenance.daily_backup(url)
+        except Exception:  # a failed backup must not stop the day's work; the log says why
+            logging.getLogger("pdu_manager").exception("The daily backup failed")
+
+    thread = threading.Thread(target=take, name="daily-backup")
+    thread.start()
+    return thread
 
 
 def run_gui(database: str | None = None, demo: bool = False) -> int:
@@ -94,8 +104,10 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         _create_demo_if_empty(store, app)
     window = build_window(store)
     window.show()
+    backup = start_daily_backup(store.url)
     _start_upkeep(window)
     code = app.exec()
     window.ctx.ops.shutdown()
+    backup.join()
     store.close()
     return int(code)

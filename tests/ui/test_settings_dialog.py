@@ -6,10 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
 from app.services.core import settings
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.ui.app import build_window
 from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SETTING, VALUE, SettingsDialog
@@ -39,7 +39,7 @@ def test_the_action_opens_the_dialog_and_a_new_value_is_saved(qtbot: Any, store:
     window = _window(qtbot, store)
     assert window.settings_action.shortcut().toString() == "Ctrl+,"
     changes: list[ChangeSet] = []
-    window.ctx.broadcast.data_changed.connect(lambda c, _i: changes.append(c))
+    window.ctx.broadcast.data_changed.connect(changes.append)
     seen: dict[str, Any] = {}
 
     def drive() -> None:
@@ -76,7 +76,7 @@ def test_the_action_opens_the_dialog_and_a_new_value_is_saved(qtbot: Any, store:
     assert "National" in seen["history"]
     assert seen["chosen"] == "po_mix_min_cases"
     assert _get(store, "po_mix_min_cases") == 6
-    assert changes and changes[-1].touches("setting")
+    assert changes and changes[-1].touches(Kind.SETTING)
     assert window.settings_dialog is None
 
 
@@ -89,8 +89,10 @@ def test_the_table_is_generated_from_the_declarations(qtbot: Any, store: Any) ->
     assert dialog.row_text("extra_bank_holidays", VALUE) == "None"
     dialog.choose("foreign_travel_restrictive")
     assert isinstance(dialog.editor, QCheckBox)
+    assert dialog.row_text("week_end_day", VALUE) == "Friday"  # a day in words, not FRI
     dialog.choose("week_end_day")
-    assert isinstance(dialog.editor, QLineEdit)
+    assert isinstance(dialog.editor, QComboBox) and dialog.editor.currentText() == "Friday"
+    assert dialog.editor.count() == 7
     dialog.choose("workload_points")
     assert isinstance(dialog.editor, QPlainTextEdit) and dialog.editor.isReadOnly()
     assert "later version" in dialog.note.text()
@@ -119,6 +121,7 @@ def test_a_bad_bank_holiday_shows_the_error_and_saves_nothing(qtbot: Any, store:
 
 def test_a_pdu_own_value_is_saved_for_that_pdu_only(qtbot: Any, store: Any) -> None:
     window = _window(qtbot, store)
+    window.pdu_box.setCurrentIndex(0)  # an empty database: the first start asks for the PDU
     pdu = window.ctx.pdu
     assert pdu is not None
     dialog = _dialog(qtbot, window)

@@ -7,10 +7,10 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Pdu, Region, Team
+from app.db.models import Pdu, Person, Region, Staff, Team
 from app.services.core.errors import NotFound
 
 WALES_REGION = "H"
@@ -67,15 +67,26 @@ def load_reference_data(session: Session) -> int:
     return added
 
 
+def pdu_choices(session: Session) -> list[PduInfo]:
+    """The PDUs to offer in the window's PDU selector: those in use, else every PDU."""
+    return list_pdus(session, with_cases_only=True) or list_pdus(session)
+
+
 def list_pdus(session: Session, with_cases_only: bool = False) -> list[PduInfo]:
-    """All PDUs, by number; optionally only those that have teams (are in use)."""
+    """All PDUs, by number; optionally only those in use (with teams, staff or cases)."""
     query = (
         select(Pdu.id, Pdu.number, Pdu.name, Region.code, Region.name)
         .join(Region, Region.id == Pdu.region_id)
         .order_by(Pdu.number)
     )
     if with_cases_only:
-        query = query.where(Pdu.id.in_(select(Team.pdu_id)))
+        query = query.where(
+            or_(
+                Pdu.id.in_(select(Team.pdu_id)),
+                Pdu.id.in_(select(Staff.pdu_id)),
+                Pdu.id.in_(select(Person.pdu_id)),
+            )
+        )
     return [PduInfo(*row) for row in session.execute(query)]
 
 

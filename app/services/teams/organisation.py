@@ -17,16 +17,14 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, Pod, Reduction, Staff, Team
-from app.db.readmodel import refresh_cases
+from app.db.models import Pod, Reduction, Staff, Team
 from app.domain.codes import Grade
 from app.services.core import audit
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import NotFound, UserError
 from app.services.core.locking import lock
 from app.services.core.team_access import require_head, require_team
@@ -68,7 +66,12 @@ class PodView:
 
 @dataclass(frozen=True)
 class TeamView:
-    """A team with its SPO, its PODs and members not yet in a POD."""
+    """A team with its SPO, its PODs and its other members, who sit in no POD.
+
+    ``spo`` is the SPO who leads it, when they are in post; ``without_pod``
+    holds everyone else of the team outside a POD (another SPO, a case
+    administrator not yet placed, a victim liaison officer...).
+    """
 
     id: int
     name: str
@@ -77,11 +80,12 @@ class TeamView:
     pods: tuple[PodView, ...]
     without_pod: tuple[MemberView, ...]
     version: int
+    spo: MemberView | None = None
 
 
 @dataclass(frozen=True)
 class TeamsView:
-    """A PDU's teams, and its POD staff who are in no team yet."""
+    """A PDU's teams, and its staff in post who are in no team (the Head of PDU...)."""
 
     teams: tuple[TeamView, ...]
     without_team: tuple[MemberView, ...]
@@ -97,10 +101,11 @@ class StaffOption:
 
 
 def _members(session: Session, pdu_id: int, as_at: date) -> list[MemberView]:
+    """Everyone of the PDU in post on ``as_at``, whatever their grade."""
     loads = {p.staff_id: p for p in practitioner_loads(session, pdu_id, as_at)}
     staff = session.scalars(
         select(Staff)
-        .where(Staff.pdu_id == pdu_id, Staff.grade.in_([g.value for g in POD_GRADES]))
+        .where(Staff.pdu_id == pdu_id)
         .where(in_post(as_at))
         .order_by(Staff.surname, Staff.forename)
     )
@@ -126,24 +131,35 @@ def _members(session: Session, pdu_id: int, as_at: date) -> list[MemberView]:
 
 
 def list_teams(session: Session, pdu_id: int, as_at: date) -> TeamsView:
-    """The PDU's teams with their SPO, PODs and members (capacity as at ``as_at``)."""
+    """The PDU's teams with their SPO, PODs and members (capacity as at ``as_at``).
+
+    Everyone in post appears once: an SPO under the team they lead, others in
+    their POD, or in their team outside a POD, or among those in no team.
+    """
     members = _members(session, pdu_id, as_at)
+    by_id = {m.staff_id: m for m in members}
     names = {s.id: f"{s.forename} {s.surname}" for s in session.scalars(select(Staff))}
     pods = session.scalars(
         select(Pod).join(Team, Team.id == Pod.team_id).where(Team.pdu_id == pdu_id)
     ).all()
+    stored_teams = session.scalars(select(Team).where(Team.pdu_id == pdu_id).order_by(Team.name))
+    team_list = list(stored_teams)
+    leaders = {t.spo_id for t in team_list if t.spo_id in by_id}
+    placed = [m for m in members if m.staff_id not in leaders]
+    team_ids = {t.id for t in team_list}
     teams = []
-    for t in session.scalars(select(Team).where(Team.pdu_id == pdu_id).order_by(Team.name)):
+    for t in team_list:
         team_pods = sorted((p for p in pods if p.team_id == t.id), key=lambda p: p.name.casefold())
         pod_views = tuple(
-            PodView(p.id, t.id, p.name, tuple(m for m in members if m.pod_id == p.id), p.version)
+            PodView(p.id, t.id, p.name, tuple(m for m in placed if m.pod_id == p.id), p.version)
             for p in team_pods
         )
         pod_ids = {p.id for p in team_pods}
-        loose = tuple(m for m in members if m.team_id == t.id and m.pod_id not in pod_ids)
+        loose = tuple(m for m in placed if m.team_id == t.id and m.pod_id not in pod_ids)
         spo = names.get(t.spo_id, "") if t.spo_id else ""
-        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose, t.version))
-    without_team = tuple(m for m in members if m.team_id is None)
+        leader = by_id.get(t.spo_id) if t.spo_id else None
+        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose, t.version, leader))
+    without_team = tuple(m for m in placed if m.team_id not in team_ids)
     return TeamsView(tuple(teams), without_team)
 
 
@@ -219,7 +235,7 @@ def _spo_name(spo: Staff | None) -> str | None:
 
 def create_team(
     session: Session, actor: Actor, pdu_id: int, name: str, spo_staff_id: int | None
-) -> ChangeSet:
+) -> int:
     """A new team of the PDU, led by an SPO (Head of PDU only)."""
     require_head(actor, pdu_id, "create a team")
     name = clean_name(name, "team")
@@ -233,15 +249,15 @@ def create_team(
     audit.record(
         session, actor, "team.created", "team", team.id, summary=f"Team {name}", after=after
     )
-    return ChangeSet.of("team", [team.id])
+    return team.id
 
 
 def rename_team(
     session: Session, actor: Actor, team_id: int, name: str, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Rename a team (Head of PDU, or the team's SPO); its cases' read rows follow."""
     team = get_team(session, team_id)
-    return _rename(
+    _rename(
         session,
         actor,
         team,
@@ -249,7 +265,6 @@ def rename_team(
         name,
         expected_version,
         siblings=select(Team.id, Team.name).where(Team.pdu_id == team.pdu_id),
-        members=Staff.team_id == team.id,
         taken="The PDU already has a team called {name}.",
     )
 
@@ -260,7 +275,7 @@ def set_team_spo(
     team_id: int,
     spo_staff_id: int | None,
     expected_version: int,
-) -> ChangeSet:
+) -> None:
     """Choose the SPO who leads a team (Head of PDU only)."""
     team = get_team(session, team_id)
     require_head(actor, team.pdu_id, "choose a team's SPO")
@@ -279,10 +294,9 @@ def set_team_spo(
         before=before,
         after={"spo_id": spo_staff_id, "spo": _spo_name(spo)},
     )
-    return ChangeSet.of("team", [team.id])
 
 
-def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> ChangeSet:
+def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> int:
     """A new POD in a team (Head of PDU, or the team's SPO)."""
     team = get_team(session, team_id)
     require_team(actor, team, "add a POD to this team")
@@ -301,16 +315,16 @@ def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> Chang
         summary=f"POD {name} in {team.name}",
         after={"name": name, "team_id": team.id, "team": team.name},
     )
-    return ChangeSet.of("pod", [pod.id])
+    return pod.id
 
 
 def rename_pod(
     session: Session, actor: Actor, pod_id: int, name: str, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Rename a POD (Head of PDU, or its team's SPO); its cases' read rows follow."""
     pod = get_pod(session, pod_id)
     team = get_team(session, pod.team_id)
-    return _rename(
+    _rename(
         session,
         actor,
         pod,
@@ -318,7 +332,6 @@ def rename_pod(
         name,
         expected_version,
         siblings=select(Pod.id, Pod.name).where(Pod.team_id == team.id),
-        members=Staff.pod_id == pod.id,
         taken=f"{team.name} already has a POD called {{name}}.",
     )
 
@@ -332,10 +345,9 @@ def _rename(
     expected_version: int,
     *,
     siblings: Select[int, str],
-    members: ColumnElement[bool],
     taken: str,
-) -> ChangeSet:
-    """Rename a team or POD: unique among ``siblings``; the read rows of its cases follow.
+) -> None:
+    """Rename a team or POD, unique among ``siblings`` (the unit of work refreshes its cases).
 
     ``team`` is the team it belongs to (itself for a team), whose SPO may rename it.
     """
@@ -347,7 +359,6 @@ def _rename(
     lock(session, record, expected_version)
     before = {"name": record.name}
     record.name = name
-    people = _refresh_held_cases(session, list(session.scalars(select(Staff.id).where(members))))
     audit.record(
         session,
         actor,
@@ -358,26 +369,9 @@ def _rename(
         before=before,
         after={"name": name},
     )
-    return ChangeSet.of(entity, [record.id]).merge(ChangeSet.of("case", people))
 
 
 # --- people -----------------------------------------------------------------------------
-
-
-def _refresh_held_cases(session: Session, staff_ids: list[int]) -> list[int]:
-    """Rebuild the read rows of the cases these staff hold (their team or POD changed)."""
-    if not staff_ids:
-        return []
-    session.flush()
-    people = list(
-        session.scalars(
-            select(Allocation.person_id).where(
-                Allocation.staff_id.in_(staff_ids), Allocation.end_date.is_(None)
-            )
-        )
-    )
-    refresh_cases(session, people, clock.today())
-    return people
 
 
 def _placement(session: Session, staff: Staff) -> dict[str, object]:
@@ -393,7 +387,7 @@ def _placement(session: Session, staff: Staff) -> dict[str, object]:
 
 def move_practitioner(
     session: Session, actor: Actor, staff_id: int, pod_id: int, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Move a practitioner or case administrator into a POD (and so its team).
 
     The SPO of both the old and the new team may do it, or the Head of PDU.
@@ -414,7 +408,6 @@ def move_practitioner(
     lock(session, staff, expected_version)
     before = _placement(session, staff)
     staff.team_id, staff.pod_id = team.id, pod.id
-    people = _refresh_held_cases(session, [staff.id])
     audit.record(
         session,
         actor,
@@ -425,12 +418,11 @@ def move_practitioner(
         before=before,
         after=_placement(session, staff),
     )
-    return ChangeSet.of("staff", [staff.id]).merge(ChangeSet.of("case", people))
 
 
 def set_hours(
     session: Session, actor: Actor, staff_id: int, contracted_hours: float, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Change someone's contracted hours a week (Head of PDU, or their team's SPO)."""
     staff = get_staff(session, staff_id)
     require_team(actor, get_team(session, staff.team_id) if staff.team_id else None, "set hours")
@@ -463,4 +455,3 @@ def set_hours(
         before=before,
         after={"contracted_hours": hours},
     )
-    return ChangeSet.of("staff", [staff.id])

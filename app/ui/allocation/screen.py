@@ -1,9 +1,9 @@
 """The Allocation screen (SPEC.md 4.3): allocate new cases within 5 working days (TOM 775).
 
-Three tabs: the allocation desk (queue, reviews, ranked practitioners,
+Four tabs: the allocation desk (queue, reviews, ranked practitioners,
 drill-down), the team's allocations of the last 30 days (the team chosen in
-the desk's team filter; an SPO starts on their own), and the teams, PODs and
-practitioners with their capacity.
+the desk's team filter; an SPO starts on their own), the teams, PODs and
+practitioners with their capacity, and the decisions to enter in NDelius.
 """
 
 from __future__ import annotations
@@ -15,15 +15,26 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from app.domain.workload import WorkloadSettings
 from app.services.allocation import views as alloc_views
 from app.services.allocation.views import PodTeamView, RecentAllocation
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.services.core.settings import workload_settings
 from app.ui.allocation.desk import AllocationDesk
 from app.ui.allocation.models import RecentModel
+from app.ui.allocation.ndelius import NdeliusPanel
 from app.ui.allocation.panels import PodTeamTree, make_table
 from app.ui.context import AppContext
 
-WATCHED = ("case", "allocation", "staff", "team", "pod", "tier", "review", "reduction", "setting")
+WATCHED = (
+    Kind.CASE,
+    Kind.ALLOCATION,
+    Kind.STAFF,
+    Kind.TEAM,
+    Kind.POD,
+    Kind.TIER,
+    Kind.REVIEW,
+    Kind.REDUCTION,
+    Kind.SETTING,
+)
 
 
 class AllocationScreen(QWidget):
@@ -34,7 +45,7 @@ class AllocationScreen(QWidget):
         self.ctx = ctx
         self.setAccessibleName(self.tr("Allocation"))
         self.recent_model = RecentModel()
-        self._stale = {1: True, 2: True}
+        self._stale = {1: True, 2: True, 3: True}
         self._build()
         self._connect()
         self.desk.clear()
@@ -46,7 +57,13 @@ class AllocationScreen(QWidget):
         self.recent_view = make_table(
             self.recent_model,
             self.tr("Allocations of the last 30 days"),
-            (82, 72, 150, 190, 240, 150, 140, 200),
+            {
+                RecentModel.NAME: 150,
+                RecentModel.PRACTITIONER: 180,
+                RecentModel.PLACE: 200,
+                RecentModel.BY: 150,
+                RecentModel.NOTE: 260,
+            },
         )
         self.recent_label = QLabel()
         self.recent_label.setAccessibleName(self.tr("Which team's allocations"))
@@ -62,6 +79,8 @@ class AllocationScreen(QWidget):
         self.tabs.addTab(self.desk, self.tr("Allocation &desk"))
         self.tabs.addTab(recent, self.tr("Last &30 days"))
         self.tabs.addTab(self.pod_tree, self.tr("P&ODs and teams"))
+        self.ndelius = NdeliusPanel(self.ctx)
+        self.tabs.addTab(self.ndelius, self.tr("To enter in &NDelius"))
         self.refresh_action = QAction(self.tr("&Refresh"), self)
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -73,7 +92,6 @@ class AllocationScreen(QWidget):
     def _connect(self) -> None:
         self.refresh_action.triggered.connect(self.refresh)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.desk.changes_written.connect(self._mark_stale)
         self.desk.team_changed.connect(self._team_changed)
         self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
         self.ctx.broadcast.data_changed.connect(self._data_changed)
@@ -82,10 +100,10 @@ class AllocationScreen(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Reload what is shown; the other tabs reload when next opened."""
-        self._stale = {1: True, 2: True}
+        self._stale = {1: True, 2: True, 3: True}
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(
-                workload_settings, self.ctx.today, self.ctx.pdu.id, on_success=self._set_settings
+            self.ctx.ops.read(workload_settings, self.ctx.today, self.ctx.pdu.id).then(
+                self._set_settings
             )
         self.desk.refresh()
         self._tab_shown(self.tabs.currentIndex())
@@ -105,16 +123,14 @@ class AllocationScreen(QWidget):
             team = self.desk.team_id()
             self.recent_label.setText(self._recent_heading(team))
             self.ctx.ops.read(
-                alloc_views.team_allocations,
-                pdu.id,
-                self.ctx.today,
-                team_id=team,
-                on_success=self._show_recent,
-            )
+                alloc_views.team_allocations, pdu.id, self.ctx.today, team_id=team
+            ).then(self._show_recent)
         elif index == 2:
-            self.ctx.ops.read(
-                alloc_views.pod_team_view, pdu.id, self.ctx.today, on_success=self._show_pods
+            self.ctx.ops.read(alloc_views.pod_team_view, pdu.id, self.ctx.today).then(
+                self._show_pods
             )
+        elif index == 3:
+            self.ndelius.refresh()
 
     def _recent_heading(self, team_id: int | None) -> str:
         if team_id is None:
@@ -137,10 +153,6 @@ class AllocationScreen(QWidget):
         self.pod_tree.show_teams(teams)
 
     @Slot(object)
-    def _mark_stale(self, _changes: ChangeSet) -> None:
-        self._stale = {1: True, 2: True}
-
-    @Slot(object)
     def _team_changed(self, _team_id: int | None) -> None:
         """The last 30 days follow the desk's team filter."""
         self._stale[1] = True
@@ -151,8 +163,18 @@ class AllocationScreen(QWidget):
         self.desk.clear()
         self.refresh()
 
-    @Slot(object, object)
-    def _data_changed(self, changes: ChangeSet, initiator: object) -> None:
-        if initiator is self.desk or not changes.touches(*WATCHED):
+    @Slot(object)
+    def _data_changed(self, changes: ChangeSet) -> None:
+        """The desk updates the rows the change names; the other tabs reload when opened."""
+        if changes.touches(Kind.DECISION):
+            self._stale[3] = True
+        if not changes.touches(*WATCHED):
+            self._tab_shown(self.tabs.currentIndex())
             return
-        self.refresh()
+        self._stale = {1: True, 2: True, 3: True}
+        if changes.touches(Kind.SETTING) and self.ctx.pdu is not None:
+            self.ctx.ops.read(workload_settings, self.ctx.today, self.ctx.pdu.id).then(
+                self._set_settings
+            )
+        self.desk.apply_changes(changes)
+        self._tab_shown(self.tabs.currentIndex())

@@ -15,6 +15,7 @@ from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -37,7 +38,6 @@ from PySide6.QtWidgets import (
 from app.domain.codes import Role
 from app.domain.parsing import ParseError, format_date, parse_date
 from app.services.core import settings
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import UserError
 from app.services.core.settings import SettingView
 from app.ui.context import AppContext
@@ -55,8 +55,10 @@ HEAD_ONLY_NOTE = "Only the Head of PDU changes settings."
 Getter = Callable[[], Any]
 
 
-def show_value(kind: str, value: Any) -> str:
-    """A setting's value as the table shows it: "5", "37.5", "Yes", "25/12/2026"."""
+def show_value(kind: str, value: Any, choices: tuple[tuple[str, str], ...] = ()) -> str:
+    """A setting's value as the table shows it: "5", "37.5", "Yes", "25/12/2026", "Friday"."""
+    if choices:
+        return dict(choices).get(str(value), str(value))
     if kind == "bool":
         return "Yes" if value else "No"
     if kind == "float":
@@ -206,7 +208,7 @@ class SettingsDialog(QDialog):
     def reload(self) -> None:
         """Read the settings again (after a save, or when opened)."""
         pdu_id = self.ctx.pdu.id if self.ctx.pdu is not None else None
-        self.ctx.ops.read(settings.list_settings, self.ctx.today, pdu_id, on_success=self._show)
+        self.ctx.ops.read(settings.list_settings, self.ctx.today, pdu_id).then(self._show)
 
     def _show(self, views: list[SettingView]) -> None:
         chosen = self.current_key()
@@ -216,8 +218,8 @@ class SettingsDialog(QDialog):
         for row, view in enumerate(views):
             cells = (
                 view.label,
-                show_value(view.kind, view.value),
-                show_value(view.kind, view.default),
+                show_value(view.kind, view.value, view.choices),
+                show_value(view.kind, view.default, view.choices),
                 _from_text(view),
                 view.source,
             )
@@ -313,6 +315,13 @@ class SettingsDialog(QDialog):
             check.setChecked(bool(view.value))
             check.setEnabled(not read_only)
             return check, check.isChecked, True
+        if view.choices:
+            box = QComboBox()
+            for code, label in view.choices:
+                box.addItem(label, code)
+            box.setCurrentIndex(max(box.findData(str(view.value)), 0))
+            box.setEnabled(not read_only)
+            return box, box.currentData, True
         if view.kind == "str":
             line = QLineEdit(str(view.value))
             line.setMinimumWidth(240)
@@ -331,7 +340,7 @@ class SettingsDialog(QDialog):
         if view.kind == "dict":
             text.setPlainText("\n".join(f"{k}: {v}" for k, v in view.value.items()))
         else:
-            text.setPlainText(show_value(view.kind, view.value))
+            text.setPlainText(show_value(view.kind, view.value, view.choices))
         return text, lambda: view.value, False
 
     def _set_editing(self, on: bool) -> None:
@@ -346,7 +355,7 @@ class SettingsDialog(QDialog):
         rows = [
             [
                 fmt_date(change.effective_from),
-                show_value(view.kind, change.value),
+                show_value(view.kind, change.value, view.choices),
                 "This PDU" if change.pdu_own else "National",
             ]
             for change in view.history
@@ -371,19 +380,12 @@ class SettingsDialog(QDialog):
         effective_from = date(day.year(), day.month(), day.day())
         pdu = self.ctx.pdu
         pdu_id = pdu.id if pdu is not None and self.pdu_only.isChecked() else None
-        self.ctx.ops.write(
-            settings.put,
-            key,
-            value,
-            effective_from,
-            pdu_id,
-            on_success=self._saved,
-            on_failure=self._show_error,
+        self.ctx.ops.write(settings.put, key, value, effective_from, pdu_id).then(
+            self._saved, on_failure=self._show_error
         )
 
     def _saved(self, _result: object) -> None:
         self.reload()
-        self.ctx.changed(ChangeSet.of("setting", []), self)
 
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, UserError):
