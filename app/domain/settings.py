@@ -115,6 +115,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         _DEFAULT_SHARES,
         "Share of contracted hours each reduction reason takes by default (%)",
         "HMPPS workload service (2021)",
+        maximum=100,
     ),
     SettingSpec(
         "unsupervised_points",
@@ -140,7 +141,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         DEFAULT_SETTINGS.newly_qualified_months,
         "Months a newly qualified PO's reduction lasts",
         "HMPPS workload service (2021)",
-        0,
+        1,
         36,
     ),
     SettingSpec(
