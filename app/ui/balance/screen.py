@@ -43,6 +43,7 @@ from app.ui.balance.models import (
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
 from app.ui.widgets.columns import fit_columns
+from app.ui.widgets.deferred import WhenShown
 from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class BalanceScreen(QWidget):
         self.exceptions_model = ExceptionsModel()
         self.matrix_model = TierMatrixModel()
         self._build()
+        self._catch_up = WhenShown(self, self.refresh)
         self._build_actions()
         self._connect()
         self.refresh()
@@ -303,4 +305,4 @@ class BalanceScreen(QWidget):
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
-            self.refresh()
+            self._catch_up()
