@@ -247,7 +247,7 @@ def _db_check(engine: Any) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from app.bench import run_bench
+    from app.bench.run import run_bench
 
     return run_bench(cases=args.cases, json_file=args.json_file)
 
