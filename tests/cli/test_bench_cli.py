@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +33,7 @@ KEYS = [
     "unit",
     "met",
 ]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -61,9 +61,13 @@ def open_store(url: str) -> Store:
     """
     url = normalise_url(url)
     engine = make_engine(url)
-    migrate.ensure_schema(engine, backup_dir=data_dir() / "backups")
-    sessions = make_session_factory(engine)
-    with sessions.begin() as session:
-        if (session.scalar(select(func.count()).select_from(Pdu)) or 0) < 108:
-            load_reference_data(session)
+    try:
+        migrate.ensure_schema(engine, backup_dir=data_dir() / "backups")
+        sessions = make_session_factory(engine)
+        with sessions.begin() as session:
+            if (session.scalar(select(func.count()).select_from(Pdu)) or 0) < 108:
+                load_reference_data(session)
+    except BaseException:
+        engine.dispose()  # a refused store keeps no connection open (PostgreSQL pools them)
+        raise
     return Store(url=url, engine=engine, sessions=sessions)
