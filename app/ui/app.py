@@ -8,8 +8,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services.caseload.upkeep import run_daily
-from app.services.core.actor import Actor, local_actor
-from app.services.core.changes import ChangeSet
+from app.services.core import startup
+from app.services.core.actor import Actor
 from app.services.core.store import (
     SchemaError,
     Store,
@@ -33,8 +33,7 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
     ``actor``: who is signed in; the local Head of PDU account when not given.
     """
     if actor is None:
-        with store.sessions.begin() as session:
-            actor = local_actor(session)
+        actor = startup.local_account(store)
     holder: list[MainWindow] = []
     ops = Ops(
         store,
@@ -43,7 +42,8 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
         ask_retry=lambda e: ask_retry(holder[0] if holder else None, e),
         inline=inline_ops,
     )
-    ctx = AppContext(store=store, actor=actor, ops=ops, broadcast=Broadcast())
+    ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
+    ops.on_changed = ctx.broadcast.data_changed.emit
     window = MainWindow(ctx)
     holder.append(window)
     return window
@@ -51,15 +51,13 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
 
 def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
     """The demo PDU is created on first use, with a progress bar (one transaction)."""
-    from app.services.demo import generate_demo, has_cases
+    from app.services.demo import generate_demo
 
-    with store.sessions.begin() as session:
-        actor = local_actor(session)
-        if has_cases(session):
-            return
-    ops = Ops(store, actor, show_error=lambda e: show_error(None, e))
+    if startup.has_cases(store):
+        return
+    ops = Ops(store, startup.local_account(store), show_error=lambda e: show_error(None, e))
     ops.job_finished.connect(app.quit)
-    ops.long(generate_demo, DEMO_CASES, 1, parent=None, title="Creating the demo PDU…")
+    ops.long_write(None, "Creating the demo PDU…", generate_demo, DEMO_CASES, 1).start()
     app.exec()
     ops.shutdown()
 
@@ -67,12 +65,7 @@ def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
 def _start_upkeep(window: MainWindow) -> None:
     """Work the passing days have made due, in the background once the window shows."""
     ctx = window.ctx
-
-    def done(changes: ChangeSet) -> None:
-        if changes.kinds:
-            ctx.changed(changes)
-
-    ctx.ops.write(run_daily, ctx.today, on_success=done)
+    ctx.ops.write(run_daily, ctx.today).start()
 
 
 def run_gui(database: str | None = None, demo: bool = False) -> int:

@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
         self.user_label = QLabel(self.tr("Signed in: %s") % self.ctx.actor.display_name)
-        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store.label)
+        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
 
@@ -160,10 +160,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _load_pdus(self) -> None:
-        with self.ctx.store.sessions() as session:
-            pdus = reference.list_pdus(session, with_cases_only=True) or reference.list_pdus(
-                session
-            )
+        """Fill the PDU selector off the GUI thread; the saved PDU is chosen once it arrives."""
+        self.pdu_box.setPlaceholderText(self.tr("Loading…"))
+        self.ctx.ops.read(reference.pdu_choices).then(self._show_pdus)
+
+    def _show_pdus(self, pdus: list[PduInfo]) -> None:
         self.pdu_box.blockSignals(True)
         self.pdu_box.clear()
         for pdu in pdus:
@@ -236,7 +237,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About PDU Manager"),
-            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store.label),
+            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store_label),
         )
 
     def _restore_geometry(self) -> None:

@@ -96,7 +96,11 @@ def test_the_table_model_passes_the_qt_model_tester(qtmodeltester, store) -> Non
     from app.services.caseload.search import CaseFilter
     from tests.conftest import TODAY
 
-    model = CaseTableModel(store)
+    def fetch(ids: list[int], done) -> None:  # type: ignore[no-untyped-def]
+        with store.sessions() as session:
+            done(caseload.rows(session, ids))
+
+    model = CaseTableModel(fetch)
     with store.sessions() as s:
         pdu = f.pdu(s)
         model.set_ids(caseload.search(s, CaseFilter(pdu_id=pdu.id, as_at=TODAY)))

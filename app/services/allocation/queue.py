@@ -362,6 +362,25 @@ def case_facts(
     )
 
 
+def row_facts(
+    row: CaseloadRow, as_at: date, workload: WorkloadSettings = DEFAULT_SETTINGS
+) -> CaseForAllocation:
+    """What the policy needs of a case, from its caseload row alone (no continuity)."""
+    sentence_type = SentenceType(row.sentence_type)
+    return CaseForAllocation(
+        sentence_type=sentence_type,
+        rosh=Rosh(row.rosh) if row.rosh else None,
+        mappa_level=row.mappa_level,
+        tier=row.tier,
+        points=case_points(workload, sentence_type, row.tier),
+        gender=_gender(row.gender),
+        female_practitioner_requested=row.female_practitioner_requested,
+        previous_staff_id=None,
+        previous_pod_id=None,
+        age=age_on(row.date_of_birth, as_at),
+    )
+
+
 def ranking_rules(session: Session, pdu_id: int, as_at: date) -> RankingRules:
     """The ranking's numbers from the settings in force (DOMAIN.md 2, 4a)."""
     workload = settings.workload_settings(session, as_at, pdu_id)

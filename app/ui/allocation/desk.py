@@ -53,12 +53,10 @@ from app.ui.formatting import without_sources
 class AllocationDesk(QWidget):
     """Queue, reviews, the chosen case's ranking and a practitioner's drill-down.
 
-    Signals: ``changes_written(ChangeSet)`` after an allocation, reallocation or
-    review is saved; ``team_changed(team_id | None)`` when the team filter
-    changes (an SPO starts on their own team).
+    Signals: ``team_changed(team_id | None)`` when the team filter changes (an
+    SPO starts on their own team).
     """
 
-    changes_written = Signal(object)
     team_changed = Signal(object)
 
     def __init__(self, ctx: AppContext) -> None:
@@ -173,14 +171,10 @@ class AllocationDesk(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(alloc_queue.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
-        self.ctx.ops.read(alloc_queue.reviews, pdu.id, on_success=self._show_reviews)
-        self.ctx.ops.read(
-            alloc_views.team_choices,
-            pdu.id,
-            self.ctx.today,
-            self.ctx.actor,
-            on_success=partial(self._show_teams, pdu.id),
+        self.ctx.ops.read(alloc_queue.queue, pdu.id, self.ctx.today).then(self._show_queue)
+        self.ctx.ops.read(alloc_queue.reviews, pdu.id).then(self._show_reviews)
+        self.ctx.ops.read(alloc_views.team_choices, pdu.id, self.ctx.today, self.ctx.actor).then(
+            partial(self._show_teams, pdu.id)
         )
 
     def team_id(self) -> int | None:
@@ -262,11 +256,8 @@ class AllocationDesk(QWidget):
         same = self.case is not None and self.case.person_id == case.person_id
         self.case, self.source, self.review_id, self.extra = case, source, review_id, extra
         self.panel.show_case(risk_html(case, extra), keep_candidates=same)
-        self.ctx.ops.read(
-            case_detail,
-            case.person_id,
-            on_success=partial(self._show_tier, case.person_id),
-            on_failure=self._tier_unknown,
+        self.ctx.ops.read(case_detail, case.person_id).then(
+            partial(self._show_tier, case.person_id), on_failure=self._tier_unknown
         )
         self._load_candidates()
         self._update_actions()
@@ -296,13 +287,8 @@ class AllocationDesk(QWidget):
         if self.case is None or pdu is None:
             return
         pid = self.case.person_id
-        self.ctx.ops.read(
-            alloc_queue.candidates,
-            pdu.id,
-            pid,
-            self.ctx.today,
-            self.team_id(),
-            on_success=partial(self._show_candidates, pid),
+        self.ctx.ops.read(alloc_queue.candidates, pdu.id, pid, self.ctx.today, self.team_id()).then(
+            partial(self._show_candidates, pid)
         )
 
     def _show_candidates(self, person_id: int, rows: list[CandidateRow]) -> None:
@@ -321,11 +307,8 @@ class AllocationDesk(QWidget):
         if choice is None:
             return
         staff_id = choice.ranked.staff_id
-        self.ctx.ops.read(
-            alloc_views.practitioner_drilldown,
-            staff_id,
-            self.ctx.today,
-            on_success=partial(self._show_drilldown, staff_id),
+        self.ctx.ops.read(alloc_views.practitioner_drilldown, staff_id, self.ctx.today).then(
+            partial(self._show_drilldown, staff_id)
         )
 
     def _show_drilldown(self, staff_id: int, d: Drilldown) -> None:
@@ -360,7 +343,7 @@ class AllocationDesk(QWidget):
         text = self.find_box.text().strip()
         if pdu is None or not text:
             return
-        self.ctx.ops.read(alloc_queue.find_case, pdu.id, text, on_success=self._found)
+        self.ctx.ops.read(alloc_queue.find_case, pdu.id, text).then(self._found)
 
     def _found(self, case: CaseBrief) -> None:
         self.queue_view.clearSelection()
@@ -395,19 +378,28 @@ class AllocationDesk(QWidget):
         dialog = AllocateDialog(case, choice, reallocating, self)
         if not self.run_dialog(dialog):
             return
-        extra = {"reason": dialog.reason()} if reallocating else {}
-        self.ctx.ops.write(
-            alloc_writes.reallocate if reallocating else alloc_writes.allocate,
-            case.person_id,
-            choice.ranked.staff_id,
-            case.version,
-            note=dialog.note(),
-            policy_reason=dialog.policy_reason(),
-            confirmed=dialog.confirmed(),
-            on_success=self._written,
-            on_failure=self._failed,
-            **extra,
-        )
+        if reallocating:
+            job = self.ctx.ops.write(
+                alloc_writes.reallocate,
+                case.person_id,
+                choice.ranked.staff_id,
+                case.version,
+                dialog.reason() or "",
+                note=dialog.note(),
+                policy_reason=dialog.policy_reason(),
+                confirmed=dialog.confirmed(),
+            )
+        else:
+            job = self.ctx.ops.write(
+                alloc_writes.allocate,
+                case.person_id,
+                choice.ranked.staff_id,
+                case.version,
+                note=dialog.note(),
+                policy_reason=dialog.policy_reason(),
+                confirmed=dialog.confirmed(),
+            )
+        job.then(self._written, on_failure=self._failed)
 
     @Slot()
     def keep(self) -> None:
@@ -416,19 +408,17 @@ class AllocationDesk(QWidget):
         dialog = KeepDialog(self.case, self)
         if self.run_dialog(dialog):
             self.ctx.ops.write(
-                alloc_writes.resolve_review,
-                self.review_id,
-                dialog.resolution(),
-                on_success=self._written,
-                on_failure=self._failed,
-            )
+                alloc_writes.resolve_review, self.review_id, dialog.resolution()
+            ).then(self._written, on_failure=self._failed)
 
-    def _written(self, changes: ChangeSet) -> None:
-        self.ctx.changed(changes, self)
-        self.changes_written.emit(changes)
+    def _written(self, _record_id: int) -> None:
+        """Saved: the broadcast change-set updates the desk (:meth:`apply_changes`)."""
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Bring the desk up to date with a committed change."""
         self.refresh()
         if self.case is not None and self.source == "found":
-            self.ctx.ops.read(alloc_queue.case_brief, self.case.person_id, on_success=self._found)
+            self.ctx.ops.read(alloc_queue.case_brief, self.case.person_id).then(self._found)
 
     def _failed(self, error: BaseException) -> None:
         """Someone else was first: say what changed, then show the desk as it now is."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
@@ -22,8 +23,15 @@ from app.domain.codes import Rosh, SentenceType
 from app.domain.tiering import ALL_TIERS
 from app.services.caseload import search as caseload
 from app.services.caseload.detail import CaseDetail, case_detail
-from app.services.caseload.search import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions, Page
-from app.services.core.changes import ChangeSet
+from app.services.caseload.search import (
+    NOT_ASSESSED,
+    UNTIERED,
+    CaseFilter,
+    CaseRow,
+    FilterOptions,
+    Page,
+)
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
 from app.ui.caseload.model import COLUMNS, CaseTableModel
@@ -39,7 +47,7 @@ class CaseloadScreen(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.model = CaseTableModel(ctx.store)
+        self.model = CaseTableModel(self._fetch_rows)
         self._sort = ("crn", False)
         self._generation = 0
         self._search_timer = QTimer(self, singleShot=True, interval=250)
@@ -168,12 +176,8 @@ class CaseloadScreen(QWidget):
         self._generation += 1
         generation = self._generation
         sort, descending = self._sort
-        self.ctx.ops.read(
-            caseload.first_page,
-            flt,
-            sort,
-            descending,
-            on_success=lambda page: self._show_first_page(generation, flt, page),
+        self.ctx.ops.read(caseload.first_page, flt, sort, descending).then(
+            lambda page: self._show_first_page(generation, flt, page)
         )
 
     def _show_first_page(self, generation: int, flt: CaseFilter, page: Page) -> None:
@@ -184,12 +188,8 @@ class CaseloadScreen(QWidget):
         self._reselect(page.ids)
         if len(page.ids) < page.total:
             sort, descending = self._sort
-            self.ctx.ops.read(
-                caseload.search,
-                flt,
-                sort,
-                descending,
-                on_success=lambda ids: self._show_all(generation, ids),
+            self.ctx.ops.read(caseload.search, flt, sort, descending).then(
+                lambda ids: self._show_all(generation, ids)
             )
 
     def _show_all(self, generation: int, ids: list[int]) -> None:
@@ -227,7 +227,7 @@ class CaseloadScreen(QWidget):
         person_id = self.model.case_id(rows[0].row())
         if person_id is None:
             return
-        self.ctx.ops.read(case_detail, person_id, on_success=self._show_detail)
+        self.ctx.ops.read(case_detail, person_id).then(self._show_detail)
 
     def _show_detail(self, detail: CaseDetail) -> None:
         self.detail.show_case(detail)
@@ -235,8 +235,8 @@ class CaseloadScreen(QWidget):
     def reload_options(self) -> None:
         if self.ctx.pdu is None:
             return
-        self.ctx.ops.read(
-            caseload.filter_options, self.ctx.pdu.id, self.ctx.today, on_success=self._set_options
+        self.ctx.ops.read(caseload.filter_options, self.ctx.pdu.id, self.ctx.today).then(
+            self._set_options
         )
 
     def _set_options(self, options: FilterOptions) -> None:
@@ -261,11 +261,14 @@ class CaseloadScreen(QWidget):
         self.reload_options()
         self.refresh()
 
-    @Slot(object, object)
-    def _data_changed(self, changes: ChangeSet, _initiator: object) -> None:
-        if changes.touches("staff", "team", "pod"):
+    def _fetch_rows(self, ids: list[int], done: Callable[[list[CaseRow]], None]) -> None:
+        self.ctx.ops.read(caseload.rows, ids).then(done)
+
+    @Slot(object)
+    def _data_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(Kind.STAFF, Kind.TEAM, Kind.POD):
             self.reload_options()
-        if changes.touches("case", "allocation", "staff", "tier"):
+        if changes.touches(Kind.CASE, Kind.ALLOCATION, Kind.STAFF, Kind.TIER):
             self.refresh()
             if self.detail.person_id is not None:
-                self.ctx.ops.read(case_detail, self.detail.person_id, on_success=self._show_detail)
+                self.ctx.ops.read(case_detail, self.detail.person_id).then(self._show_detail)
