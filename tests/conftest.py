@@ -1,10 +1,11 @@
 """Shared fixtures: a store of its own per test, a fixed clock, offscreen Qt.
 
 A test that asks for a store (``store``, ``session``, ``head``, ``make_store``,
-``store_urls``) is marked ``stores`` automatically and runs on SQLite, or on
+``store_urls``, ``module_store_urls``: every fixture that stands on
+``postgresql_server``) is marked ``stores`` automatically and runs on SQLite, or on
 PostgreSQL when ``PDU_MANAGER_TEST_DATABASE_URL`` names a server (see
-``tests/stores.py`` and the README). ``sqlite_only`` and ``slow`` (heavy)
-tests are skipped there: they run once, on SQLite.
+``tests/stores.py`` and the README). ``sqlite_only`` and ``heavy`` tests are
+skipped there: they run once, on SQLite.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 # A Wednesday, so working-day clocks have a week on either side.
 TODAY = date(2026, 11, 25)
 
-STORE_FIXTURES = frozenset({"store", "session", "head", "make_store", "store_urls"})
-"""Asking for any of these makes a test a ``stores`` test: it runs on both stores."""
+STORE_FIXTURE = "postgresql_server"
+"""Every store fixture stands on this one: a test that does is a ``stores`` test."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgresql = server_url() is not None
     for item in items:
-        if STORE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        if STORE_FIXTURE in getattr(item, "fixturenames", ()):  # the fixtures' whole closure
             item.add_marker(pytest.mark.stores)
         if not on_postgresql:
             continue
@@ -50,8 +51,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if sqlite_only is not None:
             reason = sqlite_only.kwargs.get("reason") or "".join(sqlite_only.args)
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
-        elif item.get_closest_marker("slow") is not None:
-            item.add_marker(pytest.mark.skip(reason="slow: heavy tests run once, on SQLite"))
+        elif item.get_closest_marker("heavy") is not None:
+            item.add_marker(pytest.mark.skip(reason="heavy: runs once, on SQLite"))
 
 
 @pytest.fixture(autouse=True)
@@ -123,6 +124,16 @@ class StoreUrls:
 @pytest.fixture
 def store_urls(tmp_path: Path, postgresql_server: PostgresServer | None) -> Iterator[StoreUrls]:
     urls = StoreUrls(tmp_path, postgresql_server)
+    yield urls
+    urls.drop()
+
+
+@pytest.fixture(scope="module")
+def module_store_urls(
+    tmp_path_factory: pytest.TempPathFactory, postgresql_server: PostgresServer | None
+) -> Iterator[StoreUrls]:
+    """Stores shared by a module's tests (build slow data once), dropped after its last."""
+    urls = StoreUrls(tmp_path_factory.mktemp("stores"), postgresql_server)
     yield urls
     urls.drop()
 

@@ -55,7 +55,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     return zipfile.ZipFile(built)
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 def test_the_wheel_carries_reference_data_and_migrations(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     for needed in (

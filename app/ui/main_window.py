@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.core import reference
 from app.services.core.reference import PduInfo
 from app.ui.context import AppContext
+from app.ui.widgets.keyboard import tab_leaves_tables
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: QWidget | None = None  # while open
         self._build()
         self._build_menus()
+        tab_leaves_tables(self)
         self._load_pdus()
         self._restore_geometry()
         self.nav.setCurrentRow(0)
@@ -86,7 +88,8 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Navigation"))
-        self.nav.setFixedWidth(180)
+        widest = max(self.nav.fontMetrics().horizontalAdvance(e.title) for e in SCREENS)
+        self.nav.setFixedWidth(widest + 40)  # as narrow as its titles allow: room for tables
         for entry in SCREENS:
             item = QListWidgetItem(self.tr(entry.title))
             item.setStatusTip(self.tr(entry.status_tip))
@@ -191,6 +194,7 @@ class MainWindow(QMainWindow):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
+            tab_leaves_tables(widget)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)

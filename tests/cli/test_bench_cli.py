@@ -33,7 +33,7 @@ KEYS = [
     "unit",
     "met",
 ]
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.heavy
 
 
 @pytest.fixture(scope="module")

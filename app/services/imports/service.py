@@ -22,6 +22,7 @@ from app.domain.columns import HeaderMapping, map_headers
 from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
+from app.services.core.unit_of_work import set_actor
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, read_table
@@ -59,6 +60,7 @@ def run_import(
         with sessions() as session:
             return preview(session, actor, kind, path, progress=progress)
     with sessions.begin() as session:
+        set_actor(session, actor)
         return apply(
             session,
             actor,
