@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.db import migrate
 from tests.cli.conftest import count
 
 
@@ -15,7 +16,7 @@ def test_upgrade_check_backup_restore(run_cli, tmp_path: Path) -> None:  # type:
     db = tmp_path / "pdu.sqlite3"
     up = run_cli("--database", str(db), "db", "upgrade")
     assert up.returncode == 0, up.stderr
-    assert "0001_initial" in up.stdout
+    assert migrate.SCHEMA_HEAD in up.stdout
     check = run_cli("--database", str(db), "db", "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Database OK" in check.stdout
@@ -68,7 +69,7 @@ def test_restore_refuses_a_file_that_is_not_ours_and_keeps_a_safety_copy(
     restored = run_cli("--database", str(db), "db", "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert "kept in" in restored.stdout
-    assert list((tmp_path / "data" / "backups").glob("pdu-manager-before-restore-*.sqlite3"))
+    assert list((tmp_path / "data" / "backups").glob("pdu-before-restore-*.sqlite3"))
 
 
 @pytest.mark.sqlite_only(reason="a SQLite file that is not there")
