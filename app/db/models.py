@@ -271,6 +271,23 @@ class ReviewItem(Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
 
 
+class NdeliusEntry(Base):
+    """A decision made here marked as entered in NDelius, which stays the record (SPEC.md 5).
+
+    ``kind`` is ``allocation`` (an allocation or reallocation) or ``review`` (a
+    review closed without moving the case); ``record_id`` is that row's id.
+    """
+
+    __tablename__ = "ndelius_entry"
+    __table_args__ = (UniqueConstraint("kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    entered_on: Mapped[date] = mapped_column(Date)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
 # --- The caseload read model ---------------------------------------------------
 
 
