@@ -189,10 +189,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 def _cmd_bench(args: argparse.Namespace) -> int:
     if args.batch:
-        from app.batch_bench import run_batch_bench
+        from app.bench.batch import run_batch_bench
 
         return run_batch_bench(seeds=args.seeds, json_file=args.json_file)
-    from app.bench import run_bench
+    from app.bench.run import run_bench
 
     return run_bench(cases=args.cases, json_file=args.json_file)
 

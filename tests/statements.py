@@ -8,7 +8,18 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-_IGNORED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
+# Transaction control and PRAGMAs aside (issue 14). PostgreSQL's advisory lock is
+# its way of taking the write lock that SQLite takes with BEGIN IMMEDIATE, so it is
+# transaction control too: the same work counts the same on both stores.
+_IGNORED = (
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
+    "PRAGMA",
+    "SELECT PG_ADVISORY_XACT_LOCK(",
+)
 
 
 @contextmanager

@@ -55,6 +55,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     return zipfile.ZipFile(built)
 
 
+@pytest.mark.heavy
 def test_the_wheel_carries_reference_data_and_migrations(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     for needed in (
@@ -65,6 +66,11 @@ def test_the_wheel_carries_reference_data_and_migrations(wheel: zipfile.ZipFile)
         "app/migrations/versions/0001_initial.py",
         "app/cli.py",
         "app/ui/caseload/screen.py",
+        "app/bench/run.py",
+        "app/bench/bare_window.py",
+        "app/bench/app_window.py",
+        "app/bench/caseload.py",
+        "app/bench/memory.py",
     ):
         assert needed in names, needed
     assert not any(name.startswith(("tests/", "resources/", "migrations/")) for name in names)

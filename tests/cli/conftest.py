@@ -35,3 +35,23 @@ def run_cli(tmp_path: Path):  # type: ignore[no-untyped-def]
         )
 
     return run
+
+
+@pytest.fixture
+def database(store_urls) -> str:  # type: ignore[no-untyped-def]
+    """The store a command works on: a new SQLite file, or a migrated PostgreSQL database."""
+    return str(store_urls.new())
+
+
+def count(url: str, sql: str) -> int:
+    """One number read from the store at ``url`` (a SQLite path or any URL)."""
+    from sqlalchemy import text
+
+    from app.db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()

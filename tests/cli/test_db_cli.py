@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from app.db import migrate
+from tests.cli.conftest import count
 
 
+@pytest.mark.sqlite_only(reason="backup and restore of a SQLite file; PostgreSQL's is pg_dump")
 def test_upgrade_check_backup_restore(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "pdu.sqlite3"
     up = run_cli("--database", str(db), "db", "upgrade")
@@ -26,6 +30,7 @@ def test_upgrade_check_backup_restore(run_cli, tmp_path: Path) -> None:  # type:
     assert restored.returncode == 0, restored.stderr
 
 
+@pytest.mark.sqlite_only(reason="backup and restore of a SQLite file; PostgreSQL's is pg_dump")
 def test_errors_are_one_line_on_stderr_and_non_zero(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "pdu.sqlite3"
     missing = run_cli("--database", str(db), "db", "restore", str(tmp_path / "nope.sqlite3"))
@@ -42,6 +47,7 @@ def test_errors_are_one_line_on_stderr_and_non_zero(run_cli, tmp_path: Path) -> 
     assert "9999_future" in newer.stdout
 
 
+@pytest.mark.sqlite_only(reason="backup and restore of a SQLite file; PostgreSQL's is pg_dump")
 def test_restore_refuses_a_file_that_is_not_ours_and_keeps_a_safety_copy(
     run_cli, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -66,6 +72,7 @@ def test_restore_refuses_a_file_that_is_not_ours_and_keeps_a_safety_copy(
     assert list((tmp_path / "data" / "backups").glob("pdu-before-restore-*.sqlite3"))
 
 
+@pytest.mark.sqlite_only(reason="a SQLite file that is not there")
 def test_check_of_a_missing_file_says_so_and_creates_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     missing = tmp_path / "typo" / "pdu.sqlite3"
     result = run_cli("db", "check", "--database", str(missing))
@@ -80,6 +87,7 @@ def test_an_unusable_database_address_is_one_line(run_cli) -> None:  # type: ign
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only(reason="backup and restore of a SQLite file; PostgreSQL's is pg_dump")
 def test_restore_is_audited_and_bad_paths_are_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "pdu.sqlite3"
     assert run_cli("--database", str(db), "db", "upgrade").returncode == 0
@@ -104,3 +112,19 @@ def test_restore_is_audited_and_bad_paths_are_one_line(run_cli, tmp_path: Path) 
 
     demo = run_cli("demo", str(tmp_path / "none.sqlite3"), "--cases", "0")
     assert demo.returncode != 0 and not (tmp_path / "none.sqlite3").exists()
+
+
+def test_upgrade_gives_an_empty_store_the_schema_and_the_pdus_then_check_passes(
+    run_cli, store_urls
+) -> None:  # type: ignore[no-untyped-def]
+    empty = store_urls.empty()  # a shared store's administrator runs the upgrade
+    up = run_cli("--database", empty, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    assert up.stdout.startswith("Database is at schema ")
+    assert count(empty, "SELECT count(*) FROM pdu") == 108
+    check = run_cli("--database", empty, "db", "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "Database OK" in check.stdout
+    again = run_cli("--database", empty, "db", "upgrade")
+    assert again.returncode == 0, again.stderr
+    assert count(empty, "SELECT count(*) FROM pdu") == 108

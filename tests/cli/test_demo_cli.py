@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import count
 
 
 def _run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
@@ -27,24 +30,36 @@ def _run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_demo_writes_the_cases_asked_for_and_prints_a_summary(tmp_path: Path) -> None:
-    path = tmp_path / "demo.sqlite3"
-    done = _run("demo", str(path), "--cases", "200", "--seed", "3", data=tmp_path / "data")
+def test_demo_writes_the_cases_asked_for_and_prints_a_summary(
+    tmp_path: Path, database: str
+) -> None:
+    done = _run(
+        "demo", "--database", database, "--cases", "200", "--seed", "3", data=tmp_path / "data"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Demo PDU 17. Leeds: 200 cases, 48 practitioners in 3 teams")
-    with sqlite3.connect(path) as db:
-        active = db.execute(
-            "SELECT count(*) FROM caseload_row WHERE sentence_date <= '2026-11-25'"
-            " AND (end_date IS NULL OR end_date >= '2026-11-25')"
-        ).fetchone()[0]
-        people = db.execute("SELECT count(*) FROM person WHERE ended_on IS NULL").fetchone()[0]
+    active = count(
+        database,
+        "SELECT count(*) FROM caseload_row WHERE sentence_date <= '2026-11-25'"
+        " AND (end_date IS NULL OR end_date >= '2026-11-25')",
+    )
+    people = count(database, "SELECT count(*) FROM person WHERE ended_on IS NULL")
     assert active == people == 200
 
 
-def test_demo_refuses_a_database_that_already_has_cases(tmp_path: Path) -> None:
+@pytest.mark.sqlite_only(reason="PATH names a SQLite file")
+def test_demo_writes_a_new_sqlite_file_named_on_the_command_line(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
-    assert _run("demo", str(path), "--cases", "30", data=tmp_path / "data").returncode == 0
-    again = _run("demo", str(path), "--cases", "30", data=tmp_path / "data")
+    done = _run("demo", str(path), "--cases", "30", "--seed", "3", data=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert count(str(path), "SELECT count(*) FROM person") == 30
+
+
+def test_demo_refuses_a_database_that_already_has_cases(tmp_path: Path, database: str) -> None:
+    first = _run("demo", "--database", database, "--cases", "30", data=tmp_path / "data")
+    assert first.returncode == 0, first.stderr
+    again = _run("demo", "--database", database, "--cases", "30", data=tmp_path / "data")
     assert again.returncode != 0
     assert "already holds cases" in again.stderr
     assert again.stderr.count("\n") == 1
+    assert count(database, "SELECT count(*) FROM person") == 30

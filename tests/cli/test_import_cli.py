@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli.conftest import count
 
 STAFF_CSV = """staff_code,forename,surname,grade,pdu,team
 N07A001,Ada,Fielding,PO,17,Team North
@@ -22,7 +23,7 @@ X100001,Alex,Testcase,17,CO,31/02/2026,Theft
 """
 
 
-def pdu_manager(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pdu_manager(tmp_path: Path, database: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.update(
         PDU_MANAGER_DATA_DIR=str(tmp_path / "data"),
@@ -30,7 +31,6 @@ def pdu_manager(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         QT_QPA_PLATFORM="offscreen",
     )
     env.pop("PDU_MANAGER_DATABASE_URL", None)
-    database = str(tmp_path / "store.sqlite3")
     return subprocess.run(
         [sys.executable, "-m", "app", "--database", database, *args],
         capture_output=True,
@@ -41,9 +41,8 @@ def pdu_manager(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def people(tmp_path: Path) -> int:
-    with sqlite3.connect(tmp_path / "store.sqlite3") as db:
-        return int(db.execute("SELECT count(*) FROM person").fetchone()[0])
+def people(database: str) -> int:
+    return count(database, "SELECT count(*) FROM person")
 
 
 @pytest.fixture
@@ -55,33 +54,38 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return written
 
 
-def test_import_prints_the_report_and_exits_0(tmp_path: Path, files: dict[str, Path]) -> None:
-    staff = pdu_manager(tmp_path, "import", "staff", str(files["staff"]))
+def test_import_prints_the_report_and_exits_0(
+    tmp_path: Path, database: str, files: dict[str, Path]
+) -> None:
+    staff = pdu_manager(tmp_path, database, "import", "staff", str(files["staff"]))
     assert staff.returncode == 0, staff.stderr
     assert staff.stdout.startswith("Imported the staff extract staff.csv: 1 added")
 
-    dry = pdu_manager(tmp_path, "import", "cases", str(files["cases"]), "--dry-run")
+    dry = pdu_manager(tmp_path, database, "import", "cases", str(files["cases"]), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("Preview of the caseload extract cases.csv: 2 added")
-    assert people(tmp_path) == 0
+    assert people(database) == 0
 
-    cases = pdu_manager(tmp_path, "import", "cases", str(files["cases"]))
+    cases = pdu_manager(tmp_path, database, "import", "cases", str(files["cases"]))
     assert cases.returncode == 0, cases.stderr
     assert "Added: 2" in cases.stdout and "File SHA-256: " in cases.stdout
-    assert people(tmp_path) == 2
+    assert people(database) == 2
 
 
-def test_a_refused_file_exits_2_naming_each_bad_row(tmp_path: Path, files: dict[str, Path]) -> None:
-    result = pdu_manager(tmp_path, "import", "cases", str(files["bad"]))
+def test_a_refused_file_exits_2_naming_each_bad_row(
+    tmp_path: Path, database: str, files: dict[str, Path]
+) -> None:
+    result = pdu_manager(tmp_path, database, "import", "cases", str(files["bad"]))
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Refused: the caseload extract bad.csv has 1 problem in 1 row")
     assert "Ignored columns: Offence" in lines
     assert "Row 2, sentence_date '31/02/2026': not a date: there is no 31 February 2026" in lines
+    assert people(database) == 0
 
 
-def test_a_missing_file_is_one_line_on_stderr(tmp_path: Path) -> None:
-    result = pdu_manager(tmp_path, "import", "cases", str(tmp_path / "nowhere.csv"))
+def test_a_missing_file_is_one_line_on_stderr(tmp_path: Path, database: str) -> None:
+    result = pdu_manager(tmp_path, database, "import", "cases", str(tmp_path / "nowhere.csv"))
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [

@@ -25,7 +25,7 @@ from tests.db.kill_child import trial_config
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.heavy,
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
 ]
 

@@ -33,20 +33,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    name = f"pdu_hardening_{uuid.uuid4().hex[:10]}"
-    server = make_url(BASE)
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        maintenance.upgrade(url)  # as the administrator runs it
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+def pg_url(store_urls) -> str:  # type: ignore[no-untyped-def]
+    """An empty database of the test's own (dropped after it), migrated by ``db upgrade``."""
+    url = str(store_urls.empty())
+    maintenance.upgrade(url)  # as the administrator runs it
+    return url
 
 
 @pytest.fixture

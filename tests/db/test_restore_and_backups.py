@@ -26,8 +26,7 @@ from app.services.core.store import open_store
 REPO = Path(__file__).resolve().parents[2]
 
 
-SQLITE_ONLY = pytest.mark.skipif(
-    os.environ.get("PDU_MANAGER_TEST_DATABASE_URL", "").startswith("postgresql"),
+SQLITE_ONLY = pytest.mark.sqlite_only(
     reason="works on the SQLite file itself (tests/db/test_postgresql_store.py covers PostgreSQL)",
 )
 

@@ -27,6 +27,7 @@ def test_every_released_revision_has_a_saved_database() -> None:
     assert released <= saved
 
 
+@pytest.mark.sqlite_only(reason="the saved databases are SQLite files of each released revision")
 @pytest.mark.parametrize("saved", SAVED, ids=lambda p: p.stem)
 def test_a_saved_database_opens_at_the_current_schema_with_its_data(
     saved: Path, tmp_path: Path

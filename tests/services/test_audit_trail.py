@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -17,8 +16,7 @@ from app.db.models import AuditEntry
 from app.services import maintenance
 from app.services.core import audit, witness
 
-SQLITE_ONLY = pytest.mark.skipif(
-    os.environ.get("PDU_MANAGER_TEST_DATABASE_URL", "").startswith("postgresql"),
+SQLITE_ONLY = pytest.mark.sqlite_only(
     reason="works on the SQLite file itself (tests/db/test_postgresql_store.py covers PostgreSQL)",
 )
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +34,7 @@ from app.services.caseload import search as caseload
 from app.services.caseload import tiers
 from app.services.caseload.search import CaseFilter
 from app.services.core.errors import UserError
-from app.services.core.store import Store, open_store
+from app.services.core.store import Store
 from app.services.demo import DemoSummary, create_demo, has_cases
 from app.services.demo.people import rise_count
 from app.services.teams.workload import practitioner_loads
@@ -173,15 +173,14 @@ def _snapshot(store: Store) -> list[tuple[str, str, str, str | None]]:
         return [tuple(r) for r in s.execute(query)]  # type: ignore[misc]
 
 
-def test_the_same_seed_on_the_same_day_gives_the_same_demo(tmp_path: Path) -> None:
+def test_the_same_seed_on_the_same_day_gives_the_same_demo(
+    make_store: Callable[[], Store],
+) -> None:
     snapshots = []
-    for name in ("one", "two"):
-        store = open_store(str(tmp_path / f"{name}.sqlite3"))
-        try:
-            create_demo(store, cases=120, seed=7, progress=silent())
-            snapshots.append(_snapshot(store))
-        finally:
-            store.close()
+    for _ in range(2):
+        store = make_store()
+        create_demo(store, cases=120, seed=7, progress=silent())
+        snapshots.append(_snapshot(store))
     assert len(snapshots[0]) == 120
     assert snapshots[0] == snapshots[1]
 

@@ -90,7 +90,7 @@ print("EXIT", code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in kilobytes")
 def test_peak_memory_for_any_refused_file_stays_under_500_mb(tmp_path: Path) -> None:
     files = [

@@ -25,6 +25,7 @@ from app.services.core.errors import UserError
 from app.services.core.store import Store, open_store
 from app.services.imports import run_import
 from tests import malformed
+from tests.conftest import StoreUrls
 
 COLUMNS = [
     "crn", "forename", "surname", "date_of_birth", "pdu", "sentence_type", "sentence_date",
@@ -113,8 +114,9 @@ JUNK = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = open_store(str(tmp_path_factory.mktemp("props") / "store.sqlite3"))
+def shared_store(module_store_urls: StoreUrls) -> Iterator[Store]:
+    """One store for every example (a store per example would cost more than the import)."""
+    store = open_store(module_store_urls.new())
     yield store
     store.close()
 

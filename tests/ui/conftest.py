@@ -22,7 +22,8 @@ def _own_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def demo_store(tmp_path_factory: pytest.TempPathFactory, module_store_urls: Any) -> Any:
+    """A 300-case demo PDU on the run's store (SQLite, or PostgreSQL), built once a module."""
     from app.services.core.store import open_store
     from tests.conftest import TODAY
 
@@ -30,7 +31,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     with pytest.MonkeyPatch.context() as env:  # the same day and data folder as every test
         env.setenv("PDU_MANAGER_TODAY", TODAY.isoformat())
         env.setenv("PDU_MANAGER_DATA_DIR", str(folder / "data"))
-        store = open_store(str(folder / "demo.sqlite3"))
+        store = open_store(module_store_urls.new())
         with store.sessions.begin() as session:
             generate_demo(session, system_actor(session), 300, 1)
     yield store

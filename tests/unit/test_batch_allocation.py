@@ -251,7 +251,7 @@ def test_every_case_is_placed_once_within_the_rules_or_left_with_a_reason(
 
 @pytest.mark.slow
 def test_a_change_to_a_60_case_queue_moves_few_other_lines() -> None:
-    from app.batch_bench import synthetic_queue, synthetic_team
+    from app.bench.batch import synthetic_queue, synthetic_team
 
     team = synthetic_team(3)
     cases = synthetic_queue(3, 61, team)
@@ -300,7 +300,7 @@ def test_a_cancelled_proposal_stops_at_once() -> None:
 
 
 def test_the_time_limit_keeps_the_best_found() -> None:
-    from app.batch_bench import synthetic_queue, synthetic_team
+    from app.bench.batch import synthetic_queue, synthetic_team
 
     team = synthetic_team(2)
     quick = AllocationWeights(time_limit_seconds=0.01)

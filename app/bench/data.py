@@ -1,8 +1,8 @@
 """Synthetic cases at scale for ``pdu-manager bench`` (SPEC.md 8).
 
 Each case is a :class:`CaseSpec`, made fast from small seeded name pools; the
-same specs become raw table rows (``app.bench_sql``) and caseload extract rows
-(``app.bench_extract``). Nothing here is a real person.
+same specs become raw table rows (``app.bench.sql``) and caseload extract rows
+(``app.bench.extract``). Nothing here is a real person.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.bench_data import NEEDS, CaseSpec, case_specs
-from app.bench_sql import BATCH, Practitioner, case_rows, connect, insert_rows, iso
+from app.bench.data import NEEDS, CaseSpec, case_specs
+from app.bench.sql import BATCH, Practitioner, case_rows, connect, insert_rows, iso
 from app.db.models import Base
 
 HEADER = (

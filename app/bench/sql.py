@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Table
 
 from app import clock
-from app.bench_data import NEEDS, CaseSpec, case_specs, practitioners_for
+from app.bench.data import NEEDS, CaseSpec, case_specs, practitioners_for
 from app.db.engine import sqlite_url
 from app.db.models import (
     Allocation,
