@@ -1,7 +1,9 @@
 """What each part of the ranking adds to a practitioner's score, and the reason it gives.
 
 Each test compares two practitioners alike in all but the one thing it is about,
-so the difference in score is that part's weight (app/domain/allocation.py).
+so the difference in score is that part's weight: the one set of weights the
+desk's ranking and the batch proposal share (app/domain/allocation_weights.py).
+A case of 0 points leaves the load where it is, so its load term costs nothing.
 """
 
 from __future__ import annotations
@@ -9,10 +11,6 @@ from __future__ import annotations
 import pytest
 
 from app.domain.allocation import (
-    FEMALE_AS_ASKED,
-    MIX_BONUS,
-    NO_MIX_PENALTY,
-    SPECIALISM,
     Candidate,
     CaseForAllocation,
     RankedCandidate,
@@ -22,8 +20,14 @@ from app.domain.allocation import (
     policy_verdict,
     rank_candidates,
 )
+from app.domain.allocation_weights import DEFAULT_WEIGHTS, AllocationWeights
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
 from app.domain.workload import PractitionerLoad
+
+FEMALE_AS_ASKED = DEFAULT_WEIGHTS.female_as_asked
+MIX_BONUS = DEFAULT_WEIGHTS.mix_bonus
+NO_MIX_PENALTY = DEFAULT_WEIGHTS.no_mix
+SPECIALISM = DEFAULT_WEIGHTS.specialism
 
 FULL = 2176.0
 ALL_SPECIALISMS = frozenset(Specialism)
@@ -55,7 +59,7 @@ def case_of(rosh: Rosh | None = Rosh.MEDIUM, **kw: object) -> CaseForAllocation:
     return CaseForAllocation(**values)  # type: ignore[arg-type]
 
 
-CAPACITY_ONLY = -50.0 * 0.3  # 50% now and after (a case of 0 points): -15
+CAPACITY_ONLY = 0.0  # 50% now and after (a case of 0 points): no climb, no cost
 
 
 def test_a_female_practitioner_as_she_asked_adds_its_weight() -> None:
@@ -164,21 +168,67 @@ def test_below_the_threshold_a_one_sided_caseload_costs_nothing() -> None:
 
 
 def test_scores_are_kept_to_six_decimals() -> None:
-    load = PractitionerLoad(points_held=1000, available=FULL, cases=0)  # 45.955882...%
-    found = rank_candidates(case_of(None), [Candidate(1, "P1", Grade.PO, load)])
-    assert found[0].score == -13.786765
+    # 1000 of 2176 points is 45.955882%; 100 more points climb to 50.551471%:
+    # 4.044118 points at 2 and 0.551471 at 4, on a full-time share of 1.
+    load = PractitionerLoad(points_held=1000, available=FULL, cases=0)
+    found = rank_candidates(case_of(None, points=100), [Candidate(1, "P1", Grade.PO, load)])
+    assert found[0].score == -10.294118  # not -10.29411764...: six decimals
     assert found[0].grade is Grade.PO and found[0].rank == 1
 
 
+def test_a_part_timer_climbs_the_bands_faster_at_the_same_cost_per_percent() -> None:
+    full = PractitionerLoad(points_held=0, available=FULL, cases=0)
+    half = PractitionerLoad(points_held=0, available=FULL / 2, cases=0)
+    case = case_of(None, points=int(FULL * 0.4))  # 40% of a full-timer, 80% of a half-timer
+    found = ranked(case, Candidate(1, "Full", Grade.PO, full), Candidate(2, "Half", Grade.PO, half))
+    climb = int(FULL * 0.4) / FULL * 100  # 39.98%
+    assert found[1].score == pytest.approx(-climb * 2, abs=1e-5)
+    half_after = 2 * climb  # 79.96%: four bands climbed
+    cost = 50 * 2 + 10 * 4 + 10 * 6 + (half_after - 70) * 8
+    assert found[2].score == pytest.approx(-0.5 * cost, abs=1e-5)
+
+
+def test_continuity_outweighs_a_specialism_and_the_pod_counts_less() -> None:
+    case = case_of(previous_staff_id=1, previous_pod_id=7, gender=Gender.FEMALE)
+    found = ranked(
+        case,
+        Candidate(1, "Prev", Grade.PO, person(1).load, pod_id=7),
+        Candidate(2, "Pod", Grade.PO, person(2).load, pod_id=7),
+        person(3, specialisms=frozenset({Specialism.WOMEN})),
+    )
+    assert found[1].score == pytest.approx(DEFAULT_WEIGHTS.continuity)
+    assert found[2].score == pytest.approx(DEFAULT_WEIGHTS.same_pod)
+    assert found[3].score == pytest.approx(SPECIALISM)
+    assert [found[i].rank for i in (1, 3, 2)] == [1, 2, 3]
+    assert found[1].reasons[0] == "previous practitioner (continuity)"
+    assert found[2].reasons[0] == "same POD as the previous practitioner"
+
+
+def test_each_weight_is_a_setting_the_ranking_uses() -> None:
+    weights = AllocationWeights(female_as_asked=7.0, specialism=3.0)
+    case = case_of(gender=Gender.FEMALE, female_practitioner_requested=True)
+    chosen = person(1, specialisms=frozenset({Specialism.WOMEN}))
+    found = rank_candidates(case, [chosen], weights=weights)
+    assert found[0].score == pytest.approx(10.0)
+
+
+def test_seven_day_count_costs_its_weight_from_the_count() -> None:
+    busy = Candidate(1, "Busy", Grade.PO, person(1).load, recent_allocations=4)
+    calm = Candidate(2, "Calm", Grade.PO, person(2).load, recent_allocations=3)
+    found = ranked(case_of(None), busy, calm)
+    assert found[1].score == pytest.approx(-DEFAULT_WEIGHTS.seven_day_over)
+    assert found[2].score == pytest.approx(0.0)
+    assert found[1].reasons[0] == "already given 4 in the last 7 days (count 4)"
+    assert [found[2].rank, found[1].rank] == [1, 2]
+
+
 def test_on_a_tie_someone_with_hours_ranks_before_someone_with_none() -> None:
-    # Ann has no available hours (-60); Bob would be flagged at 233% (-70 - 50) but
-    # was the previous practitioner (+60): -60 too. Capacity after breaks the tie.
     ann = Candidate(1, "Ann", Grade.PO, PractitionerLoad(0, 0.0, 0))
-    bob = Candidate(2, "Bob", Grade.PO, PractitionerLoad(7000, 3000.0, 0))
-    found = rank_candidates(case_of(None, previous_staff_id=2), [ann, bob])
-    assert [(r.name, r.score) for r in found] == [("Bob", -60.0), ("Ann", -60.0)]
+    bob = Candidate(2, "Bob", Grade.PO, PractitionerLoad(1088, FULL, 0))
+    found = rank_candidates(case_of(None), [ann, bob])
+    assert [(r.name, r.score) for r in found] == [("Bob", 0.0), ("Ann", 0.0)]
     assert found[1].capacity_after is None
-    assert found[1].reasons == ("no available hours (absent or fully reduced)",)
+    assert "no available hours (absent or fully reduced)" in found[1].reasons
 
 
 @pytest.mark.parametrize(
@@ -198,7 +248,8 @@ def test_capacity_after_is_over_above_the_red_line_and_flagged_above_the_flag(
     found = rank_candidates(
         case_of(None, points=points - 1000), [Candidate(1, "P", Grade.PO, load)], rules
     )
-    assert found[0].reasons == (reason,)
+    assert found[0].reasons[-1] == reason
+    assert found[0].unavailable is (points > 2500)  # flagged after the case: a safeguard
 
 
 def test_capacity_texts_say_no_hours_where_there_are_none() -> None:
