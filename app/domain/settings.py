@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from app.domain.setting_spec import SettingSpec
+from app.domain.signin import SIGNIN_SETTINGS
 from app.domain.workload import (
     DEFAULT_GRADE_TARGETS,
     DEFAULT_POINTS,
@@ -178,7 +179,7 @@ def _catalogue(*groups: tuple[SettingSpec, ...]) -> dict[str, SettingSpec]:
 
 
 # Each feature adds its own tuple here (unpaid work, victims, returns, sign-in...).
-SETTINGS: dict[str, SettingSpec] = _catalogue(CORE_SETTINGS)
+SETTINGS: dict[str, SettingSpec] = _catalogue(CORE_SETTINGS, SIGNIN_SETTINGS)
 
 SETTINGS_EPOCH = date(2000, 1, 1)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
@@ -13,6 +13,7 @@ from app.services.core.changes import ChangeSet
 from app.services.core.reference import PduInfo
 from app.services.core.store import Store
 from app.ui.ops import Ops
+from app.ui.signin.lock import SecretKeeper
 
 
 class Broadcast(QObject):
@@ -33,6 +34,8 @@ class AppContext:
     ops: Ops
     broadcast: Broadcast
     pdu: PduInfo | None = None
+    # Secrets held in memory, dropped when the window locks (victims' data key).
+    secrets: SecretKeeper = field(default_factory=SecretKeeper)
 
     @property
     def today(self) -> date:

@@ -8,6 +8,9 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.domain.codes import Role
+from app.services.core.actor import Actor
+
 
 def when_modal(handle: Callable[[Any], None]) -> None:
     """Run ``handle`` on the modal window once it is showing."""
@@ -20,3 +23,11 @@ def when_modal(handle: Callable[[Any], None]) -> None:
         handle(widget)
 
     QTimer.singleShot(0, run)
+
+
+def signed_in(store: Any, *roles: Role, **kw: Any) -> Actor:
+    """A stored account (a Head of PDU of PDU 17 unless told), as if it had signed in."""
+    from tests import factories as f
+
+    with store.sessions.begin() as session:
+        return f.actor(session, *(roles or (Role.HEAD_OF_PDU,)), **kw)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from app.ui.app import build_window
 from app.ui.caseload.model import CaseTableModel
 from tests import factories as f
+from tests.ui.helpers import signed_in
 
 
 def _data(store):  # type: ignore[no-untyped-def]
@@ -30,7 +31,7 @@ def _data(store):  # type: ignore[no-untyped-def]
 
 
 def _window(qtbot, store):  # type: ignore[no-untyped-def]
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window

@@ -22,6 +22,7 @@ from app.domain.columns import HeaderMapping, map_headers
 from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
+from app.services.core.permissions import guarded_read, write_service
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, read_table
@@ -32,6 +33,8 @@ KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
     "cases": CaseImport,
     "staff": StaffImport,
 }
+IMPORTING_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
+"""Who imports extracts (SPEC.md 1), each only into the PDUs they cover."""
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
@@ -70,6 +73,7 @@ def run_import(
         )
 
 
+@guarded_read(*IMPORTING_ROLES, action="import extracts")
 def preview(
     session: Session,
     actor: Actor,
@@ -83,6 +87,7 @@ def preview(
     return _run(session, actor, kind, Path(path), end_missing, False, progress)
 
 
+@write_service(*IMPORTING_ROLES, action="import extracts")
 def apply(
     session: Session,
     actor: Actor,
@@ -119,7 +124,6 @@ def _run(
     progress: Progress | None,
     expected_hash: str | None = None,
 ) -> ImportReport:
-    actor.require(Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM, action="import extracts")
     importer = _importer(kind)
     progress = progress or Progress()
     try:
