@@ -117,7 +117,7 @@ def user_views(session: Session, pdu_ids: frozenset[int] | None = None) -> list[
     pdu_names = {
         i: f"{n}. {name}" for i, n, name in session.execute(select(Pdu.id, Pdu.number, Pdu.name))
     }
-    team_names = dict(session.execute(select(Team.id, Team.name)).tuples())
+    team_names = {i: n for i, n in session.execute(select(Team.id, Team.name))}
     staff_ids = {u.staff_id for u in users if u.staff_id is not None}
     staff_names = {
         sid: f"{forename} {surname} ({code})"
