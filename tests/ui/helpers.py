@@ -12,12 +12,12 @@ from app.domain.codes import Role
 from app.services.core.actor import Actor
 
 
-def when_modal(handle: Callable[[Any], None]) -> None:
-    """Run ``handle`` on the modal window once it is showing."""
+def when_modal(handle: Callable[[Any], None], kind: type | None = None) -> None:
+    """Run ``handle`` on the modal window once it is showing (one of ``kind`` if given)."""
 
     def run() -> None:
         widget = QApplication.activeModalWidget()
-        if widget is None:
+        if widget is None or (kind is not None and not isinstance(widget, kind)):
             QTimer.singleShot(10, run)
             return
         handle(widget)
