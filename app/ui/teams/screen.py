@@ -74,7 +74,7 @@ ACTIONS = (
     ("refresh_action", "Re&fresh", "F5", "Read teams again from the database", "refresh"),
 )
 
-SERVICES = {
+SERVICES: dict[str, Callable[..., Any]] = {
     "new_team_action": teams.create_team,
     "new_pod_action": teams.create_pod,
     "rename_action": teams.rename_team,
