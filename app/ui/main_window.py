@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         file_menu.addAction(self.password_action)
         self.lock_action = QAction(self.tr("&Lock"), self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Alt+L"))
         self.lock_action.setStatusTip(self.tr("Lock the window now; your password unlocks it"))
         self.lock_action.triggered.connect(self.lock)
         file_menu.addAction(self.lock_action)
