@@ -325,6 +325,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.ui.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_ERROR
     from app.ui.app import run_gui
 
     return run_gui(database=args.database, demo=args.demo)

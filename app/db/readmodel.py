@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, text
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.db.bulk import bulk_insert, in_ids
@@ -119,72 +119,115 @@ def latest_by_person(rows: Iterable[Any]) -> dict[int, Any]:
 
 
 def _build_rows(session: Session, ids: list[int], as_at: date) -> list[dict[str, Any]]:
-    people = session.execute(select(*_PERSON_COLUMNS).where(in_ids(Person.id, ids))).all()
+    """The caseload rows of these people, read in two statements.
+
+    One reads each person with their sentences; the other their latest tier,
+    latest assessment, current practitioner (with team and POD) and count of
+    open review items, one row per person.
+    """
     events: dict[int, list[Any]] = defaultdict(list)
-    for ev in session.execute(select(*_EVENT_COLUMNS).where(in_ids(Event.person_id, ids))):
-        events[ev.person_id].append(ev)
-    tiers = latest_by_person(
-        session.execute(
-            select(TierRecord.person_id, TierRecord.tier, TierRecord.unsupervised)
-            .where(in_ids(TierRecord.person_id, ids))
-            .order_by(TierRecord.id)
-        ).all()
-    )
-    assessments = latest_by_person(
-        session.execute(
-            select(
-                Assessment.person_id,
-                Assessment.rosh,
-                Assessment.rsr_percent,
-                Assessment.ogrs_percent,
-                Assessment.mappa_level,
-            )
-            .where(in_ids(Assessment.person_id, ids))
-            .order_by(Assessment.id)
-        ).all()
-    )
-    holders = {
-        row.person_id: row
-        for row in session.execute(
-            select(
-                Allocation.person_id,
-                Allocation.start_date,
-                Staff.id.label("staff_id"),
-                Staff.forename,
-                Staff.surname,
-                Staff.grade,
-                Team.id.label("team_id"),
-                Team.name.label("team_name"),
-                Pod.id.label("pod_id"),
-                Pod.name.label("pod_name"),
-            )
-            .join(Staff, Staff.id == Allocation.staff_id)
-            .outerjoin(Team, Team.id == Staff.team_id)
-            .outerjoin(Pod, Pod.id == Staff.pod_id)
-            .where(in_ids(Allocation.person_id, ids), Allocation.end_date.is_(None))
-        )
-    }
-    reviews: dict[int, int] = defaultdict(int)
-    for (pid,) in session.execute(
-        select(ReviewItem.person_id).where(
-            in_ids(ReviewItem.person_id, ids), ReviewItem.resolved_on.is_(None)
-        )
+    people: dict[int, Any] = {}
+    for row in session.execute(
+        select(*_PERSON_COLUMNS, *(c.label(f"e_{c.key}") for c in _EVENT_COLUMNS))
+        .join(Event, Event.person_id == Person.id)
+        .where(in_ids(Person.id, ids))
     ):
-        reviews[pid] += 1
+        people.setdefault(row.id, row)
+        events[row.id].append(_EventRow(row))
+    state = {row.person_id: row for row in session.execute(_state_query(ids))}
     out = []
-    for person in people:
-        row = _row(
-            person,
-            events.get(person.id, []),
-            tiers.get(person.id),
-            assessments.get(person.id),
-            holders.get(person.id),
-            as_at,
-        )
-        if row is not None:
-            row["open_reviews"] = reviews.get(person.id, 0)
-            out.append(row)
+    for pid, person in people.items():
+        current = state.get(pid)
+        built = _row(person, events[pid], current, current, _holder(current), as_at)
+        if built is not None:
+            built["open_reviews"] = (current.open_reviews if current else 0) or 0
+            out.append(built)
     return out
+
+
+class _EventRow:
+    """A sentence read beside its person (columns prefixed ``e_``), as the case rules want it."""
+
+    __slots__ = tuple(c.key for c in _EVENT_COLUMNS)
+
+    def __init__(self, row: Any) -> None:
+        for c in _EVENT_COLUMNS:
+            setattr(self, c.key, getattr(row, f"e_{c.key}"))
+
+
+def _state_query(ids: list[int]) -> Any:
+    """Per person: the latest tier and assessment, the open allocation, open reviews."""
+    tier_ids = (
+        select(TierRecord.person_id, func.max(TierRecord.id).label("id"))
+        .where(in_ids(TierRecord.person_id, ids))
+        .group_by(TierRecord.person_id)
+        .subquery()
+    )
+    assessment_ids = (
+        select(Assessment.person_id, func.max(Assessment.id).label("id"))
+        .where(in_ids(Assessment.person_id, ids))
+        .group_by(Assessment.person_id)
+        .subquery()
+    )
+    reviews = (
+        select(ReviewItem.person_id, func.count().label("n"))
+        .where(in_ids(ReviewItem.person_id, ids), ReviewItem.resolved_on.is_(None))
+        .group_by(ReviewItem.person_id)
+        .subquery()
+    )
+    return (
+        select(
+            Person.id.label("person_id"),
+            TierRecord.tier,
+            TierRecord.unsupervised,
+            Assessment.rosh,
+            Assessment.rsr_percent,
+            Assessment.ogrs_percent,
+            Assessment.mappa_level,
+            Allocation.start_date.label("allocated_on"),
+            Staff.id.label("staff_id"),
+            Staff.forename.label("staff_forename"),
+            Staff.surname.label("staff_surname"),
+            Staff.grade.label("staff_grade"),
+            Team.id.label("team_id"),
+            Team.name.label("team_name"),
+            Pod.id.label("pod_id"),
+            Pod.name.label("pod_name"),
+            reviews.c.n.label("open_reviews"),
+        )
+        .select_from(Person)
+        .outerjoin(tier_ids, tier_ids.c.person_id == Person.id)
+        .outerjoin(TierRecord, TierRecord.id == tier_ids.c.id)
+        .outerjoin(assessment_ids, assessment_ids.c.person_id == Person.id)
+        .outerjoin(Assessment, Assessment.id == assessment_ids.c.id)
+        .outerjoin(
+            Allocation, and_(Allocation.person_id == Person.id, Allocation.end_date.is_(None))
+        )
+        .outerjoin(Staff, Staff.id == Allocation.staff_id)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .outerjoin(Pod, Pod.id == Staff.pod_id)
+        .outerjoin(reviews, reviews.c.person_id == Person.id)
+        .where(in_ids(Person.id, ids))
+    )
+
+
+class _Holder:
+    """The open allocation's practitioner, as :func:`_row` reads it."""
+
+    def __init__(self, state: Any) -> None:
+        self.staff_id = state.staff_id
+        self.start_date = state.allocated_on
+        self.forename = state.staff_forename
+        self.surname = state.staff_surname
+        self.grade = state.staff_grade
+        self.team_id = state.team_id
+        self.team_name = state.team_name
+        self.pod_id = state.pod_id
+        self.pod_name = state.pod_name
+
+
+def _holder(state: Any | None) -> _Holder | None:
+    return None if state is None or state.staff_id is None else _Holder(state)
 
 
 def _row(

@@ -12,6 +12,8 @@ from typing import Any
 
 from app.domain.setting_spec import SettingSpec
 from app.domain.signin import SIGNIN_SETTINGS
+from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
+from app.domain.victims import VICTIM_SETTINGS
 from app.domain.workload import (
     DEFAULT_GRADE_TARGETS,
     DEFAULT_POINTS,
@@ -179,7 +181,9 @@ def _catalogue(*groups: tuple[SettingSpec, ...]) -> dict[str, SettingSpec]:
 
 
 # Each feature adds its own tuple here (unpaid work, victims, returns, sign-in...).
-SETTINGS: dict[str, SettingSpec] = _catalogue(CORE_SETTINGS, SIGNIN_SETTINGS)
+SETTINGS: dict[str, SettingSpec] = _catalogue(
+    CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS, SIGNIN_SETTINGS
+)
 
 SETTINGS_EPOCH = date(2000, 1, 1)
 

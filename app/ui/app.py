@@ -15,8 +15,8 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.services.caseload.upkeep import run_daily
-from app.services.core.actor import Actor, system_actor
-from app.services.core.changes import ChangeSet
+from app.services.core import startup
+from app.services.core.actor import Actor
 from app.services.core.store import (
     SchemaError,
     Store,
@@ -26,12 +26,12 @@ from app.services.core.store import (
     normalise_url,
     open_store,
 )
+from app.services.users.gate import Gate
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import ask_retry, install_excepthook, setup_logging, show_error
 from app.ui.main_window import MainWindow
 from app.ui.ops import Ops
 from app.ui.signin.dialogs import ChangePasswordDialog, FirstHeadDialog, SignInDialog
-from app.ui.signin.gate import Gate
 
 DEMO_CASES = 1500
 SHARED_EMPTY = (
@@ -52,8 +52,9 @@ def build_window(
         ask_retry=lambda e: ask_retry(holder[0] if holder else None, e),
         inline=inline_ops,
     )
-    ctx = AppContext(store=store, actor=actor, ops=ops, broadcast=Broadcast())
-    window = MainWindow(ctx, idle_seconds=idle_seconds)
+    ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
+    ops.on_changed = ctx.broadcast.data_changed.emit
+    window = MainWindow(ctx, Gate(store), idle_seconds=idle_seconds)
     holder.append(window)
     return window
 
@@ -116,15 +117,13 @@ def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
     It is written by the system account, as ``pdu-manager demo`` writes it:
     nobody is signed in yet, and the demo's own accounts come with it.
     """
-    from app.services.demo import generate_demo, has_cases
+    from app.services.demo import generate_demo
 
-    with store.sessions.begin() as session:
-        actor = system_actor(session)
-        if has_cases(session):
-            return
-    ops = Ops(store, actor, show_error=lambda e: show_error(None, e))
+    if startup.has_cases(store):
+        return
+    ops = Ops(store, startup.system_account(store), show_error=lambda e: show_error(None, e))
     ops.job_finished.connect(app.quit)
-    ops.long(generate_demo, DEMO_CASES, 1, parent=None, title="Creating the demo PDU…")
+    ops.long_write(None, "Creating the demo PDU…", generate_demo, DEMO_CASES, 1).start()
     app.exec()
     ops.shutdown()
 
@@ -132,12 +131,7 @@ def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
 def _start_upkeep(window: MainWindow) -> None:
     """Work the passing days have made due, in the background once the window shows."""
     ctx = window.ctx
-
-    def done(changes: ChangeSet) -> None:
-        if changes.kinds:
-            ctx.changed(changes)
-
-    ctx.ops.write(run_daily, ctx.today, on_success=done)
+    ctx.ops.write(run_daily, ctx.today).start()
 
 
 def run_gui(database: str | None = None, demo: bool = False) -> int:

@@ -9,9 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app import clock
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
 from app.services.core.reference import PduInfo
-from app.services.core.store import Store
 from app.ui.ops import Ops
 from app.ui.signin.lock import SecretKeeper
 
@@ -19,17 +17,19 @@ from app.ui.signin.lock import SecretKeeper
 class Broadcast(QObject):
     """Signals shared by every screen.
 
-    ``data_changed(changes: ChangeSet, initiator: object)``: a service changed data.
+    ``data_changed(changes: ChangeSet)``: a write committed; the runner sends its change-set.
     ``pdu_changed(pdu: PduInfo)``: the user chose another PDU.
     """
 
-    data_changed = Signal(object, object)
+    data_changed = Signal(object)
     pdu_changed = Signal(object)
 
 
 @dataclass
 class AppContext:
-    store: Store
+    """What every screen is built with. Screens reach the store only through ``ops``."""
+
+    store_label: str
     actor: Actor
     ops: Ops
     broadcast: Broadcast
@@ -40,6 +40,3 @@ class AppContext:
     @property
     def today(self) -> date:
         return clock.today()
-
-    def changed(self, changes: ChangeSet, initiator: object = None) -> None:
-        self.broadcast.data_changed.emit(changes, initiator)

@@ -27,10 +27,11 @@ from app.domain.codes import Role
 from app.services.core import reference
 from app.services.core.reference import PduInfo
 from app.services.imports import apply as import_extract
+from app.services.users.gate import Gate
 from app.ui.context import AppContext
 from app.ui.permissions import allowed
-from app.ui.signin.gate import Gate
 from app.ui.signin.lock import IdleLock
+from app.ui.widgets.keyboard import tab_leaves_tables
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,10 @@ class MainWindow(QMainWindow):
 
     switch_user_requested = Signal()
 
-    def __init__(self, ctx: AppContext, idle_seconds: int | None = None) -> None:
+    def __init__(self, ctx: AppContext, gate: Gate, idle_seconds: int | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.gate = Gate(ctx.store)
+        self.gate = gate
         self.locked = False
         self.locks = 0  # how many times the window has locked (tests wait on it)
         self.unlock_dialog: QDialog | None = None
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: QWidget | None = None  # while open
         self._build()
         self._build_menus()
+        tab_leaves_tables(self)
         self._load_pdus()
         self._restore_geometry()
         self.nav.setCurrentRow(0)
@@ -115,7 +117,8 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Navigation"))
-        self.nav.setFixedWidth(180)
+        widest = max(self.nav.fontMetrics().horizontalAdvance(e.title) for e in SCREENS)
+        self.nav.setFixedWidth(widest + 40)  # as narrow as its titles allow: room for tables
         for entry in SCREENS:
             item = QListWidgetItem(self.tr(entry.title))
             item.setStatusTip(self.tr(entry.status_tip))
@@ -151,7 +154,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(
             self.tr("Signed in: %s (%s)") % (actor.display_name, actor.roles_label)
         )
-        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store.label)
+        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
 
@@ -221,14 +224,17 @@ class MainWindow(QMainWindow):
         return self.ctx.actor.has(Role.HEAD_OF_PDU)
 
     def _load_pdus(self) -> None:
-        with self.ctx.store.sessions() as session:
-            pdus = reference.list_pdus(session, with_cases_only=True) or reference.list_pdus(
-                session
-            )
+        """Fill the PDU selector off the GUI thread; the saved PDU is chosen once it arrives."""
+        self.pdu_box.setPlaceholderText(self.tr("Loading…"))
+        if self.ctx.actor.everywhere:
+            self.ctx.ops.read(reference.pdu_choices).then(self._show_pdus)
+        else:  # the PDUs the user covers, whether in use yet or not
+            self.ctx.ops.read(reference.list_pdus).then(self._show_pdus)
+
+    def _show_pdus(self, pdus: list[PduInfo]) -> None:
         actor = self.ctx.actor
-        if not actor.everywhere:  # the PDUs the user covers, those with cases first
-            own = [p for p in pdus if actor.covers(p.id)]
-            pdus = own or [p for p in self.gate.pdus() if actor.covers(p.id)]
+        if not actor.everywhere:  # only the PDUs the user covers
+            pdus = [p for p in pdus if actor.covers(p.id)]
         self.pdu_box.blockSignals(True)
         self.pdu_box.clear()
         for pdu in pdus:
@@ -257,6 +263,7 @@ class MainWindow(QMainWindow):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
+            tab_leaves_tables(widget)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
@@ -303,7 +310,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About PDU Manager"),
-            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store.label),
+            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store_label),
         )
 
     def _restore_geometry(self) -> None:

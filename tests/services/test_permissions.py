@@ -53,9 +53,13 @@ HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
     Role.VLO,
     Role.SYSTEM,
 )
-NOT_SERVICES = {"app.services.core.audit.record", "app.services.core.team_access.spo_teams"}
-"""Helpers of the services, not services: they write the actor's name in the log, or
-look up the teams an SPO works in, for the services that call them and check."""
+NOT_SERVICES = {
+    "app.services.core.audit.record",
+    "app.services.core.team_access.spo_teams",
+    "app.services.core.unit_of_work.set_actor",
+}
+"""Helpers of the services, not services: they write the actor's name in the log, keep
+it for the unit of work's entry, or look up an SPO's teams, for the services that check."""
 
 
 @dataclass

@@ -14,7 +14,9 @@ from app.db.models import AuditEntry, CaseloadRow, Pod, Reduction, Staff, Team
 from app.domain.codes import Role
 from app.domain.workload import ReductionReason
 from app.services.core.actor import Actor
+from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, PermissionDenied, UserError
+from app.services.core.store import last_changes
 from app.services.teams import organisation as teams
 from app.services.teams import reductions
 from app.services.teams.workload import practitioner_loads
@@ -65,8 +67,9 @@ def _spo_actor(spo: Staff) -> Actor:
 
 def test_create_and_rename_a_team_is_audited(session: Session, head: Actor, org: dict) -> None:
     pdu, spo = org["pdu"], org["spo"]
-    changes = teams.create_team(session, head, pdu.id, "  Team   South ", spo.id)
-    (team_id,) = changes.ids["team"]
+    team_id = teams.create_team(session, head, pdu.id, "  Team   South ", spo.id)
+    session.commit()
+    assert last_changes(session).get(Kind.TEAM) == {team_id}
     entry, audit = _last_audit(session)
     assert (entry.action, entry.entity_id) == ("team.created", str(team_id))
     assert audit["after"]["name"] == "Team South"
@@ -90,8 +93,8 @@ def test_team_and_pod_names_are_unique_and_not_blank(
         teams.create_pod(session, head, team.id, "pod 2")
     with pytest.raises(UserError, match="already has a POD called POD 2"):
         teams.rename_pod(session, head, org["pod1"].id, "POD 2", org["pod1"].version)
-    other = teams.create_team(session, head, pdu.id, "Team South", None).ids["team"]
-    teams.create_pod(session, head, next(iter(other)), "POD 1")  # fine in another team
+    other = teams.create_team(session, head, pdu.id, "Team South", None)
+    teams.create_pod(session, head, other, "POD 1")  # fine in another team
 
 
 def test_only_an_spo_leads_a_team(session: Session, head: Actor, org: dict) -> None:
@@ -107,11 +110,13 @@ def test_create_pod_and_move_a_practitioner_with_their_cases(
     session: Session, head: Actor, org: dict
 ) -> None:
     po, team, case = org["po"], org["team"], org["case"]
-    (pod_id,) = teams.create_pod(session, head, team.id, "Harehills").ids["pod"]
+    pod_id = teams.create_pod(session, head, team.id, "Harehills")
     _entry, audit = _last_audit(session)
     assert audit["after"]["name"] == "Harehills"
-    changes = teams.move_practitioner(session, head, po.id, pod_id, po.version)
-    assert changes.ids["staff"] == {po.id} and changes.ids["case"] == {case.id}
+    teams.move_practitioner(session, head, po.id, pod_id, po.version)
+    session.commit()
+    changes = last_changes(session)
+    assert changes.get(Kind.STAFF) == {po.id} and changes.get(Kind.CASE) == {case.id}
     session.refresh(po)
     assert (po.pod_id, po.team_id, po.version) == (pod_id, team.id, 2)
     row = session.get(CaseloadRow, case.id)
@@ -125,9 +130,10 @@ def test_moving_into_another_team_changes_the_team_of_their_cases(
     session: Session, head: Actor, org: dict
 ) -> None:
     po, case = org["po"], org["case"]
-    (team_id,) = teams.create_team(session, head, org["pdu"].id, "Team South", None).ids["team"]
-    (pod_id,) = teams.create_pod(session, head, team_id, "Beeston").ids["pod"]
+    team_id = teams.create_team(session, head, org["pdu"].id, "Team South", None)
+    pod_id = teams.create_pod(session, head, team_id, "Beeston")
     teams.move_practitioner(session, head, po.id, pod_id, po.version)
+    session.commit()  # the caseload rows follow at commit
     row = session.get(CaseloadRow, case.id)
     assert row is not None and (row.team_id, row.team_name) == (team_id, "Team South")
 
@@ -372,9 +378,7 @@ def test_an_spo_edits_their_own_team_only(session: Session, head: Actor, org: di
     own = _spo_actor(org["spo"])
     teams.create_pod(session, own, org["team"].id, "POD 3")
     other_spo = f.staff(session, org["pod1"], "SPO", pod_id=None, team_id=None)
-    (other_id,) = teams.create_team(session, head, org["pdu"].id, "Team S", other_spo.id).ids[
-        "team"
-    ]
+    other_id = teams.create_team(session, head, org["pdu"].id, "Team S", other_spo.id)
     with pytest.raises(PermissionDenied, match="Head of PDU or the team's SPO"):
         teams.create_pod(session, own, other_id, "POD 4")
     with pytest.raises(PermissionDenied, match="Head of PDU"):
@@ -383,7 +387,7 @@ def test_an_spo_edits_their_own_team_only(session: Session, head: Actor, org: di
     assert other_pod is None
     po = org["po"]
     reductions.add_reduction(session, own, po.id, TODAY, None, 5, "OTHER", expected_version=1)
-    (pod_id,) = teams.create_pod(session, head, other_id, "POD 5").ids["pod"]
+    pod_id = teams.create_pod(session, head, other_id, "POD 5")
     with pytest.raises(PermissionDenied):  # the new team is not theirs
         teams.move_practitioner(session, own, po.id, pod_id, po.version)
 

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from app.db.models import AuditEntry, CaseloadRow, ReviewItem
 from app.services.caseload import upkeep
 from app.services.caseload.tiers import REVIEW_REASSESS
+from app.services.core.changes import Kind
+from app.services.core.store import last_changes
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -28,8 +30,9 @@ def test_an_expired_assessment_drops_to_change_level_2_and_asks_for_reassessment
     later = TODAY + timedelta(weeks=2)  # now 56 weeks old
     assert upkeep.expired_assessments(session, TODAY) == []
     assert upkeep.expired_assessments(session, later) == [person.id]
-    changes = upkeep.refresh_expired_tiers(session, head, later)
-    assert changes.touches("tier")
+    assert upkeep.refresh_expired_tiers(session, head, later) == 1
+    session.commit()
+    assert last_changes(session).touches(Kind.TIER)
     assert session.get(CaseloadRow, person.id).tier == "C2"
     assert session.get(CaseloadRow, fresh.id).tier == "C1"
     kinds = list(session.scalars(select(ReviewItem.kind).where(ReviewItem.person_id == person.id)))
@@ -37,7 +40,7 @@ def test_an_expired_assessment_drops_to_change_level_2_and_asks_for_reassessment
     assert session.scalars(select(AuditEntry.action)).all()[-1] == "tiers.expired"
     # Once done, nothing more is due.
     assert upkeep.expired_assessments(session, later) == []
-    assert not upkeep.refresh_expired_tiers(session, head, later).kinds
+    assert upkeep.refresh_expired_tiers(session, head, later) == 0
     assert date(2026, 1, 1) < later
 
 
@@ -50,10 +53,15 @@ def test_cases_of_a_practitioner_who_has_left_are_flagged_once(session, head) ->
         session, pod, "PO", forename="Karl", surname="Holmes", leave_date=TODAY + timedelta(days=5)
     )
     held = f.case(session, pdu.id, staff_id=leaver.id)
-    assert upkeep.run_daily(session, head, TODAY).kinds == frozenset()  # not gone yet
+    session.commit()
+    upkeep.run_daily(session, head, TODAY)
+    session.commit()
+    assert not last_changes(session).touches(Kind.REVIEW)  # not gone yet
     later = TODAY + timedelta(days=7)
-    changes = upkeep.run_daily(session, head, later)
-    assert changes.ids["review"] == frozenset({held.id})
+    upkeep.run_daily(session, head, later)
+    session.commit()
+    changes = last_changes(session)
+    assert changes.is_bulk(Kind.REVIEW) and changes.get(Kind.CASE) == {held.id}
     item = session.scalars(select(ReviewItem).where(ReviewItem.person_id == held.id)).one()
     assert (item.kind, item.detail) == (
         REVIEW_PRACTITIONER_LEFT,

@@ -9,12 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db.models import (
     Allocation,
     Assessment,
     CaseloadRow,
+    Event,
     Pod,
     Reduction,
     ReviewItem,
@@ -48,6 +49,7 @@ from app.ui.main_window import MainWindow
 from app.ui.teams import tree as teams_tree
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.statements import counted
 from tests.ui.helpers import signed_in, when_modal
 
 
@@ -180,6 +182,28 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
     screen.tabs.setCurrentIndex(1)
     assert _column(screen.recent_model, RecentModel.CRN)[0] == data.oldest_crn
     assert "Team East" in screen.recent_label.text()
+    window.close()
+
+
+def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    """Write and the desk's refresh from the change-set together (issue 14: was 63)."""
+    data = _data(store)
+    with store.sessions.begin() as s:  # one case waiting, so no next case is chosen after
+        s.execute(
+            update(Event).where(Event.person_id == data.newer).values(end_date=date(2026, 11, 24))
+        )
+        refresh_cases(s, [data.newer], TODAY)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    assert desk.case is not None and desk.case.person_id == data.oldest
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    with counted(store.engine) as statements:
+        desk.allocate()
+    assert desk.queue_model.rowCount() == 0 and desk.case is None
+    assert len(statements) <= 15, "\n".join(statements)
+    assert len(set(statements)) == len(statements), "a statement ran twice"
     window.close()
 
 
@@ -553,4 +577,26 @@ def test_a_pod_shows_the_mean_of_its_practitioners_with_hours(qtbot, store) -> N
     assert tip.startswith("Mean capacity of the 4 practitioners with hours this week")
     assert "Absent, not counted: Priya Shah" in tip
     assert "All the POD's points held over all its available points:" in tip
+    window.close()
+
+
+def test_tab_goes_from_the_queue_to_the_allocate_button_without_walking_cells(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    window.activateWindow()
+    desk.queue_view.selectRow(0)
+    desk.queue_view.setFocus()
+    qtbot.waitUntil(desk.queue_view.hasFocus)
+    seen = []
+    for _ in range(10):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is desk.allocate_button:
+            break
+    assert seen[-1] is desk.allocate_button, [w.accessibleName() or type(w).__name__ for w in seen]
+    assert desk.candidate_view in seen and desk.queue_view not in seen
+    assert len(seen) == len(set(map(id, seen)))  # every Tab moved to another control
+    qtbot.keyClick(desk.allocate_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not desk.allocate_button
     window.close()

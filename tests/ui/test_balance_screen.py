@@ -127,9 +127,9 @@ def test_a_write_elsewhere_refreshes_the_balance(qtbot: Any, store: Any) -> None
     screen = window.open_screen("Tiering balance")
     with store.sessions.begin() as s:
         f.case(s, ids["pdu"], staff_id=ids["po"], rosh="VERY_HIGH")
-    from app.services.core.changes import ChangeSet
+    from app.services.core.changes import ChangeSet, Kind
 
-    window.ctx.changed(ChangeSet.of("case", []))
+    window.ctx.broadcast.data_changed.emit(ChangeSet.of(Kind.CASE, []))
     assert _column(screen.table.model(), 3) == ["2", "3"]
 
 

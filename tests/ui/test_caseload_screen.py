@@ -97,7 +97,11 @@ def test_the_table_model_passes_the_qt_model_tester(qtmodeltester, store) -> Non
     from app.services.caseload.search import CaseFilter
     from tests.conftest import TODAY
 
-    model = CaseTableModel(store)
+    def fetch(ids: list[int], done) -> None:  # type: ignore[no-untyped-def]
+        with store.sessions() as session:
+            done(caseload.rows(session, ids))
+
+    model = CaseTableModel(fetch)
     with store.sessions() as s:
         pdu = f.pdu(s)
         model.set_ids(caseload.search(s, CaseFilter(pdu_id=pdu.id, as_at=TODAY)))
@@ -116,3 +120,23 @@ def test_a_long_caseload_shows_its_first_page_then_every_row(qtbot, store) -> No
     assert screen.count_label.text() == "230 cases"
     last = screen.model.index(229, 1).data()
     assert last == "PERSON229, Alex"
+
+
+def test_the_detail_follows_the_list_and_an_empty_search_offers_clear_filters(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window = _window(qtbot, store)
+    screen = window.open_screen("Caseload")
+    row = _names(screen).index("SMITH, John")
+    screen.table.selectRow(row)
+    assert screen.detail.person_id is not None and "SMITH, John" in screen.detail.toPlainText()
+    qtbot.keyClicks(screen.search_box, "zzz")
+    screen._search_timer.timeout.emit()  # the search runs as typing pauses
+    assert screen.model.rowCount() == 0
+    assert screen.count_label.text() == "No case matches 'zzz'"
+    assert screen.detail.person_id is None and "SMITH" not in screen.detail.toPlainText()
+    assert screen.clear_button.isVisible()
+    qtbot.mouseClick(screen.clear_button, Qt.MouseButton.LeftButton)
+    assert screen.search_box.text() == "" and screen.count_label.text() == "3 cases"
+    assert not screen.clear_button.isVisible()
+    screen.tier_box.setCurrentIndex(screen.tier_box.findText("A3"))
+    assert screen.count_label.text() == "No case matches these filters"

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from app.domain.progress import Progress
+from app.services.core.changes import Kind
 from app.services.core.errors import UserError
 from app.ui.ops import Ops
 
@@ -35,7 +36,7 @@ def test_a_store_that_is_briefly_unavailable_is_retried_when_the_user_asks(
             raise OperationalError("SELECT 1", {}, Exception("database is locked"))
         return "read"
 
-    ops.read(flaky, on_success=results.append)
+    ops.read(flaky).then(results.append)
     assert (len(calls), results, len(asked), shown) == (2, ["read"], 1, [])
 
 
@@ -46,13 +47,13 @@ def test_declining_the_retry_leaves_it_and_user_errors_are_shown(qtbot, store, h
     def locked(session: Any, actor: Any) -> None:
         raise OperationalError("UPDATE", {}, Exception("database is locked"))
 
-    ops.write(locked)
+    ops.write(locked).start()
     assert len(asked) == 1 and shown == []
 
     def refused(session: Any, actor: Any) -> None:
         raise UserError("Row 3: not a date")
 
-    ops.write(refused)
+    ops.write(refused).start()
     assert [str(e) for e in shown] == ["Row 3: not a date"]
 
 
@@ -61,16 +62,20 @@ def test_a_write_commits_and_a_cancelled_long_job_is_not_an_error(qtbot, store, 
 
     asked: list[BaseException] = []
     ops, shown = _ops(store, head, asked)
-    ops.write(settings.put, "po_mix_min_cases", 6, head_date())
+    changes: list[Any] = []
+    ops.on_changed = changes.append
+    ops.write(settings.put, "po_mix_min_cases", 6, head_date()).start()
     with store.sessions() as session:
         assert settings.get(session, "po_mix_min_cases", head_date()) == 6
+    assert [c.touches(Kind.SETTING) for c in changes] == [True]  # the runner broadcast it
     cancelled: list[bool] = []
 
-    def long(session: Any, actor: Any, progress: Progress) -> None:
+    def long(session: Any, actor: Any, progress: Progress | None = None) -> None:
+        assert progress is not None  # the runner gives long work its progress
         progress.cancel()
         progress.check()
 
-    ops.long(long, parent=None, title="Working", on_cancel=lambda: cancelled.append(True))
+    ops.long_write(None, "Working", long).then(on_cancel=lambda: cancelled.append(True))
     assert cancelled == [True] and shown == [] and asked == []
 
 

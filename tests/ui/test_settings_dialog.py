@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QSpinBox
 from app.domain.codes import Role
 from app.services.core import settings
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.ui.app import build_window
 from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SETTING, VALUE, SettingsDialog
@@ -41,7 +41,7 @@ def test_the_action_opens_the_dialog_and_a_new_value_is_saved(qtbot: Any, store:
     window = _window(qtbot, store)
     assert window.settings_action.shortcut().toString() == "Ctrl+,"
     changes: list[ChangeSet] = []
-    window.ctx.broadcast.data_changed.connect(lambda c, _i: changes.append(c))
+    window.ctx.broadcast.data_changed.connect(changes.append)
     seen: dict[str, Any] = {}
 
     def drive() -> None:
@@ -78,7 +78,7 @@ def test_the_action_opens_the_dialog_and_a_new_value_is_saved(qtbot: Any, store:
     assert "National" in seen["history"]
     assert seen["chosen"] == "po_mix_min_cases"
     assert _get(store, "po_mix_min_cases") == 6
-    assert changes and changes[-1].touches("setting")
+    assert changes and changes[-1].touches(Kind.SETTING)
     assert window.settings_dialog is None
 
 

@@ -14,6 +14,7 @@ from app.domain.codes import Role
 from app.services.core import audit
 from app.services.core.actor import system_actor
 from app.services.users import credentials
+from app.services.users.gate import Gate
 from app.ui.app import SignedIn, build_window
 from app.ui.signin.dialogs import (
     ChangePasswordDialog,
@@ -21,7 +22,6 @@ from app.ui.signin.dialogs import (
     SignInDialog,
     UnlockDialog,
 )
-from app.ui.signin.gate import Gate
 from tests import factories as f
 from tests.ui.helpers import signed_in, when_modal
 

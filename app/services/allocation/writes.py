@@ -26,16 +26,16 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, Staff
-from app.db.readmodel import active_case_condition, refresh_cases
 from app.domain.allocation import PolicyVerdict, policy_verdict
 from app.domain.codes import Grade, ReallocationReason, Role
-from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS, case_brief, case_facts
+from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS, row_facts
 from app.services.core import audit, settings
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
 from app.services.core.permissions import write_service
 from app.services.core.team_access import is_head_of, spo_teams
+from app.services.core.unit_of_work import touch
 
 ALLOCATING_ROLES = (Role.HEAD_OF_PDU, Role.SPO)
 _GRADES = frozenset(g.value for g in Grade)
@@ -61,8 +61,11 @@ def allocate(
     confirmed: bool = False,
     *,
     as_at: date | None = None,
-) -> ChangeSet:
-    """Allocate an unallocated case to a practitioner from ``as_at`` (TOM 775)."""
+) -> int:
+    """Allocate an unallocated case to a practitioner from ``as_at`` (TOM 775).
+
+    Returns the new allocation's id.
+    """
     request = _Request(note.strip(), policy_reason.strip(), confirmed, None)
     return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
 
@@ -80,7 +83,7 @@ def reallocate(
     confirmed: bool = False,
     *,
     as_at: date | None = None,
-) -> ChangeSet:
+) -> int:
     """Move an allocated case to another practitioner, with the reason (SPEC.md 4.3)."""
     try:
         why = ReallocationReason(reason)
@@ -95,7 +98,7 @@ def reallocate(
 @write_service(*ALLOCATING_ROLES, action="resolve review items")
 def resolve_review(
     session: Session, actor: Actor, review_id: int, resolution: str, *, as_at: date | None = None
-) -> ChangeSet:
+) -> int:
     """Close a review item without moving the case, saying why (TOM 777)."""
     item = session.get(ReviewItem, review_id)
     if item is None or item.resolved_on is not None:
@@ -119,21 +122,32 @@ def resolve_review(
         summary=f"Review of {person.crn} ({item.kind}) resolved",
         after={"resolution": item.resolution, "resolved_on": day},
     )
-    refresh_cases(session, [person.id], day)
-    return ChangeSet.of("review", [item.id]).merge(ChangeSet.of("case", [person.id]))
+    return item.id
 
 
 # --- The one path of allocate and reallocate ----------------------------------------
 
 
-def _check_active(session: Session, person: Person, day: date) -> None:
+def _read_case(session: Session, person_id: int) -> tuple[Person, CaseloadRow | None]:
+    """The case and its caseload row, in one statement."""
+    found = session.execute(
+        select(Person, CaseloadRow)
+        .outerjoin(CaseloadRow, CaseloadRow.person_id == Person.id)
+        .where(Person.id == person_id)
+    ).first()
+    if found is None:
+        raise NotFound("That case no longer exists.")
+    return found[0], found[1]
+
+
+def _check_active(person: Person, row: CaseloadRow | None, day: date) -> None:
     """Only a case under supervision on the day can be allocated (SPEC.md 7: active)."""
-    active = session.scalar(
-        select(CaseloadRow.person_id).where(
-            CaseloadRow.person_id == person.id, active_case_condition(day)
-        )
+    active = (
+        row is not None
+        and row.sentence_date <= day
+        and (row.end_date is None or row.end_date > day)
     )
-    if active is None or person.ended_on is not None:
+    if not active or person.ended_on is not None:
         raise UserError(
             f"{person.crn} is not an active case on {day:%d/%m/%Y} (ended or not yet "
             "sentenced): there is nothing to allocate."
@@ -148,21 +162,22 @@ def _move(
     expected_version: int,
     request: _Request,
     as_at: date | None,
-) -> ChangeSet:
+) -> int:
     day = as_at or clock.today()
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("That case no longer exists.")
+    person, row = _read_case(session, person_id)
     _check_pdu(actor, person)
-    _check_active(session, person, day)
+    _check_active(person, row, day)
+    assert row is not None  # an active case has its caseload row
     _lock(session, person, expected_version)
     staff = _practitioner(session, staff_id, person, day)
-    holder = _open_allocation(session, person.id)
+    # The caseload row is kept in the same transactions as allocations, and the
+    # version just checked proves nobody allocated since it was read.
+    holder = _open_allocation(session, person.id) if row.staff_id is not None else None
     _check_holder(session, person, staff, holder, request)
     _check_team(session, actor, staff.id, "the practitioner")
     if request.reason is not None and holder is not None:
         _check_team(session, actor, holder.staff_id, "the case's practitioner")
-    verdict = _verdict(session, person, staff, day)
+    verdict = _verdict(session, row, staff, day)
     outside, recorded = _policy_record(actor, person, staff, verdict, request)
     before = _describe(session, holder) if holder else None
     if holder is not None:
@@ -180,11 +195,10 @@ def _move(
     )
     session.add(allocation)
     session.flush()
-    reviews_closed = _resolve_reviews(session, actor, person.id, staff, day, holder is None)
+    if row.open_reviews:
+        _resolve_reviews(session, actor, person.id, staff, day, holder is None)
     _audit(session, actor, person, staff, allocation, before, verdict)
-    refresh_cases(session, [person.id], day)
-    changes = ChangeSet.of("allocation", [allocation.id]).merge(ChangeSet.of("case", [person.id]))
-    return changes.merge(ChangeSet.of("review", reviews_closed)) if reviews_closed else changes
+    return allocation.id
 
 
 def _check_pdu(actor: Actor, person: Person) -> None:
@@ -209,6 +223,7 @@ def _lock(session: Session, person: Person, expected_version: int) -> None:
     if result.rowcount != 1:
         session.expire(person)
         raise _conflict(session, person)
+    touch(session, Kind.CASE, [person.id], refresh=False)
     session.expire(person, ["version"])
 
 
@@ -297,10 +312,9 @@ def _check_team(session: Session, actor: Actor, staff_id: int | None, whom: str)
         )
 
 
-def _verdict(session: Session, person: Person, staff: Staff, day: date) -> PolicyVerdict:
-    brief = case_brief(session, person.id)
-    workload = settings.workload_settings(session, day, person.pdu_id)
-    return policy_verdict(case_facts(brief, day, workload), staff.grade, staff.gender)
+def _verdict(session: Session, row: CaseloadRow, staff: Staff, day: date) -> PolicyVerdict:
+    workload = settings.workload_settings(session, day, row.pdu_id)
+    return policy_verdict(row_facts(row, day, workload), staff.grade, staff.gender)
 
 
 def _policy_record(

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from app.db.bulk import bulk_insert
 from app.db.models import Allocation, Assessment, ReviewItem, Staff, TierRecord
-from app.db.readmodel import refresh_cases
 from app.services.caseload import tiers
 from app.services.caseload.tiers import REVIEW_PRACTITIONER_LEFT, REVIEW_REASSESS
 from app.services.core import settings
 from app.services.core.actor import Actor
 from app.services.core.audit import record
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import Kind
 from app.services.core.permissions import EVERY_ROLE, write_service
+from app.services.core.unit_of_work import touch
 
 
 def expired_assessments(session: Session, as_at: date) -> list[int]:
@@ -49,19 +49,22 @@ def expired_assessments(session: Session, as_at: date) -> list[int]:
 
 
 @write_service(*EVERY_ROLE, action="refresh expired tiers")
-def refresh_expired_tiers(session: Session, actor: Actor, as_at: date) -> ChangeSet:
+def refresh_expired_tiers(session: Session, actor: Actor, as_at: date) -> int:
     """Recompute the tiers of cases whose assessment expired and flag them for reassessment.
 
-    Work the clock makes due, not anyone's decision: whoever has the window
-    open runs it, recorded under their name (every role may).
+    Returns how many cases' tiers were recomputed. Work the clock makes due,
+    not anyone's decision: whoever has the window open runs it, recorded under
+    their name (every role may).
     """
     ids = expired_assessments(session, as_at)
     if not ids:
-        return ChangeSet()
+        return 0
     changes = tiers.recompute(session, ids, as_at)
     tiers.raise_reviews(session, changes, as_at)
     _flag_for_reassessment(session, ids, as_at)
-    refresh_cases(session, ids, as_at)
+    touch(session, Kind.CASE, ids)
+    touch(session, Kind.TIER, bulk=True)
+    touch(session, Kind.REVIEW, bulk=True)
     record(
         session,
         actor,
@@ -71,7 +74,7 @@ def refresh_expired_tiers(session: Session, actor: Actor, as_at: date) -> Change
         summary=f"{len(ids):,} tiers recomputed: their assessments are over the validity period",
         extra={"person_ids": ids, "changed": [c.person_id for c in changes]},
     )
-    return ChangeSet.of("tier", ids).merge(ChangeSet.of("case", ids))
+    return len(ids)
 
 
 def _flag_for_reassessment(session: Session, ids: list[int], as_at: date) -> None:
@@ -147,14 +150,15 @@ def flag_leavers(session: Session, as_at: date) -> list[int]:
     ]
     bulk_insert(session, ReviewItem, items)
     ids = [pid for pid, *_ in due]
-    refresh_cases(session, ids, as_at)
+    touch(session, Kind.CASE, ids)
+    touch(session, Kind.REVIEW, bulk=True)
     return ids
 
 
 @write_service(*EVERY_ROLE, action="run the daily upkeep")
-def run_daily(session: Session, actor: Actor, as_at: date) -> ChangeSet:
-    """Everything the passing days have made due; what changed, for the screens."""
-    changes = refresh_expired_tiers(session, actor, as_at)
+def run_daily(session: Session, actor: Actor, as_at: date) -> None:
+    """Everything the passing days have made due (the unit of work says what changed)."""
+    refresh_expired_tiers(session, actor, as_at)
     left = flag_leavers(session, as_at)
     if left:
         record(
@@ -166,5 +170,3 @@ def run_daily(session: Session, actor: Actor, as_at: date) -> ChangeSet:
             summary=f"{len(left):,} cases held by practitioners who have left, to reallocate",
             extra={"person_ids": left},
         )
-        changes = changes.merge(ChangeSet.of("review", left))
-    return changes

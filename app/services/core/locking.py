@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import AppUser, AuditEntry, Pod, Staff, Team
+from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.unit_of_work import touch
 
 Versioned = Team | Pod | Staff
 """The records edited here, each with a ``version`` for optimistic locking (SPEC.md 9)."""
@@ -42,6 +44,12 @@ def lock(session: Session, record: Versioned, expected_version: int) -> None:
     if result.rowcount != 1:
         session.expire(record)
         raise _conflict(session, record, record_id)
+    touch(
+        session,
+        {Team: Kind.TEAM, Pod: Kind.POD, Staff: Kind.STAFF}[model],
+        [record_id],
+        refresh=False,
+    )
     session.expire(record, ["version"])
 
 

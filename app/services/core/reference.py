@@ -67,6 +67,11 @@ def load_reference_data(session: Session) -> int:
     return added
 
 
+def pdu_choices(session: Session) -> list[PduInfo]:
+    """The PDUs to offer in the window's PDU selector: those in use, else every PDU."""
+    return list_pdus(session, with_cases_only=True) or list_pdus(session)
+
+
 def list_pdus(session: Session, with_cases_only: bool = False) -> list[PduInfo]:
     """All PDUs, by number; optionally only those that have teams (are in use)."""
     query = (

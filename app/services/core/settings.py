@@ -99,22 +99,36 @@ def list_settings(session: Session, as_at: date, pdu_id: int | None = None) -> l
     return views
 
 
+SETTINGS_CACHE = "pdu_manager.settings"
+"""Where a session keeps the stored settings it has read (dropped at commit or rollback)."""
+
+
+def _stored(session: Session) -> list[tuple[str, date, int | None, Any]]:
+    """Every stored setting value, read once per transaction (a small table)."""
+    cached = session.info.get(SETTINGS_CACHE)
+    if cached is None:
+        rows = session.execute(
+            select(Setting.key, Setting.effective_from, Setting.pdu_id, Setting.value).order_by(
+                Setting.effective_from.desc(), Setting.id.desc()
+            )
+        ).all()
+        cached = [(k, d, pdu, json.loads(v)) for k, d, pdu, v in rows]
+        session.info[SETTINGS_CACHE] = cached
+    return cached
+
+
 def get(session: Session, key: str, as_at: date, pdu_id: int | None = None) -> Any:
     """The value in force on ``as_at``: a PDU's own value over the national one."""
     spec = SETTINGS[key]
-    rows = session.execute(
-        select(Setting.value, Setting.pdu_id)
-        .where(Setting.key == key, Setting.effective_from <= as_at)
-        .where(or_(Setting.pdu_id.is_(None), Setting.pdu_id == pdu_id))
-        .order_by(Setting.effective_from.desc())
-    ).all()
-    for value, row_pdu in rows:
-        if row_pdu == pdu_id and pdu_id is not None:
-            return json.loads(value)
-    for value, row_pdu in rows:
-        if row_pdu is None:
-            return json.loads(value)
-    return spec.default
+    national = None
+    for row_key, effective_from, row_pdu, value in _stored(session):
+        if row_key != key or effective_from > as_at:
+            continue
+        if row_pdu is not None and row_pdu == pdu_id:
+            return value
+        if row_pdu is None and national is None:
+            national = (value,)
+    return spec.default if national is None else national[0]
 
 
 @write_service(Role.HEAD_OF_PDU, action="change settings")
@@ -140,6 +154,7 @@ def put(
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     before = get(session, key, effective_from, pdu_id)
+    session.info.pop(SETTINGS_CACHE, None)
     existing = session.scalar(
         select(Setting).where(
             Setting.key == key, Setting.effective_from == effective_from, Setting.pdu_id == pdu_id

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session
+from sqlalchemy.orm import sessionmaker
 
 from app.db import migrate
 from app.db.engine import (
@@ -27,7 +30,10 @@ from app.db.engine import (
 )
 from app.db.migrate import SchemaError as SchemaError
 from app.db.models import Pdu
+from app.services.core import unit_of_work
+from app.services.core.actor import Actor
 from app.services.core.reference import load_reference_data
+from app.services.core.unit_of_work import last_changes as last_changes
 
 
 @dataclass
@@ -63,7 +69,19 @@ def open_store(url: str) -> Store:
     engine = make_engine(url)
     migrate.ensure_schema(engine, backup_dir=data_dir() / "backups")
     sessions = make_session_factory(engine)
+    unit_of_work.install(sessions)
     with sessions.begin() as session:
         if (session.scalar(select(func.count()).select_from(Pdu)) or 0) < 108:
             load_reference_data(session)
     return Store(url=url, engine=engine, sessions=sessions)
+
+
+@contextmanager
+def write_session(store: Store, actor: Actor) -> Iterator[Session]:
+    """One unit of work acting as ``actor``: committed on leaving, rolled back on error.
+
+    The change-set is then ``last_changes(session)``.
+    """
+    with store.sessions.begin() as session:
+        unit_of_work.set_actor(session, actor)
+        yield session

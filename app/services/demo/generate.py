@@ -20,16 +20,17 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Allocation, Pdu, Person, Staff, TierRecord
-from app.db.readmodel import analyse, refresh_cases
 from app.domain.codes import Role
 from app.domain.progress import Progress, silent
 from app.services.caseload import tiers
 from app.services.core import audit
 from app.services.core.actor import Actor, system_actor
+from app.services.core.changes import Kind
 from app.services.core.errors import UserError
 from app.services.core.permissions import write_service
 from app.services.core.settings import working_calendar
 from app.services.core.store import Store
+from app.services.core.unit_of_work import refresh_pending, touch
 from app.services.demo.allocation import Holder, allocation_rows, case_to_place, place_cases
 from app.services.demo.history import allocate_recent, split_recent
 from app.services.demo.organisation import OrganisationPlan, plan_organisation
@@ -166,15 +167,34 @@ class _Demo:
         return recent
 
     def refresh(self, ids: list[int]) -> None:
-        for chunk in _chunks(ids):
-            refresh_cases(self.session, chunk, self.today)
-            self.step(len(chunk), "Building the caseload")
-        analyse(self.session)
+        touch(self.session, Kind.CASE, ids)
+        for kind in _DEMO_KINDS:
+            touch(self.session, kind, bulk=True)
+        self.step(0, "Building the caseload")
+        refresh_pending(self.session, self.progress)
+
+
+_DEMO_KINDS = (
+    Kind.STAFF,
+    Kind.TEAM,
+    Kind.POD,
+    Kind.REDUCTION,
+    Kind.EVENT,
+    Kind.ASSESSMENT,
+    Kind.TIER,
+    Kind.ALLOCATION,
+    Kind.REVIEW,
+)
 
 
 @write_service(Role.SYSTEM, action="create the demo PDU")
 def generate_demo(
-    session: Session, actor: Actor, cases: int = 1500, seed: int = 1, *, progress: Progress
+    session: Session,
+    actor: Actor,
+    cases: int = 1500,
+    seed: int = 1,
+    *,
+    progress: Progress | None = None,
 ) -> DemoSummary:
     """Write a synthetic PDU 17 (Leeds) into the store, in the caller's transaction.
 
@@ -186,6 +206,7 @@ def generate_demo(
     """
     if cases < 1:
         raise UserError("The demo needs at least one case.")
+    progress = progress or silent()
     demo = _Demo(session, actor, seed, progress)
     audit.record(
         session,

@@ -71,8 +71,7 @@ def create_demo_users(
             head = load_actor(session, user.id)
             made[role] = head
             continue
-        changes = create_user(session, head, username, DEMO_PASSWORD, form)
-        made[role] = load_actor(session, next(iter(changes.ids["user"])))
+        made[role] = load_actor(session, create_user(session, head, username, DEMO_PASSWORD, form))
     session.execute(
         update(AppUser)
         .where(AppUser.username.in_([u for u, _r, _g in DEMO_USERS]))

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Assessment, Event, Person
-from app.db.readmodel import analyse, refresh_cases
 from app.domain.columns import CASE_COLUMNS, HeaderMapping
 from app.services.caseload import tiers
+from app.services.core.changes import Kind
+from app.services.core.unit_of_work import refresh_pending, touch
 from app.services.imports.caseplan import CasePlan, CasePlanner, PersonRef
 from app.services.imports.caserows import CaseGrouper, CaseRow, case_columns
 from app.services.imports.cells import BlockParser
@@ -135,11 +136,11 @@ class CaseImport:
         ctx.progress.check()
         changes = tiers.recompute(ctx.session, touched, ctx.as_at, imported=imported)
         tiers.raise_reviews(ctx.session, changes, ctx.as_at, also=touched)
+        touch(ctx.session, Kind.CASE, touched)
+        for kind in (Kind.EVENT, Kind.ASSESSMENT, Kind.TIER, Kind.ALLOCATION, Kind.REVIEW):
+            touch(ctx.session, kind, bulk=True)
         ctx.progress.advance(0, "Updating the caseload…")
-        ctx.progress.check()
-        refresh_cases(ctx.session, touched, ctx.as_at)
-        if len(touched) > 1000:
-            analyse(ctx.session)
+        refresh_pending(ctx.session, ctx.progress)
 
     def audit_extra(self) -> dict[str, Any]:
         assert self.report is not None

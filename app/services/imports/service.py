@@ -23,6 +23,7 @@ from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
 from app.services.core.permissions import guarded_read, write_service
+from app.services.core.unit_of_work import set_actor
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, read_table
@@ -62,6 +63,7 @@ def run_import(
         with sessions() as session:
             return preview(session, actor, kind, path, progress=progress)
     with sessions.begin() as session:
+        set_actor(session, actor)
         return apply(
             session,
             actor,

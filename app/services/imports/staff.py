@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from app.db.bulk import bulk_insert
 from app.db.models import Allocation, Pod, ReviewItem, Staff, Team
-from app.db.readmodel import refresh_cases
 from app.domain.columns import STAFF_COLUMNS, HeaderMapping
 from app.domain.parsing import format_date, normalise_key
 from app.services.caseload import tiers
+from app.services.core.changes import Kind
+from app.services.core.unit_of_work import refresh_pending, touch
 from app.services.imports.cells import BlockParser
 from app.services.imports.common import (
     Context,
@@ -258,8 +259,12 @@ class StaffImport:
         held = _cases_held_by(ctx.session, [row["id"] for row in self.updates] + trainees)
         self._raise_reviews(ctx, held)
         people = {person for cases in held.values() for person in cases}
+        touch(ctx.session, Kind.STAFF, touched)
+        touch(ctx.session, Kind.CASE, people)
+        for kind in (Kind.TEAM, Kind.POD, Kind.REDUCTION, Kind.REVIEW):
+            touch(ctx.session, kind, bulk=True)
         ctx.progress.advance(0, "Updating the caseload…")
-        refresh_cases(ctx.session, people, ctx.as_at)
+        refresh_pending(ctx.session, ctx.progress)
         return frozenset(people)
 
     def _raise_reviews(self, ctx: Context, held: dict[int, list[int]]) -> None:

@@ -17,16 +17,14 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, Pod, Reduction, Staff, Team
-from app.db.readmodel import refresh_cases
+from app.db.models import Pod, Reduction, Staff, Team
 from app.domain.codes import Grade, Role
 from app.services.core import audit
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import NotFound, UserError
 from app.services.core.locking import lock
 from app.services.core.permissions import write_service
@@ -221,7 +219,7 @@ def _spo_name(spo: Staff | None) -> str | None:
 @write_service(Role.HEAD_OF_PDU, action="create teams")
 def create_team(
     session: Session, actor: Actor, pdu_id: int, name: str, spo_staff_id: int | None
-) -> ChangeSet:
+) -> int:
     """A new team of the PDU, led by an SPO (Head of PDU only)."""
     require_head(actor, pdu_id, "create a team")
     name = clean_name(name, "team")
@@ -235,16 +233,16 @@ def create_team(
     audit.record(
         session, actor, "team.created", "team", team.id, summary=f"Team {name}", after=after
     )
-    return ChangeSet.of("team", [team.id])
+    return team.id
 
 
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="rename teams")
 def rename_team(
     session: Session, actor: Actor, team_id: int, name: str, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Rename a team (Head of PDU, or the team's SPO); its cases' read rows follow."""
     team = get_team(session, team_id)
-    return _rename(
+    _rename(
         session,
         actor,
         team,
@@ -252,7 +250,6 @@ def rename_team(
         name,
         expected_version,
         siblings=select(Team.id, Team.name).where(Team.pdu_id == team.pdu_id),
-        members=Staff.team_id == team.id,
         taken="The PDU already has a team called {name}.",
     )
 
@@ -264,7 +261,7 @@ def set_team_spo(
     team_id: int,
     spo_staff_id: int | None,
     expected_version: int,
-) -> ChangeSet:
+) -> None:
     """Choose the SPO who leads a team (Head of PDU only)."""
     team = get_team(session, team_id)
     require_head(actor, team.pdu_id, "choose a team's SPO")
@@ -283,11 +280,10 @@ def set_team_spo(
         before=before,
         after={"spo_id": spo_staff_id, "spo": _spo_name(spo)},
     )
-    return ChangeSet.of("team", [team.id])
 
 
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="add PODs")
-def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> ChangeSet:
+def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> int:
     """A new POD in a team (Head of PDU, or the team's SPO)."""
     team = get_team(session, team_id)
     require_team(actor, team, "add a POD to this team", pdu_id=team.pdu_id)
@@ -306,17 +302,17 @@ def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> Chang
         summary=f"POD {name} in {team.name}",
         after={"name": name, "team_id": team.id, "team": team.name},
     )
-    return ChangeSet.of("pod", [pod.id])
+    return pod.id
 
 
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="rename PODs")
 def rename_pod(
     session: Session, actor: Actor, pod_id: int, name: str, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Rename a POD (Head of PDU, or its team's SPO); its cases' read rows follow."""
     pod = get_pod(session, pod_id)
     team = get_team(session, pod.team_id)
-    return _rename(
+    _rename(
         session,
         actor,
         pod,
@@ -324,7 +320,6 @@ def rename_pod(
         name,
         expected_version,
         siblings=select(Pod.id, Pod.name).where(Pod.team_id == team.id),
-        members=Staff.pod_id == pod.id,
         taken=f"{team.name} already has a POD called {{name}}.",
     )
 
@@ -338,10 +333,9 @@ def _rename(
     expected_version: int,
     *,
     siblings: Select[int, str],
-    members: ColumnElement[bool],
     taken: str,
-) -> ChangeSet:
-    """Rename a team or POD: unique among ``siblings``; the read rows of its cases follow.
+) -> None:
+    """Rename a team or POD, unique among ``siblings`` (the unit of work refreshes its cases).
 
     ``team`` is the team it belongs to (itself for a team), whose SPO may rename it.
     """
@@ -353,7 +347,6 @@ def _rename(
     lock(session, record, expected_version)
     before = {"name": record.name}
     record.name = name
-    people = _refresh_held_cases(session, list(session.scalars(select(Staff.id).where(members))))
     audit.record(
         session,
         actor,
@@ -364,26 +357,9 @@ def _rename(
         before=before,
         after={"name": name},
     )
-    return ChangeSet.of(entity, [record.id]).merge(ChangeSet.of("case", people))
 
 
 # --- people -----------------------------------------------------------------------------
-
-
-def _refresh_held_cases(session: Session, staff_ids: list[int]) -> list[int]:
-    """Rebuild the read rows of the cases these staff hold (their team or POD changed)."""
-    if not staff_ids:
-        return []
-    session.flush()
-    people = list(
-        session.scalars(
-            select(Allocation.person_id).where(
-                Allocation.staff_id.in_(staff_ids), Allocation.end_date.is_(None)
-            )
-        )
-    )
-    refresh_cases(session, people, clock.today())
-    return people
 
 
 def _placement(session: Session, staff: Staff) -> dict[str, object]:
@@ -400,7 +376,7 @@ def _placement(session: Session, staff: Staff) -> dict[str, object]:
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="move staff between PODs")
 def move_practitioner(
     session: Session, actor: Actor, staff_id: int, pod_id: int, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Move a practitioner or case administrator into a POD (and so its team).
 
     The SPO of both the old and the new team may do it, or the Head of PDU.
@@ -426,7 +402,6 @@ def move_practitioner(
     lock(session, staff, expected_version)
     before = _placement(session, staff)
     staff.team_id, staff.pod_id = team.id, pod.id
-    people = _refresh_held_cases(session, [staff.id])
     audit.record(
         session,
         actor,
@@ -437,13 +412,12 @@ def move_practitioner(
         before=before,
         after=_placement(session, staff),
     )
-    return ChangeSet.of("staff", [staff.id]).merge(ChangeSet.of("case", people))
 
 
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="change contracted hours")
 def set_hours(
     session: Session, actor: Actor, staff_id: int, contracted_hours: float, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Change someone's contracted hours a week (Head of PDU, or their team's SPO)."""
     staff = get_staff(session, staff_id)
     team = get_team(session, staff.team_id) if staff.team_id else None
@@ -477,4 +451,3 @@ def set_hours(
         before=before,
         after={"contracted_hours": hours},
     )
-    return ChangeSet.of("staff", [staff.id])

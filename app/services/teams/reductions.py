@@ -32,7 +32,6 @@ from app.domain.workload import (
 )
 from app.services.core import audit
 from app.services.core.actor import Actor
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import NotFound, UserError
 from app.services.core.locking import lock
 from app.services.core.permissions import write_service
@@ -177,7 +176,7 @@ def add_reduction(
     settings: WorkloadSettings | None = None,
     *,
     expected_version: int,
-) -> ChangeSet:
+) -> None:
     """Take hours a week off a practitioner's capacity; no hours means the reason's default.
 
     ``expected_version`` is the version of the practitioner's record the user saw.
@@ -198,7 +197,7 @@ def add_reduction(
         is_absence=False,
     )
     what = f"{hours:g} hours a week"
-    return _added(session, actor, staff, expected_version, row, "reduction.added", what)
+    _added(session, actor, staff, expected_version, row, "reduction.added", what)
 
 
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="record absences")
@@ -212,7 +211,7 @@ def add_absence(
     note: str = "",
     *,
     expected_version: int,
-) -> ChangeSet:
+) -> None:
     """Record an absence: all contracted hours off over its dates (DOMAIN.md 4a).
 
     ``expected_version`` is the version of the practitioner's record the user saw.
@@ -230,7 +229,7 @@ def add_absence(
         is_absence=True,
     )
     what = why.label.lower()
-    return _added(session, actor, staff, expected_version, row, "absence.added", what)
+    _added(session, actor, staff, expected_version, row, "absence.added", what)
 
 
 def _added(
@@ -241,7 +240,7 @@ def _added(
     row: Reduction,
     action: str,
     what: str,
-) -> ChangeSet:
+) -> None:
     lock(session, staff, expected_version)
     session.add(row)
     session.flush()
@@ -255,7 +254,6 @@ def _added(
         summary=f"{staff.staff_code}: {what} from {row.start_date:%d/%m/%Y}{until}",
         after=_as_dict(row),
     )
-    return ChangeSet.of("staff", [staff.id]).merge(ChangeSet.of("reduction", [row.id]))
 
 
 def _get(session: Session, actor: Actor, reduction_id: int, action: str) -> tuple[Reduction, Staff]:
@@ -268,7 +266,7 @@ def _get(session: Session, actor: Actor, reduction_id: int, action: str) -> tupl
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="end reductions")
 def end_reduction(
     session: Session, actor: Actor, reduction_id: int, end: date, expected_version: int
-) -> ChangeSet:
+) -> None:
     """End a reduction or absence on a date (its last day).
 
     ``expected_version`` is the version of the practitioner's record the user saw.
@@ -288,13 +286,12 @@ def end_reduction(
         before=before,
         after=_as_dict(row),
     )
-    return ChangeSet.of("staff", [row.staff_id]).merge(ChangeSet.of("reduction", [row.id]))
 
 
 @write_service(Role.HEAD_OF_PDU, Role.SPO, action="delete reductions")
 def delete_reduction(
     session: Session, actor: Actor, reduction_id: int, expected_version: int
-) -> ChangeSet:
+) -> None:
     """Remove a reduction or absence recorded in error (the audit keeps what it was).
 
     ``expected_version`` is the version of the practitioner's record the user saw.
@@ -302,7 +299,6 @@ def delete_reduction(
     row, staff = _get(session, actor, reduction_id, "delete a reduction")
     lock(session, staff, expected_version)
     before = _as_dict(row)
-    staff_id = row.staff_id
     session.delete(row)
     session.flush()
     audit.record(
@@ -314,4 +310,3 @@ def delete_reduction(
         summary="Reduction deleted",
         before=before,
     )
-    return ChangeSet.of("staff", [staff_id]).merge(ChangeSet.of("reduction", [reduction_id]))

@@ -22,9 +22,10 @@ from app.db.models import AppUser, Pdu, Staff, Team, UserPdu, UserRole, UserTeam
 from app.domain.codes import PEOPLE_ROLES, Role
 from app.services.core import audit
 from app.services.core.actor import SYSTEM_USERNAME, Actor
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
 from app.services.core.permissions import guarded_read, write_service
+from app.services.core.unit_of_work import touch
 from app.services.users import passwords
 
 MANAGE = "manage users"
@@ -305,6 +306,7 @@ def bump_version(session: Session, user: AppUser, expected_version: int) -> None
             "nothing was changed. Look at it again, then make your change."
         )
     session.expire(user, ["version"])
+    touch(session, Kind.USER, [user.id])
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -346,6 +348,7 @@ def set_scope(session: Session, user_id: int, form: UserForm) -> None:
     session.add_all(UserPdu(user_id=user_id, pdu_id=p) for p in form.pdu_ids)
     session.add_all(UserTeam(user_id=user_id, team_id=t) for t in form.team_ids)
     session.flush()
+    touch(session, Kind.USER, [user_id])
 
 
 def add_account(
@@ -376,7 +379,7 @@ def add_account(
 @write_service(Role.HEAD_OF_PDU, action=MANAGE)
 def create_user(
     session: Session, actor: Actor, username: str, password: str, form: UserForm
-) -> ChangeSet:
+) -> int:
     """Add a user with a first password they must change at their first sign-in."""
     form = _check_form(session, form)
     _require_covers(actor, form.pdu_ids)
@@ -390,13 +393,13 @@ def create_user(
         summary=f"Account {user.username} ({user.display_name}) added",
         after=describe(session, user),
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id
 
 
 @write_service(Role.HEAD_OF_PDU, action=MANAGE)
 def update_user(
     session: Session, actor: Actor, user_id: int, expected_version: int, form: UserForm
-) -> ChangeSet:
+) -> int:
     """Change a user's name, roles and scope."""
     user = get_user(session, user_id)
     form = _check_form(session, form)
@@ -420,13 +423,13 @@ def update_user(
         before=before,
         after=after,
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id
 
 
 @write_service(Role.HEAD_OF_PDU, action=MANAGE)
 def set_active(
     session: Session, actor: Actor, user_id: int, expected_version: int, active: bool
-) -> ChangeSet:
+) -> int:
     """Disable a user (they can no longer sign in; their history stays) or enable them again."""
     user = get_user(session, user_id)
     pdus = _stored_pdus(session, user.id)
@@ -452,4 +455,4 @@ def set_active(
         before={"active": not active},
         after={"active": active},
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id

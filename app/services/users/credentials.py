@@ -17,7 +17,6 @@ from app.db.models import AppUser, Pdu, UserRole
 from app.domain.codes import PEOPLE_ROLES, Role
 from app.services.core import audit
 from app.services.core.actor import SYSTEM_USERNAME, Actor, load_actor
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import NotFound, PermissionDenied, UserError
 from app.services.core.permissions import write_service
 from app.services.users import passwords
@@ -43,7 +42,7 @@ def _set_password(session: Session, user: AppUser, password: str, *, must_change
 
 
 @write_service(Role.HEAD_OF_PDU, action=MANAGE)
-def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> ChangeSet:
+def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> int:
     """Give a user a new password they must change at their next sign-in; unlocks them."""
     user = get_user(session, user_id)
     _require_covers(actor, _stored_pdus(session, user.id))
@@ -57,13 +56,13 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
         summary=f"Password of {user.username} reset; to be changed at the next sign-in",
         after={"must_change_password": True, "unlocked": True},
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id
 
 
 @write_service(*PEOPLE_ROLES, action="change their own password")
 def change_own_password(
     session: Session, actor: Actor, current_password: str, new_password: str
-) -> ChangeSet:
+) -> int:
     """The signed-in user changes their own password, giving the current one first."""
     user = session.get(AppUser, actor.user_id) if actor.user_id is not None else None
     if user is None or not user.active:
@@ -82,7 +81,7 @@ def change_own_password(
         summary=f"{user.username} changed their password",
         after={"must_change_password": False},
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id
 
 
 # --- the first Head of PDU, and the database maintainer's reset -----------------------------
@@ -146,7 +145,7 @@ def create_head(
     display_name: str,
     password: str,
     pdu_numbers: list[int],
-) -> ChangeSet:
+) -> int:
     """The command line makes the first Head of PDU of PDUs that have none.
 
     They must change the password at their first sign-in (whoever ran the
@@ -175,13 +174,11 @@ def create_head(
         summary=f"Head of PDU {user.username} ({user.display_name}) created from the command line",
         after=describe(session, user),
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id
 
 
 @write_service(Role.SYSTEM, action="reset a Head of PDU's password")
-def reset_head_password(
-    session: Session, actor: Actor, username: str, new_password: str
-) -> ChangeSet:
+def reset_head_password(session: Session, actor: Actor, username: str, new_password: str) -> int:
     """The database maintainer resets a Head of PDU's password; they change it at next sign-in."""
     name = clean_username(username) if username != SYSTEM_USERNAME else username
     user = session.scalar(select(AppUser).where(AppUser.username == name))
@@ -203,4 +200,4 @@ def reset_head_password(
         summary=f"Password of Head of PDU {user.username} reset from the command line",
         after={"must_change_password": True, "unlocked": True},
     )
-    return ChangeSet.of("user", [user.id])
+    return user.id

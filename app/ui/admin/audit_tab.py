@@ -93,7 +93,7 @@ class AuditTab(QWidget):
         for button in (self.csv_button, self.xlsx_button):
             allowed(button, ctx.actor, audit_log.export)
         if self.may_read:
-            self.ctx.ops.read(audit_log.choices, ctx.actor, on_success=self._set_choices)
+            self.ctx.ops.read(audit_log.choices, ctx.actor).then(self._set_choices)
             self.search()
 
     def _date(self, name: str) -> tuple[QCheckBox, QDateEdit]:
@@ -193,9 +193,7 @@ class AuditTab(QWidget):
     def search(self) -> None:
         if not self.may_read:
             return
-        self.ctx.ops.read(
-            audit_log.search, self.ctx.actor, self.current_filter(), on_success=self._show
-        )
+        self.ctx.ops.read(audit_log.search, self.ctx.actor, self.current_filter()).then(self._show)
 
     def _show(self, page: AuditPage) -> None:
         self.page = page
@@ -222,7 +220,7 @@ class AuditTab(QWidget):
         row = self.current_row()
         if row is None:
             return
-        self.ctx.ops.read(audit_log.detail, self.ctx.actor, row.id, on_success=self._show_detail)
+        self.ctx.ops.read(audit_log.detail, self.ctx.actor, row.id).then(self._show_detail)
 
     def _show_detail(self, detail: AuditDetail) -> None:
         dialog = AuditDetailDialog(detail, self)
@@ -243,11 +241,8 @@ class AuditTab(QWidget):
         target = Path(path)
         if target.suffix.lower() != suffix:
             target = target.with_name(target.name + suffix)
-        self.ctx.ops.write(
-            audit_log.export,
-            self.current_filter(),
-            target,
-            on_success=lambda n: self._exported(target, n),
+        self.ctx.ops.write(audit_log.export, self.current_filter(), target).then(
+            lambda n: self._exported(target, n)
         )
 
     def _exported(self, path: Path, count: int) -> None:

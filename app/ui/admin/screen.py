@@ -29,7 +29,7 @@ class AdminScreen(QWidget):
         layout.addWidget(self.tabs)
         self.audit.case_opened.connect(self._open_case)
         ctx.broadcast.pdu_changed.connect(lambda _pdu: self.settings.reload())
-        ctx.broadcast.data_changed.connect(lambda _c, _i: self.audit.search())
+        ctx.broadcast.data_changed.connect(lambda _changes: self.audit.search())
 
     @Slot(int, str)
     def _open_case(self, person_id: int, crn: str) -> None:

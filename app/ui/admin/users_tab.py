@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import UserError
 from app.services.users import accounts, credentials
 from app.services.users.accounts import ScopeChoices, UserView
@@ -113,8 +112,8 @@ class UsersTab(QWidget):
     def refresh(self) -> None:
         if not self.may_manage:
             return
-        self.ctx.ops.read(accounts.scope_choices, self.ctx.actor, on_success=self._set_choices)
-        self.ctx.ops.read(accounts.list_users, self.ctx.actor, on_success=self._show)
+        self.ctx.ops.read(accounts.scope_choices, self.ctx.actor).then(self._set_choices)
+        self.ctx.ops.read(accounts.list_users, self.ctx.actor).then(self._show)
 
     def _set_choices(self, choices: ScopeChoices) -> None:
         self.choices = choices
@@ -162,10 +161,9 @@ class UsersTab(QWidget):
         )
 
     # --- writing --------------------------------------------------------------------------
-    def _done(self, _changes: ChangeSet) -> None:
+    def _done(self, _user_id: int) -> None:
         self.message.hide()
         self.refresh()
-        self.ctx.changed(ChangeSet.of("user", []), self)
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, UserError):
@@ -184,9 +182,7 @@ class UsersTab(QWidget):
             dialog.username_edit.text(),
             dialog.password(),
             dialog.form(),
-            on_success=self._done,
-            on_failure=self._failed,
-        )
+        ).then(self._done, self._failed)
 
     @Slot()
     def edit_user(self) -> None:
@@ -201,9 +197,7 @@ class UsersTab(QWidget):
             user.id,
             user.version,
             dialog.form(),
-            on_success=self._done,
-            on_failure=self._failed,
-        )
+        ).then(self._done, self._failed)
 
     @Slot()
     def toggle(self) -> None:
@@ -215,9 +209,7 @@ class UsersTab(QWidget):
             user.id,
             user.version,
             not user.active,
-            on_success=self._done,
-            on_failure=self._failed,
-        )
+        ).then(self._done, self._failed)
 
     @Slot()
     def reset_password(self) -> None:
@@ -236,6 +228,4 @@ class UsersTab(QWidget):
             credentials.reset_password,
             user.id,
             password,
-            on_success=self._done,
-            on_failure=self._failed,
-        )
+        ).then(self._done, self._failed)

@@ -8,6 +8,7 @@ DOMAIN.md 2).
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 from typing import Any
 
@@ -28,11 +29,17 @@ from PySide6.QtWidgets import (
 from app.services.allocation import queue as alloc_queue
 from app.services.allocation import views as alloc_views
 from app.services.allocation import writes as alloc_writes
-from app.services.allocation.queue import CandidateRow, CaseBrief, QueueItem, ReviewRow
+from app.services.allocation.queue import (
+    CandidateRow,
+    CaseBrief,
+    DeskUpdate,
+    QueueItem,
+    ReviewRow,
+)
 from app.services.allocation.views import Drilldown
 from app.services.caseload.detail import CaseDetail, case_detail
 from app.services.caseload.search import FilterOptions
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.errors import ConflictError
 from app.ui.allocation.case_panel import CasePanel, action_button
 from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
@@ -54,12 +61,10 @@ from app.ui.permissions import allowed
 class AllocationDesk(QWidget):
     """Queue, reviews, the chosen case's ranking and a practitioner's drill-down.
 
-    Signals: ``changes_written(ChangeSet)`` after an allocation, reallocation or
-    review is saved; ``team_changed(team_id | None)`` when the team filter
-    changes (an SPO starts on their own team).
+    Signals: ``team_changed(team_id | None)`` when the team filter changes (an
+    SPO starts on their own team).
     """
 
-    changes_written = Signal(object)
     team_changed = Signal(object)
 
     def __init__(self, ctx: AppContext) -> None:
@@ -123,10 +128,12 @@ class AllocationDesk(QWidget):
         self.queue_view = make_table(
             self.queue_model,
             self.tr("Unallocated cases"),
-            (70, 140, 66, 40, 86, 104, 82, 140, 42, 82),
+            {QueueModel.NAME: 150, QueueModel.PREVIOUS: 150},
         )
         self.review_view = make_table(
-            self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)
+            self.review_model,
+            self.tr("Review items"),
+            {ReviewModel.NAME: 150, ReviewModel.HOLDER: 150, ReviewModel.DETAIL: 320},
         )
         self.lists = QTabWidget()
         self.lists.setAccessibleName(self.tr("Cases to allocate or review"))
@@ -138,7 +145,8 @@ class AllocationDesk(QWidget):
         find_row = QHBoxLayout()
         find_row.addWidget(QLabel(self.tr("Reallocate a case:")))
         find_row.addWidget(self.find_box, 1)
-        find_row.addWidget(action_button(self.find_action, self.tr("Find case")))
+        self.find_button = action_button(self.find_action, self.tr("Find case"))
+        find_row.addWidget(self.find_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -163,6 +171,24 @@ class AllocationDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab goes the way an SPO works: the case, the practitioners, then the decision."""
+        self.panel.drilldown.setTabChangesFocus(True)
+        chain = [
+            self.lists,
+            self.queue_view,
+            self.review_view,
+            self.find_box,
+            self.find_button,
+            self.panel.team_box,
+            self.candidate_view,
+            *self.panel.buttons,
+            self.panel.drilldown,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)
@@ -178,14 +204,10 @@ class AllocationDesk(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(alloc_queue.queue, pdu.id, self.ctx.today, on_success=self._show_queue)
-        self.ctx.ops.read(alloc_queue.reviews, pdu.id, on_success=self._show_reviews)
-        self.ctx.ops.read(
-            alloc_views.team_choices,
-            pdu.id,
-            self.ctx.today,
-            self.ctx.actor,
-            on_success=partial(self._show_teams, pdu.id),
+        self.ctx.ops.read(alloc_queue.queue, pdu.id, self.ctx.today).then(self._show_queue)
+        self.ctx.ops.read(alloc_queue.reviews, pdu.id).then(self._show_reviews)
+        self.ctx.ops.read(alloc_views.team_choices, pdu.id, self.ctx.today, self.ctx.actor).then(
+            partial(self._show_teams, pdu.id)
         )
 
     def team_id(self) -> int | None:
@@ -267,11 +289,8 @@ class AllocationDesk(QWidget):
         same = self.case is not None and self.case.person_id == case.person_id
         self.case, self.source, self.review_id, self.extra = case, source, review_id, extra
         self.panel.show_case(risk_html(case, extra), keep_candidates=same)
-        self.ctx.ops.read(
-            case_detail,
-            case.person_id,
-            on_success=partial(self._show_tier, case.person_id),
-            on_failure=self._tier_unknown,
+        self.ctx.ops.read(case_detail, case.person_id).then(
+            partial(self._show_tier, case.person_id), on_failure=self._tier_unknown
         )
         self._load_candidates()
         self._update_actions()
@@ -301,13 +320,8 @@ class AllocationDesk(QWidget):
         if self.case is None or pdu is None:
             return
         pid = self.case.person_id
-        self.ctx.ops.read(
-            alloc_queue.candidates,
-            pdu.id,
-            pid,
-            self.ctx.today,
-            self.team_id(),
-            on_success=partial(self._show_candidates, pid),
+        self.ctx.ops.read(alloc_queue.candidates, pdu.id, pid, self.ctx.today, self.team_id()).then(
+            partial(self._show_candidates, pid)
         )
 
     def _show_candidates(self, person_id: int, rows: list[CandidateRow]) -> None:
@@ -326,11 +340,8 @@ class AllocationDesk(QWidget):
         if choice is None:
             return
         staff_id = choice.ranked.staff_id
-        self.ctx.ops.read(
-            alloc_views.practitioner_drilldown,
-            staff_id,
-            self.ctx.today,
-            on_success=partial(self._show_drilldown, staff_id),
+        self.ctx.ops.read(alloc_views.practitioner_drilldown, staff_id, self.ctx.today).then(
+            partial(self._show_drilldown, staff_id)
         )
 
     def _show_drilldown(self, staff_id: int, d: Drilldown) -> None:
@@ -365,7 +376,7 @@ class AllocationDesk(QWidget):
         text = self.find_box.text().strip()
         if pdu is None or not text:
             return
-        self.ctx.ops.read(alloc_queue.find_case, pdu.id, text, on_success=self._found)
+        self.ctx.ops.read(alloc_queue.find_case, pdu.id, text).then(self._found)
 
     def _found(self, case: CaseBrief) -> None:
         self.queue_view.clearSelection()
@@ -400,19 +411,28 @@ class AllocationDesk(QWidget):
         dialog = AllocateDialog(case, choice, reallocating, self)
         if not self.run_dialog(dialog):
             return
-        extra = {"reason": dialog.reason()} if reallocating else {}
-        self.ctx.ops.write(
-            alloc_writes.reallocate if reallocating else alloc_writes.allocate,
-            case.person_id,
-            choice.ranked.staff_id,
-            case.version,
-            note=dialog.note(),
-            policy_reason=dialog.policy_reason(),
-            confirmed=dialog.confirmed(),
-            on_success=self._written,
-            on_failure=self._failed,
-            **extra,
-        )
+        if reallocating:
+            job = self.ctx.ops.write(
+                alloc_writes.reallocate,
+                case.person_id,
+                choice.ranked.staff_id,
+                case.version,
+                dialog.reason() or "",
+                note=dialog.note(),
+                policy_reason=dialog.policy_reason(),
+                confirmed=dialog.confirmed(),
+            )
+        else:
+            job = self.ctx.ops.write(
+                alloc_writes.allocate,
+                case.person_id,
+                choice.ranked.staff_id,
+                case.version,
+                note=dialog.note(),
+                policy_reason=dialog.policy_reason(),
+                confirmed=dialog.confirmed(),
+            )
+        job.then(self._written, on_failure=self._failed)
 
     @Slot()
     def keep(self) -> None:
@@ -421,19 +441,62 @@ class AllocationDesk(QWidget):
         dialog = KeepDialog(self.case, self)
         if self.run_dialog(dialog):
             self.ctx.ops.write(
-                alloc_writes.resolve_review,
-                self.review_id,
-                dialog.resolution(),
-                on_success=self._written,
-                on_failure=self._failed,
-            )
+                alloc_writes.resolve_review, self.review_id, dialog.resolution()
+            ).then(self._written, on_failure=self._failed)
 
-    def _written(self, changes: ChangeSet) -> None:
-        self.ctx.changed(changes, self)
-        self.changes_written.emit(changes)
-        self.refresh()
-        if self.case is not None and self.source == "found":
-            self.ctx.ops.read(alloc_queue.case_brief, self.case.person_id, on_success=self._found)
+    def _written(self, _record_id: int) -> None:
+        """Saved: the broadcast change-set updates the desk (:meth:`apply_changes`)."""
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Bring the desk up to date with a committed change: only the cases it names.
+
+        A change without case ids (an import's bulk write, a new setting) reloads
+        the desk; the practitioners' loads follow with the chosen case's ranking.
+        """
+        pdu, cases = self.ctx.pdu, changes.get(Kind.CASE)
+        if pdu is None:
+            return
+        if not cases or changes.is_bulk(Kind.CASE) or changes.touches(Kind.SETTING):
+            self.refresh()
+        else:
+            self.ctx.ops.read(alloc_queue.desk_update, pdu.id, self.ctx.today, sorted(cases)).then(
+                self._show_update
+            )
+        chosen = self.case
+        if chosen is not None and chosen.person_id in cases and self.source == "found":
+            self.ctx.ops.read(alloc_queue.case_brief, chosen.person_id).then(self._found)
+        elif chosen is not None and changes.touches(Kind.STAFF, Kind.REDUCTION, Kind.TEAM):
+            self._load_candidates()
+
+    def _show_update(self, update: DeskUpdate) -> None:
+        """Put the touched cases' rows in place; the next case is chosen when one left."""
+        from_queue = self.case is not None and self.source == "queue"
+        at = self.queue_model.row_of(self.case.person_id) if from_queue and self.case else None
+        self.queue_model.update_rows(
+            lambda item: item.case.person_id in update.person_ids,
+            update.queue,
+            key=lambda item: (item.case.clock_start, item.case.crn),
+        )
+        self.review_model.update_rows(
+            lambda row: row.case.person_id in update.person_ids,
+            update.reviews,
+            key=lambda row: (row.raised_on, row.review_id),
+        )
+        self.lists.setTabText(0, self.tr("&Queue (%d)") % self.queue_model.rowCount())
+        self.lists.setTabText(1, self.tr("&Reviews (%d)") % self.review_model.rowCount())
+        if self.source == "review" and self.review_id is not None:
+            if self.review_model.row_of(self.review_id) is None:
+                self.clear()  # the review was answered
+            return
+        if not from_queue or self.case is None:
+            return
+        if self.queue_model.row_of(self.case.person_id) is not None:
+            return
+        rows = self.queue_model.rowCount()
+        if rows and at is not None:
+            self.queue_view.selectRow(min(at, rows - 1))  # the case has gone: on to the next
+        else:
+            self.clear()
 
     def _failed(self, error: BaseException) -> None:
         """Someone else was first: say what changed, then show the desk as it now is."""

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from app.domain.workload import WorkloadSettings
 from app.services.allocation import views as alloc_views
 from app.services.allocation.views import PodTeamView, RecentAllocation
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.services.core.settings import workload_settings
 from app.ui.allocation.desk import AllocationDesk
@@ -23,7 +23,17 @@ from app.ui.allocation.models import RecentModel
 from app.ui.allocation.panels import PodTeamTree, make_table
 from app.ui.context import AppContext
 
-WATCHED = ("case", "allocation", "staff", "team", "pod", "tier", "review", "reduction", "setting")
+WATCHED = (
+    Kind.CASE,
+    Kind.ALLOCATION,
+    Kind.STAFF,
+    Kind.TEAM,
+    Kind.POD,
+    Kind.TIER,
+    Kind.REVIEW,
+    Kind.REDUCTION,
+    Kind.SETTING,
+)
 
 
 class AllocationScreen(QWidget):
@@ -46,7 +56,13 @@ class AllocationScreen(QWidget):
         self.recent_view = make_table(
             self.recent_model,
             self.tr("Allocations of the last 30 days"),
-            (82, 72, 150, 190, 240, 150, 140, 200),
+            {
+                RecentModel.NAME: 150,
+                RecentModel.PRACTITIONER: 180,
+                RecentModel.PLACE: 200,
+                RecentModel.BY: 150,
+                RecentModel.NOTE: 260,
+            },
         )
         self.recent_label = QLabel()
         self.recent_label.setAccessibleName(self.tr("Which team's allocations"))
@@ -73,7 +89,6 @@ class AllocationScreen(QWidget):
     def _connect(self) -> None:
         self.refresh_action.triggered.connect(self.refresh)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.desk.changes_written.connect(self._mark_stale)
         self.desk.team_changed.connect(self._team_changed)
         self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
         self.ctx.broadcast.data_changed.connect(self._data_changed)
@@ -84,8 +99,8 @@ class AllocationScreen(QWidget):
         """Reload what is shown; the other tabs reload when next opened."""
         self._stale = {1: True, 2: True}
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(
-                workload_settings, self.ctx.today, self.ctx.pdu.id, on_success=self._set_settings
+            self.ctx.ops.read(workload_settings, self.ctx.today, self.ctx.pdu.id).then(
+                self._set_settings
             )
         self.desk.refresh()
         self._tab_shown(self.tabs.currentIndex())
@@ -105,15 +120,11 @@ class AllocationScreen(QWidget):
             team = self.desk.team_id()
             self.recent_label.setText(self._recent_heading(team))
             self.ctx.ops.read(
-                alloc_views.team_allocations,
-                pdu.id,
-                self.ctx.today,
-                team_id=team,
-                on_success=self._show_recent,
-            )
+                alloc_views.team_allocations, pdu.id, self.ctx.today, team_id=team
+            ).then(self._show_recent)
         elif index == 2:
-            self.ctx.ops.read(
-                alloc_views.pod_team_view, pdu.id, self.ctx.today, on_success=self._show_pods
+            self.ctx.ops.read(alloc_views.pod_team_view, pdu.id, self.ctx.today).then(
+                self._show_pods
             )
 
     def _recent_heading(self, team_id: int | None) -> str:
@@ -137,10 +148,6 @@ class AllocationScreen(QWidget):
         self.pod_tree.show_teams(teams)
 
     @Slot(object)
-    def _mark_stale(self, _changes: ChangeSet) -> None:
-        self._stale = {1: True, 2: True}
-
-    @Slot(object)
     def _team_changed(self, _team_id: int | None) -> None:
         """The last 30 days follow the desk's team filter."""
         self._stale[1] = True
@@ -151,8 +158,15 @@ class AllocationScreen(QWidget):
         self.desk.clear()
         self.refresh()
 
-    @Slot(object, object)
-    def _data_changed(self, changes: ChangeSet, initiator: object) -> None:
-        if initiator is self.desk or not changes.touches(*WATCHED):
+    @Slot(object)
+    def _data_changed(self, changes: ChangeSet) -> None:
+        """The desk updates the rows the change names; the other tabs reload when opened."""
+        if not changes.touches(*WATCHED):
             return
-        self.refresh()
+        self._stale = {1: True, 2: True}
+        if changes.touches(Kind.SETTING) and self.ctx.pdu is not None:
+            self.ctx.ops.read(workload_settings, self.ctx.today, self.ctx.pdu.id).then(
+                self._set_settings
+            )
+        self.desk.apply_changes(changes)
+        self._tab_shown(self.tabs.currentIndex())

@@ -7,7 +7,7 @@ beside them the PDU tier matrix, whose cells open the cases behind them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,12 +27,14 @@ from app.domain.workload import WorkloadSettings
 from app.services.balance import mix as balance
 from app.services.balance.mix import BalanceView
 from app.services.caseload.search import CaseRow
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.services.core.settings import workload_settings
 from app.ui.balance.cell_dialog import CellCasesDialog
 from app.ui.balance.models import (
     ID_ROLE,
+    NAME,
+    POD,
     SORT_ROLE,
     ExceptionsModel,
     PractitionerBalanceModel,
@@ -40,6 +42,7 @@ from app.ui.balance.models import (
 )
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.widgets.columns import fit_columns
 
 if TYPE_CHECKING:
     from app.ui.widgets.charts import StackedBarChart
@@ -47,7 +50,16 @@ if TYPE_CHECKING:
 MIX_SERIES = ("High / Very High", "Medium / Low", "Not assessed")
 MIX_COLOURS = ("#b00020", "#2e6f9e", "#a0a0a0")
 COLUMN_WIDTHS = (130, 48, 92, 48, 58, 62, 88, 104, 150)
-_WATCHED = ("case", "allocation", "tier", "staff", "team", "pod", "reduction", "setting")
+_WATCHED = (
+    Kind.CASE,
+    Kind.ALLOCATION,
+    Kind.TIER,
+    Kind.STAFF,
+    Kind.TEAM,
+    Kind.POD,
+    Kind.REDUCTION,
+    Kind.SETTING,
+)
 
 
 class BalanceScreen(QWidget):
@@ -180,8 +192,8 @@ class BalanceScreen(QWidget):
         if self.ctx.pdu is None:
             return
         pdu_id = self.ctx.pdu.id
-        self.ctx.ops.read(workload_settings, self.ctx.today, pdu_id, on_success=self._set_settings)
-        self.ctx.ops.read(balance.balance, pdu_id, self.ctx.today, on_success=self._show)
+        self.ctx.ops.read(workload_settings, self.ctx.today, pdu_id).then(self._set_settings)
+        self.ctx.ops.read(balance.balance, pdu_id, self.ctx.today).then(self._show)
 
     def _set_settings(self, settings: WorkloadSettings) -> None:
         """The capacity limits in force, named in the capacity tooltips."""
@@ -190,6 +202,7 @@ class BalanceScreen(QWidget):
     def _show(self, view: BalanceView) -> None:
         self.view = view
         self.model.set_lines(view.practitioners)
+        fit_columns(self.table, caps={NAME: 170, POD: 130})
         self.exceptions_model.set_items(view.exceptions)
         self.matrix_model.set_matrix(view.matrix)
         self._show_summary(view)
@@ -253,13 +266,8 @@ class BalanceScreen(QWidget):
         if self.ctx.pdu is None:
             return
         tier = f"{protect}{change}"
-        self.ctx.ops.read(
-            balance.cell_rows,
-            self.ctx.pdu.id,
-            self.ctx.today,
-            protect,
-            change,
-            on_success=lambda rows: self._show_cell(tier, rows),
+        self.ctx.ops.read(balance.cell_rows, self.ctx.pdu.id, self.ctx.today, protect, change).then(
+            lambda rows: self._show_cell(tier, rows)
         )
 
     def _show_cell(self, tier: str, rows: list[CaseRow]) -> None:
@@ -287,7 +295,7 @@ class BalanceScreen(QWidget):
     def _pdu_changed(self, _pdu: PduInfo) -> None:
         self.refresh()
 
-    @Slot(object, object)
-    def _data_changed(self, changes: ChangeSet, _initiator: Any) -> None:
+    @Slot(object)
+    def _data_changed(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
             self.refresh()

@@ -1,17 +1,20 @@
-"""The caseload table model: row ids in memory, visible rows fetched on demand."""
+"""The caseload table model: row ids in memory, visible rows fetched on demand.
+
+A page of rows is read through the runner's read pool; until it arrives its
+rows show "Loading…", so scrolling never waits on the database.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services.caseload import search as caseload
 from app.services.caseload.search import CaseRow
-from app.services.core.store import Store
 from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label, sentence_short
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -37,15 +40,23 @@ _HIGH = QBrush(QColor("#b00020"))
 _UNALLOCATED = QBrush(QColor("#8a4b00"))
 
 
+Fetch = Callable[[list[int], Callable[[list[CaseRow]], None]], None]
+"""Read the rows of these ids, then call back with them (on the GUI thread)."""
+
+LOADING = "Loading…"
+
+
 class CaseTableModel(QAbstractTableModel):
     """Keeps the ordered case ids; fetches a page of rows when a view asks for one."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, fetch: Fetch) -> None:
         super().__init__()
-        self._store = store
+        self._fetch = fetch
         self._ids: list[int] = []
         self._total = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+        self._asked: set[int] = set()  # pages being read
+        self._generation = 0  # a page read for older ids is dropped when it arrives
 
     # --- loading ----------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -57,7 +68,7 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._total = total
-        self._pages.clear()
+        self._forget_pages()
         self.endResetModel()
 
     def set_remaining(self, ids: list[int]) -> None:
@@ -66,7 +77,7 @@ class CaseTableModel(QAbstractTableModel):
             self.set_ids(ids)
             return
         self._ids = ids
-        self._pages.clear()
+        self._forget_pages()
         if ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
 
@@ -74,9 +85,14 @@ class CaseTableModel(QAbstractTableModel):
     def complete(self) -> bool:
         return len(self._ids) == self._total
 
+    def _forget_pages(self) -> None:
+        self._pages.clear()
+        self._asked.clear()
+        self._generation += 1
+
     def invalidate(self) -> None:
         """Forget fetched rows (the data changed); ids stay."""
-        self._pages.clear()
+        self._forget_pages()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
@@ -91,18 +107,42 @@ class CaseTableModel(QAbstractTableModel):
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
-            ids = self._ids[page_no * PAGE : (page_no + 1) * PAGE]
-            with self._store.sessions() as session:
-                page = caseload.rows(session, ids)
+            self._ask(page_no)
+            page = self._pages.get(page_no)  # an inline runner answers at once
+            if page is None:
+                return None
+        else:
+            self._pages.move_to_end(page_no)
+        return page[row % PAGE]
+
+    def is_loading(self, row: int) -> bool:
+        return 0 <= row < len(self._ids) and row // PAGE not in self._pages
+
+    def _ask(self, page_no: int) -> None:
+        if page_no in self._asked:
+            return
+        self._asked.add(page_no)
+        ids = self._ids[page_no * PAGE : (page_no + 1) * PAGE]
+        generation = self._generation
+        answered_now = [True]
+
+        def arrived(page: list[CaseRow]) -> None:
+            if generation != self._generation:
+                return  # a new search since: these rows are not shown any more
             if len(page) != len(ids):  # a case vanished since the search: keep rows aligned
                 by_id = {r.person_id: r for r in page}
                 page = [by_id.get(i) or _missing(i) for i in ids]
             self._pages[page_no] = page
+            self._asked.discard(page_no)
             while len(self._pages) > PAGES_KEPT:
                 self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
-        return page[row % PAGE]
+            if not answered_now[0]:
+                first = page_no * PAGE
+                last = min(first + len(ids), len(self._ids)) - 1
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+        self._fetch(ids, arrived)
+        answered_now[0] = False
 
     # --- Qt model -------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -126,6 +166,8 @@ class CaseTableModel(QAbstractTableModel):
             return None
         row = self.row_for(index.row())
         if row is None:
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == CRN:
+                return LOADING if self.is_loading(index.row()) else None
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:

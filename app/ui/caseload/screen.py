@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -22,15 +24,25 @@ from app.domain.codes import Rosh, SentenceType
 from app.domain.tiering import ALL_TIERS
 from app.services.caseload import search as caseload
 from app.services.caseload.detail import CaseDetail, case_detail
-from app.services.caseload.search import NOT_ASSESSED, UNTIERED, CaseFilter, FilterOptions, Page
-from app.services.core.changes import ChangeSet
+from app.services.caseload.search import (
+    NOT_ASSESSED,
+    UNTIERED,
+    CaseFilter,
+    CaseRow,
+    FilterOptions,
+    Page,
+)
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
-from app.ui.caseload.model import COLUMNS, CaseTableModel
+from app.ui.caseload.model import COLUMNS, NAME, POD, PRACTITIONER, TEAM, CaseTableModel
 from app.ui.context import AppContext
 from app.ui.formatting import count_label
+from app.ui.widgets.columns import ColumnChooser, fit_columns
 
 ANY = None
+NAME_CAPS = {NAME: 170, PRACTITIONER: 190, TEAM: 140, POD: 120}
+"""The free-text columns stop at these widths (they elide); the rest show whole."""
 
 
 class CaseloadScreen(QWidget):
@@ -39,7 +51,7 @@ class CaseloadScreen(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.model = CaseTableModel(ctx.store)
+        self.model = CaseTableModel(self._fetch_rows)
         self._sort = ("crn", False)
         self._generation = 0
         self._search_timer = QTimer(self, singleShot=True, interval=250)
@@ -71,6 +83,10 @@ class CaseloadScreen(QWidget):
         self.unallocated_box.setAccessibleName(self.tr("Unallocated only"))
         self.count_label = QLabel()
         self.count_label.setAccessibleName(self.tr("Number of cases shown"))
+        self.clear_button = QPushButton(self.tr("C&lear filters"))
+        self.clear_button.setAccessibleName(self.tr("Clear filters"))
+        self.clear_button.setToolTip(self.tr("Show every case of the PDU again"))
+        self.clear_button.hide()
 
         filters = QGridLayout()
         filters.addWidget(self.search_box, 0, 0, 1, 2)
@@ -82,6 +98,7 @@ class CaseloadScreen(QWidget):
         filters.addWidget(self.type_box, 1, 2)
         filters.addWidget(self.unallocated_box, 1, 3)
         filters.addWidget(self.count_label, 1, 4)
+        filters.addWidget(self.clear_button, 1, 5)
 
         self.table = QTableView()
         self.table.setAccessibleName(self.tr("Cases"))
@@ -99,6 +116,8 @@ class CaseloadScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in enumerate((78, 170, 64, 84, 44, 84, 180, 120, 110, 84)):
             self.table.setColumnWidth(col, width)
+        self.columns = ColumnChooser(self.table, "caseload", always=(0,))
+        self.table.setToolTip(self.tr("Right-click the headings to choose the columns shown"))
 
         self.detail = CaseDetailPanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -106,7 +125,7 @@ class CaseloadScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 440])
+        splitter.setSizes([880, 380])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -132,6 +151,7 @@ class CaseloadScreen(QWidget):
         ):
             box.currentIndexChanged.connect(self.refresh)
         self.unallocated_box.toggled.connect(self.refresh)
+        self.clear_button.clicked.connect(self.clear_filters)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
@@ -168,38 +188,40 @@ class CaseloadScreen(QWidget):
         self._generation += 1
         generation = self._generation
         sort, descending = self._sort
-        self.ctx.ops.read(
-            caseload.first_page,
-            flt,
-            sort,
-            descending,
-            on_success=lambda page: self._show_first_page(generation, flt, page),
+        self.ctx.ops.read(caseload.first_page, flt, sort, descending).then(
+            lambda page: self._show_first_page(generation, flt, page)
         )
 
     def _show_first_page(self, generation: int, flt: CaseFilter, page: Page) -> None:
         if generation != self._generation:
             return  # a newer search has started
         self.model.set_first_page(page.ids, page.total)
+        fit_columns(self.table, caps=NAME_CAPS)
         self._show_count(flt, page.total)
-        self._reselect(page.ids)
+        self._reselect(page.ids, complete=len(page.ids) == page.total)
         if len(page.ids) < page.total:
             sort, descending = self._sort
-            self.ctx.ops.read(
-                caseload.search,
-                flt,
-                sort,
-                descending,
-                on_success=lambda ids: self._show_all(generation, ids),
+            self.ctx.ops.read(caseload.search, flt, sort, descending).then(
+                lambda ids: self._show_all(generation, ids)
             )
 
     def _show_all(self, generation: int, ids: list[int]) -> None:
         if generation == self._generation:
             self.model.set_remaining(ids)
             self.count_label.setText(count_label(len(ids), self.tr("case")))
+            self._reselect(ids, complete=True)
 
     def _show_count(self, flt: CaseFilter, total: int) -> None:
         unfiltered = flt == CaseFilter(pdu_id=flt.pdu_id, as_at=flt.as_at)
-        if total == 0 and unfiltered:
+        self.clear_button.setVisible(total == 0 and not unfiltered)
+        if total == 0 and not unfiltered:
+            text = flt.text.strip()
+            self.count_label.setText(
+                self.tr("No case matches '%s'") % text
+                if text
+                else self.tr("No case matches these filters")
+            )
+        elif total == 0:
             self.count_label.setText(
                 self.tr(
                     "No cases in this PDU yet: import a staff extract, then a caseload "
@@ -209,10 +231,40 @@ class CaseloadScreen(QWidget):
         else:
             self.count_label.setText(count_label(total, self.tr("case")))
 
-    def _reselect(self, ids: list[int]) -> None:
+    def _reselect(self, ids: list[int], complete: bool) -> None:
+        """Keep the chosen case chosen; once it is known to be filtered out, clear its detail."""
         selected = self.detail.person_id
-        if selected is not None and selected in ids:
-            self.table.selectRow(ids.index(selected))
+        if selected is None:
+            return
+        if selected in ids:
+            row = ids.index(selected)
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        elif complete:
+            self.table.clearSelection()
+            self.detail.clear_case()
+
+    @Slot()
+    def clear_filters(self) -> None:
+        """Every filter back to 'any' and the search emptied, then one search."""
+        boxes = (
+            self.team_box,
+            self.pod_box,
+            self.practitioner_box,
+            self.tier_box,
+            self.rosh_box,
+            self.type_box,
+        )
+        for widget in (*boxes, self.unallocated_box, self.search_box):
+            widget.blockSignals(True)
+        for box in boxes:
+            box.setCurrentIndex(0)
+        self.unallocated_box.setChecked(False)
+        self.search_box.clear()
+        for widget in (*boxes, self.unallocated_box, self.search_box):
+            widget.blockSignals(False)
+        self._search_timer.stop()
+        self.refresh()
 
     @Slot(int, Qt.SortOrder)
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
@@ -227,7 +279,7 @@ class CaseloadScreen(QWidget):
         person_id = self.model.case_id(rows[0].row())
         if person_id is None:
             return
-        self.ctx.ops.read(case_detail, person_id, on_success=self._show_detail)
+        self.ctx.ops.read(case_detail, person_id).then(self._show_detail)
 
     def _show_detail(self, detail: CaseDetail) -> None:
         self.detail.show_case(detail)
@@ -236,13 +288,13 @@ class CaseloadScreen(QWidget):
         """Find the case by its CRN and show its detail (from an audit entry, say)."""
         self.search_box.setText(crn)
         self.refresh()
-        self.ctx.ops.read(case_detail, person_id, on_success=self._show_detail)
+        self.ctx.ops.read(case_detail, person_id).then(self._show_detail)
 
     def reload_options(self) -> None:
         if self.ctx.pdu is None:
             return
-        self.ctx.ops.read(
-            caseload.filter_options, self.ctx.pdu.id, self.ctx.today, on_success=self._set_options
+        self.ctx.ops.read(caseload.filter_options, self.ctx.pdu.id, self.ctx.today).then(
+            self._set_options
         )
 
     def _set_options(self, options: FilterOptions) -> None:
@@ -267,11 +319,14 @@ class CaseloadScreen(QWidget):
         self.reload_options()
         self.refresh()
 
-    @Slot(object, object)
-    def _data_changed(self, changes: ChangeSet, _initiator: object) -> None:
-        if changes.touches("staff", "team", "pod"):
+    def _fetch_rows(self, ids: list[int], done: Callable[[list[CaseRow]], None]) -> None:
+        self.ctx.ops.read(caseload.rows, ids).then(done)
+
+    @Slot(object)
+    def _data_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(Kind.STAFF, Kind.TEAM, Kind.POD):
             self.reload_options()
-        if changes.touches("case", "allocation", "staff", "tier"):
+        if changes.touches(Kind.CASE, Kind.ALLOCATION, Kind.STAFF, Kind.TIER):
             self.refresh()
             if self.detail.person_id is not None:
-                self.ctx.ops.read(case_detail, self.detail.person_id, on_success=self._show_detail)
+                self.ctx.ops.read(case_detail, self.detail.person_id).then(self._show_detail)

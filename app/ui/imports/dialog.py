@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.parsing import show
-from app.services.core.changes import ChangeSet
 from app.services.imports import FileChanged, ImportReport, RecordChange, apply, preview
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -142,18 +141,9 @@ class ImportDialog(QDialog):
         self.path = Path(path)
         self.file_box.setText(str(self.path))
         self._show_report(None, self.tr("Checking %s…") % self.path.name)
-        self.ctx.ops.long(
-            preview,
-            self.ctx.actor,
-            self.kind,
-            self.path,
-            parent=self,
-            title=self.tr("Checking the extract…"),
-            write=False,
-            on_success=self._show_report,
-            on_failure=self._failed,
-            on_cancel=self._cancelled,
-        )
+        self.ctx.ops.long_read(
+            self, self.tr("Checking the extract…"), preview, self.kind, self.path
+        ).then(self._show_report, on_failure=self._failed, on_cancel=self._cancelled)
 
     @Slot()
     def start_import(self) -> None:
@@ -165,18 +155,15 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        self.ctx.ops.long(
+        self.ctx.ops.long_write(
+            self,
+            self.tr("Importing %s…") % self.path.name,
             apply,
             self.kind,
             self.path,
-            parent=self,
-            title=self.tr("Importing %s…") % self.path.name,
             end_missing=self.end_box.isChecked(),
             expected_hash=self.report.file_hash,
-            on_success=self._imported,
-            on_failure=self._failed,
-            on_cancel=self._cancelled,
-        )
+        ).then(self._imported, on_failure=self._failed, on_cancel=self._cancelled)
 
     def _imported(self, report: ImportReport) -> None:
         self._show_report(report)
@@ -184,7 +171,6 @@ class ImportDialog(QDialog):
             return
         self.imported = True
         self.import_button.setEnabled(False)
-        self.ctx.changed(_change_set(report), self)
         self.import_finished.emit(report)
 
     def _failed(self, error: BaseException) -> None:
@@ -271,13 +257,3 @@ def _summary(report: ImportReport | None, empty: str) -> str:
         lines.append("Ignored columns: " + ", ".join(report.ignored_columns))
     lines += report.notes
     return "\n".join(lines)
-
-
-def _change_set(report: ImportReport) -> ChangeSet:
-    """What an import touched, for the screens to refresh."""
-    changes = ChangeSet.of("case", report.person_ids)
-    kinds = ("allocation", "tier") if report.kind == "cases" else ("staff", "team", "pod")
-    changes = changes.merge(ChangeSet.of("review"))  # both can put cases on the reviews list
-    for kind in kinds:
-        changes = changes.merge(ChangeSet.of(kind))
-    return changes

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from app.domain.parsing import ParseError, format_date, parse_date
 from app.services.core import settings
-from app.services.core.changes import ChangeSet
 from app.services.core.errors import UserError
 from app.services.core.settings import SettingView
 from app.ui.context import AppContext
@@ -203,7 +202,7 @@ class SettingsPanel(QWidget):
     def reload(self) -> None:
         """Read the settings again (after a save, or when opened)."""
         pdu_id = self.ctx.pdu.id if self.ctx.pdu is not None else None
-        self.ctx.ops.read(settings.list_settings, self.ctx.today, pdu_id, on_success=self._show)
+        self.ctx.ops.read(settings.list_settings, self.ctx.today, pdu_id).then(self._show)
 
     def _show(self, views: list[SettingView]) -> None:
         chosen = self.current_key()
@@ -369,19 +368,12 @@ class SettingsPanel(QWidget):
         effective_from = date(day.year(), day.month(), day.day())
         pdu = self.ctx.pdu
         pdu_id = pdu.id if pdu is not None and self.pdu_only.isChecked() else None
-        self.ctx.ops.write(
-            settings.put,
-            key,
-            value,
-            effective_from,
-            pdu_id,
-            on_success=self._saved,
-            on_failure=self._show_error,
+        self.ctx.ops.write(settings.put, key, value, effective_from, pdu_id).then(
+            self._saved, on_failure=self._show_error
         )
 
     def _saved(self, _result: object) -> None:
         self.reload()
-        self.ctx.changed(ChangeSet.of("setting", []), self)
 
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, UserError):

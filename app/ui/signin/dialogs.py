@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.signin import DEMO_PASSWORD
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
-from app.ui.signin.gate import Gate
+from app.services.users.gate import Gate
 
 DEMO_NOTE = (
     "This is a demo database: every account's password is demo (head, spo, admin, upw "

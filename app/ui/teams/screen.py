@@ -12,7 +12,7 @@ when someone else changed it first, the screen says what changed and reloads
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import Grade
 from app.domain.workload import ReductionReason
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.errors import ConflictError, NotFound
 from app.services.core.reference import PduInfo
 from app.services.core.settings import workload_settings
@@ -51,7 +51,22 @@ from app.ui.teams.dialogs import (
 from app.ui.teams.reductions_model import ID_ROLE, ReductionsModel
 from app.ui.teams.tree import TeamsTree
 
-_WATCHED = ("staff", "team", "pod", "reduction", "case", "allocation", "tier", "setting")
+if TYPE_CHECKING:
+    from app.services.core.actor import Actor
+    from app.services.core.store import Session
+
+P = ParamSpec("P")
+
+_WATCHED = (
+    Kind.STAFF,
+    Kind.TEAM,
+    Kind.POD,
+    Kind.REDUCTION,
+    Kind.CASE,
+    Kind.ALLOCATION,
+    Kind.TIER,
+    Kind.SETTING,
+)
 
 # (attribute, label, shortcut, status tip, handler name)
 ACTIONS = (
@@ -162,11 +177,9 @@ class TeamsScreen(QWidget):
         if self.ctx.pdu is None:
             return
         pdu_id = self.ctx.pdu.id
-        self.ctx.ops.read(teams.spo_options, pdu_id, on_success=self._set_spos)
-        self.ctx.ops.read(
-            workload_settings, self.ctx.today, pdu_id, on_success=self.tree.set_settings
-        )
-        self.ctx.ops.read(teams.list_teams, pdu_id, self.ctx.today, on_success=self._show)
+        self.ctx.ops.read(teams.spo_options, pdu_id).then(self._set_spos)
+        self.ctx.ops.read(workload_settings, self.ctx.today, pdu_id).then(self.tree.set_settings)
+        self.ctx.ops.read(teams.list_teams, pdu_id, self.ctx.today).then(self._show)
 
     def _set_spos(self, spos: list[StaffOption]) -> None:
         self.spos = spos
@@ -186,11 +199,8 @@ class TeamsScreen(QWidget):
             )
         else:
             self.reductions_label.setText(self.tr("Reductions and absences of %s") % member.name)
-            self.ctx.ops.read(
-                reductions.reductions,
-                member.staff_id,
-                self.ctx.today,
-                on_success=self._show_reductions,
+            self.ctx.ops.read(reductions.reductions, member.staff_id, self.ctx.today).then(
+                self._show_reductions
             )
         self._update_actions()
 
@@ -372,13 +382,15 @@ class TeamsScreen(QWidget):
             self.write(reductions.delete_reduction, reduction_id, member.version)
 
     # --- writing --------------------------------------------------------------------
-    def write(self, fn: Callable[..., ChangeSet], *args: Any, **kwargs: Any) -> None:
-        """Run a change in one transaction, then show it and tell the other screens."""
-        self.ctx.ops.write(fn, *args, on_success=self._written, on_failure=self._failed, **kwargs)
-
-    def _written(self, changes: ChangeSet) -> None:
-        self.refresh()
-        self.ctx.changed(changes, self)
+    def write(
+        self,
+        fn: Callable[Concatenate[Session, Actor, P], object],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """Run a change in one transaction; every screen then refreshes from its change-set."""
+        self.ctx.ops.write(fn, *args, **kwargs).then(on_failure=self._failed)
 
     def _failed(self, error: BaseException) -> None:
         """Someone else changed or removed it first: say what, then show it as it now is."""
@@ -392,9 +404,9 @@ class TeamsScreen(QWidget):
     def _pdu_changed(self, _pdu: PduInfo) -> None:
         self.refresh()
 
-    @Slot(object, object)
-    def _data_changed(self, changes: ChangeSet, initiator: object) -> None:
-        if initiator is not self and changes.touches(*_WATCHED):
+    @Slot(object)
+    def _data_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(*_WATCHED):
             self.refresh()
 
     # Named for mypy: these are set by _build_actions from ACTIONS.

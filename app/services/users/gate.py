@@ -1,4 +1,4 @@
-"""The sign-in services, run before anyone is signed in (so before there are ops).
+"""The sign-in services over a whole store, before anyone is signed in (so before ops).
 
 Signing in is the one step the window takes with no acting user; each call
 is one short transaction in the GUI thread (the dialog waits for it anyway),
