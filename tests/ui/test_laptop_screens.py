@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeV
 
 from app.services.core.actor import system_actor
 from app.services.demo import generate_demo
+from app.services.users.gate import Gate
 from app.ui.app import build_window
 from app.ui.main_window import SCREENS
 from app.ui.widgets.columns import ELIDABLE
@@ -90,7 +91,9 @@ def _depth(index: Any) -> int:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_screen_shows_its_headers_and_key_values_whole(qtbot, demo_store, size) -> None:  # type: ignore[no-untyped-def]
-    window = build_window(demo_store, inline_ops=True)
+    head = Gate(demo_store).demo_head()
+    assert head is not None
+    window = build_window(demo_store, head, inline_ops=True)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
