@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.db.models import AppUser, AuditEntry, Person
 from app.domain.codes import Role
 from app.services.core import audit
@@ -310,7 +311,14 @@ def export(session: Session, actor: Actor, flt: AuditFilter, path: Path) -> int:
 
     path = Path(path)
     rows = export_rows(session, flt)
-    write_table(path, list(EXPORT_HEADERS), rows, title="Audit log")
+    write_table(
+        path,
+        list(EXPORT_HEADERS),
+        rows,
+        "Audit log",
+        created=clock.now().replace(tzinfo=None),
+        author=actor.display_name,
+    )
     audit.record(
         session,
         actor,
