@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -30,7 +31,7 @@ from app.services.core.reference import PduInfo
 from app.services.imports import apply as import_extract
 from app.services.maintenance import restore_from_window
 from app.services.users.gate import Gate
-from app.ui.context import AppContext
+from app.ui.context import AppContext, Notice
 from app.ui.permissions import allowed
 from app.ui.signin.lock import IdleLock
 from app.ui.widgets.keyboard import tab_leaves_tables
@@ -52,6 +53,9 @@ class ScreenEntry:
 
 
 # Only screens that work are listed; later features add theirs here.
+UNDO_SECONDS = 60
+"""How long the status bar offers to undo what was just done."""
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry(
         "Caseload",
@@ -170,8 +174,17 @@ class MainWindow(QMainWindow):
             self.tr("Signed in: %s (%s)") % (actor.display_name, actor.roles_label)
         )
         self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
+        self.undo_button = QPushButton(self.tr("&Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo what was just done"))
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo_last)
+        self.statusBar().addWidget(self.undo_button)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        self._undo: Callable[[], None] | None = None
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self.ctx.broadcast.told.connect(self._told)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -213,6 +226,14 @@ class MainWindow(QMainWindow):
         quit_action.setStatusTip(self.tr("Close PDU Manager"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = QAction(self.tr("&Undo"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setStatusTip(self.tr("Take back the allocation or review just made"))
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo_last)
+        edit_menu.addAction(self.undo_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for row, entry in enumerate(SCREENS):
@@ -361,6 +382,29 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self.settings_dialog = None
         dialog.deleteLater()
+
+    @Slot(object)
+    def _told(self, notice: Notice) -> None:
+        """Say what was done; offer Undo (button and Ctrl+Z) for a while when it can be."""
+        self.statusBar().showMessage(notice.message, UNDO_SECONDS * 1000)
+        self._undo = notice.undo
+        self.undo_button.setVisible(notice.undo is not None)
+        self.undo_action.setEnabled(notice.undo is not None)
+        if notice.undo is not None:
+            self._undo_timer.start()
+
+    @Slot()
+    def undo_last(self) -> None:
+        undo, self._undo = self._undo, None
+        self._forget_undo()
+        if undo is not None:
+            undo()
+
+    @Slot()
+    def _forget_undo(self) -> None:
+        self._undo = None
+        self.undo_button.hide()
+        self.undo_action.setEnabled(False)
 
     def open_help(self, page: str | None = None) -> None:
         """The guide at ``page``, else at the page of the screen or dialog in front."""

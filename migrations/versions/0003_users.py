@@ -1,7 +1,7 @@
 """users: several roles and a scope of PDUs and teams per user; forced password change
 
 Revision ID: 0003_users
-Revises: 0002_hardening
+Revises: 0008_allocation_desk
 
 Each user's one role and one PDU move into ``app_user_role`` and
 ``app_user_pdu``; the columns they came from are dropped. Accounts made before
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_users"
-down_revision = "0002_hardening"
+down_revision = "0008_allocation_desk"
 branch_labels = None
 depends_on = None
 

@@ -185,8 +185,12 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
     window.close()
 
 
-def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
-    """Write and the desk's refresh from the change-set together (issue 14: was 63)."""
+def test_one_allocation_written_and_shown_runs_at_most_16_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    """Write and the desk's refresh from the change-set together (issue 14: was 63).
+
+    16: the safeguards (issue 16) read the practitioner's cases and reductions
+    in one statement to refuse a choice over capacity or absent without a reason.
+    """
     data = _data(store)
     with store.sessions.begin() as s:  # one case waiting, so no next case is chosen after
         s.execute(
@@ -202,7 +206,7 @@ def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, stor
     with counted(store.engine) as statements:
         desk.allocate()
     assert desk.queue_model.rowCount() == 0 and desk.case is None
-    assert len(statements) <= 15, "\n".join(statements)
+    assert len(statements) <= 16, "\n".join(statements)
     assert len(set(statements)) == len(statements), "a statement ran twice"
     window.close()
 
@@ -599,4 +603,53 @@ def test_tab_goes_from_the_queue_to_the_allocate_button_without_walking_cells(qt
     assert len(seen) == len(set(map(id, seen)))  # every Tab moved to another control
     qtbot.keyClick(desk.allocate_button, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not desk.allocate_button
+    window.close()
+
+
+def test_decisions_to_enter_in_ndelius_are_listed_and_ticked_off(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    from app.db.models import NdeliusEntry, Person
+
+    data = _data(store)
+    with store.sessions.begin() as s:
+        head = f.actor(s, Role.HEAD_OF_PDU)
+        version = s.get(Person, data.oldest).version  # type: ignore[union-attr]
+        allocation = alloc_writes.allocate(s, head, data.oldest, data.po, version)
+    window, screen = _screen(qtbot, store)
+    screen.tabs.setCurrentWidget(screen.ndelius)
+    panel = screen.ndelius
+    row = _column(panel.model, panel.model.CRN).index(data.oldest_crn)
+    assert _column(panel.model, panel.model.WHAT)[row] == "Allocated to Priya Shah (PO)"
+    assert set(_column(panel.model, panel.model.ENTERED)) == {"Not yet"}
+    listed = panel.model.rowCount()
+    panel.view.selectRow(row)
+    panel.mark(True)
+    assert panel.model.rowCount() == listed - 1  # entered ones are hidden by default
+    assert data.oldest_crn not in _column(panel.model, panel.model.CRN)
+    panel.hide_entered.setChecked(False)
+    row = _column(panel.model, panel.model.CRN).index(data.oldest_crn)
+    assert _column(panel.model, panel.model.ENTERED)[row].startswith("Yes, 25/11/2026")
+    with store.sessions() as s:
+        [entry] = s.scalars(select(NdeliusEntry)).all()
+        assert (entry.kind, entry.record_id, entry.entered_on) == ("allocation", allocation, TODAY)
+    window.close()
+
+
+def test_the_status_bar_says_what_was_allocated_and_undo_takes_it_back(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    desk.allocate()
+    assert window.statusBar().currentMessage() == "Allocated OLDEST, Alex to Priya Shah"
+    assert window.undo_button.isVisible() and window.undo_action.isEnabled()
+    assert data.oldest_crn not in _column(desk.queue_model, QueueModel.CRN)
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage().startswith("Undone: OLDEST, Alex")
+    assert data.oldest_crn in _column(desk.queue_model, QueueModel.CRN)  # back in the queue
+    assert not window.undo_button.isVisible()
+    with store.sessions() as s:
+        [row] = s.scalars(select(Allocation).where(Allocation.person_id == data.oldest)).all()
+        assert row.corrected_at is not None and row.end_date == row.start_date
     window.close()

@@ -28,6 +28,8 @@ class Kind(StrEnum):
     USER = "user"
     AUDIT = "audit"
     PDU = "pdu"
+    DECISION = "decision"  # a decision ticked off as entered in NDelius
+    PROPOSAL = "proposal"  # a case held in an SPO's open batch proposal
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,9 @@ TABLE_KINDS: dict[str, Kind] = {
     "audit_log": Kind.AUDIT,
     "store_identity": Kind.AUDIT,  # written once, by the migration: the audit's anchor
     "pdu": Kind.PDU,
+    "ndelius_entry": Kind.DECISION,
     "region": Kind.PDU,
+    "proposal_hold": Kind.PROPOSAL,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""
 

@@ -8,7 +8,6 @@ DOMAIN.md 2).
 
 from __future__ import annotations
 
-import itertools
 from functools import partial
 from typing import Any
 
@@ -44,6 +43,7 @@ from app.services.core.errors import ConflictError
 from app.ui.allocation.case_panel import CasePanel, action_button
 from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
 from app.ui.allocation.models import QueueModel, ReviewModel
+from app.ui.allocation.outcomes import Outcomes
 from app.ui.allocation.panels import make_table
 from app.ui.allocation.text import (
     appointment_text,
@@ -56,6 +56,7 @@ from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
 from app.ui.formatting import without_sources
 from app.ui.permissions import allowed
+from app.ui.widgets.keyboard import chain_tab_order
 
 
 class AllocationDesk(QWidget):
@@ -78,6 +79,8 @@ class AllocationDesk(QWidget):
         self.extra: list[str] = []  # the chosen case's lines under its risk
         self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
+        self.outcomes = Outcomes(ctx, self._failed)
+        self.proposal_dialog: QDialog | None = None
         self._build_actions()
         actor = ctx.actor
         self.may_allocate = allowed(self.allocate_action, actor, alloc_writes.allocate)
@@ -123,6 +126,12 @@ class AllocationDesk(QWidget):
             "Find an allocated case by CRN to reallocate it",
             self.focus_find,
         )
+        self.propose_action = self._action(
+            "&Propose allocations…",
+            "Ctrl+Shift+P",
+            "Propose a practitioner for every case in the queue at once, then accept the lines",
+            self.propose,
+        )
 
     def _build(self) -> None:
         self.queue_view = make_table(
@@ -147,11 +156,16 @@ class AllocationDesk(QWidget):
         find_row.addWidget(self.find_box, 1)
         self.find_button = action_button(self.find_action, self.tr("Find case"))
         find_row.addWidget(self.find_button)
+        self.propose_button = action_button(self.propose_action, self.tr("Propose allocations"))
+        propose_row = QHBoxLayout()
+        propose_row.addWidget(self.propose_button)
+        propose_row.addStretch(1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.lists, 1)
         left_layout.addLayout(find_row)
+        left_layout.addLayout(propose_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -176,19 +190,18 @@ class AllocationDesk(QWidget):
     def _tab_order(self) -> None:
         """Tab goes the way an SPO works: the case, the practitioners, then the decision."""
         self.panel.drilldown.setTabChangesFocus(True)
-        chain = [
+        chain_tab_order(
             self.lists,
             self.queue_view,
             self.review_view,
             self.find_box,
             self.find_button,
+            self.propose_button,
             self.panel.team_box,
             self.candidate_view,
             *self.panel.buttons,
             self.panel.drilldown,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        )
 
     def _connect(self) -> None:
         self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)
@@ -394,6 +407,15 @@ class AllocationDesk(QWidget):
             dialog.deleteLater()
 
     @Slot()
+    def propose(self) -> None:
+        """Open the batch proposal for the queue (issue 23: :mod:`.proposal_dialog`)."""
+        from app.ui.allocation.proposal_dialog import ProposalDialog
+
+        self.proposal_dialog = ProposalDialog(self.ctx, self.team_id(), self)
+        self.proposal_dialog.show()
+        self.proposal_dialog.start()
+
+    @Slot()
     def allocate(self) -> None:
         self._allocate_or_reallocate(reallocating=False)
 
@@ -421,6 +443,7 @@ class AllocationDesk(QWidget):
                 note=dialog.note(),
                 policy_reason=dialog.policy_reason(),
                 confirmed=dialog.confirmed(),
+                safeguard_reason=dialog.safeguard_reason(),
             )
         else:
             job = self.ctx.ops.write(
@@ -431,8 +454,12 @@ class AllocationDesk(QWidget):
                 note=dialog.note(),
                 policy_reason=dialog.policy_reason(),
                 confirmed=dialog.confirmed(),
+                safeguard_reason=dialog.safeguard_reason(),
             )
-        job.then(self._written, on_failure=self._failed)
+        job.then(
+            partial(self.outcomes.allocated, case, choice.ranked.name, reallocating),
+            on_failure=self._failed,
+        )
 
     @Slot()
     def keep(self) -> None:
@@ -440,12 +467,10 @@ class AllocationDesk(QWidget):
             return
         dialog = KeepDialog(self.case, self)
         if self.run_dialog(dialog):
-            self.ctx.ops.write(
-                alloc_writes.resolve_review, self.review_id, dialog.resolution()
-            ).then(self._written, on_failure=self._failed)
-
-    def _written(self, _record_id: int) -> None:
-        """Saved: the broadcast change-set updates the desk (:meth:`apply_changes`)."""
+            resolution = dialog.resolution()
+            self.ctx.ops.write(alloc_writes.resolve_review, self.review_id, resolution).then(
+                partial(self.outcomes.kept, self.case, resolution), on_failure=self._failed
+            )
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the desk up to date with a committed change: only the cases it names.

@@ -215,8 +215,9 @@ class BalanceScreen(QWidget):
         self.summary.setText(
             self.tr(
                 "As at %1: %2 practitioners · exceptions: %3 (%4 flagged) · "
-                "cases held outside the PO allocation policy: %5 · a PO's mix is "
-                "expected from %6 assessed cases"
+                "cases held outside the PO allocation policy: %5 · given to someone "
+                "who could not take them then (absent, leaving or over capacity), with a "
+                "reason: %7 · a PO's mix is expected from %6 assessed cases"
             )
             .replace("%1", fmt_date(view.as_at))
             .replace("%2", str(len(view.practitioners)))
@@ -224,6 +225,7 @@ class BalanceScreen(QWidget):
             .replace("%4", str(flagged))
             .replace("%5", str(view.outside_policy_cases))
             .replace("%6", str(view.mix_min_cases))
+            .replace("%7", str(view.safeguard_override_cases))
         )
         matrix = view.matrix
         self.matrix_note.setText(

@@ -218,7 +218,7 @@ class TeamsScreen(QWidget):
             "new_pod_action": bool(self.view.teams),
             "rename_action": key is not None and key[0] in ("team", "pod"),
             "spo_action": key is not None and key[0] == "team",
-            "move_action": member is not None,
+            "move_action": member is not None and Grade(member.grade) in teams.POD_GRADES,
             "hours_action": member is not None,
             "reduction_action": practitioner,
             "absence_action": practitioner,
