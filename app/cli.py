@@ -1,7 +1,9 @@
 """The command line: ``pdu-manager`` (also ``python -m app``), SPEC.md section 6.
 
 It acts as the system account "command line", recorded in the audit with the
-operating-system login. Errors print one clear line on stderr and exit non-zero.
+operating-system login: it may import extracts, make the demo, build returns
+and maintain the database (the first Head of PDU, a Head's password), nothing
+else (SPEC.md 1). Errors print one clear line on stderr and exit non-zero.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from app.domain.progress import Progress
 
@@ -79,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", type=Path)
 
+    _users_parser(sub, common)
+
     bench = sub.add_parser(
         "bench", parents=[common], help="measure speed and memory against the performance targets"
     )
@@ -91,6 +96,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--seeds", type=int, default=20, help="with --batch: seeds per queue")
     return parser
+
+
+def _users_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    users = sub.add_parser(
+        "users", parents=[common], help="the first Head of PDU; a Head's password"
+    )
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    head = users_sub.add_parser(
+        "create-head",
+        parents=[common],
+        help="make the first Head of PDU of PDUs that have none (asks for the password)",
+    )
+    head.add_argument("--username", required=True, help="their username, e.g. jo.bloggs")
+    head.add_argument("--name", required=True, help="their name as colleagues know it")
+    head.add_argument(
+        "--pdu",
+        type=int,
+        action="append",
+        required=True,
+        metavar="NUMBER",
+        help="a PDU they cover, by number (repeat for several)",
+    )
+    reset = users_sub.add_parser(
+        "reset-password",
+        parents=[common],
+        help="give a Head of PDU a new password, to change at their next sign-in",
+    )
+    reset.add_argument("username")
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -187,6 +220,46 @@ def _cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new_password() -> str:
+    """The new password: typed twice at a terminal, or the first line of standard input."""
+    import getpass
+
+    from app.services.core.errors import UserError
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("The same again: ") != first:
+        raise UserError("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from app.services.core.actor import system_actor
+    from app.services.core.store import open_store
+    from app.services.users import credentials
+
+    store = open_store(_database_url(args))
+    try:
+        password = _new_password()
+        with store.sessions.begin() as session:
+            actor = system_actor(session)
+            if args.users_command == "create-head":
+                credentials.create_head(
+                    session, actor, args.username, args.name, password, args.pdu
+                )
+                print(
+                    f"Head of PDU {args.username.strip().lower()} created: they change the "
+                    "password at their first sign-in."
+                )
+            else:
+                credentials.reset_head_password(session, actor, args.username, password)
+                print(f"Password of {args.username} reset: they change it at their next sign-in.")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     if args.batch:
         from app.bench.batch import run_batch_bench
@@ -214,6 +287,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "demo": _cmd_demo,
     "import": _cmd_import,
     "db": _cmd_db,
+    "users": _cmd_users,
     "bench": _cmd_bench,
 }
 

@@ -64,6 +64,21 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.delenv("PDU_MANAGER_DATABASE_URL", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id's cost is a setting: tests use the cheapest (production keeps OWASP's)."""
+    from dataclasses import replace
+
+    from app.domain.settings import SETTINGS
+
+    for key, cheap in (
+        ("password_hash_time_cost", 1),
+        ("password_hash_memory_kib", 8),
+        ("password_hash_parallelism", 1),
+    ):
+        monkeypatch.setitem(SETTINGS, key, replace(SETTINGS[key], default=cheap))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A SQLite file that does not exist yet, for tests of SQLite itself."""
@@ -168,9 +183,10 @@ def session(store):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def head(session):  # type: ignore[no-untyped-def]
-    """The local Head of PDU account (the acting user until sign-in exists)."""
-    from app.services.core.actor import local_actor
+    """A signed-in Head of PDU covering PDU 17 (the factories' PDU)."""
+    from app.domain.codes import Role
+    from tests import factories as f
 
-    actor = local_actor(session)
+    actor = f.actor(session, Role.HEAD_OF_PDU, username="head", name="Hana Head")
     session.commit()
     return actor

@@ -10,11 +10,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Allocation, Assessment, Event, Pdu, Person, Pod, Staff, Team
+from app.db.models import (
+    Allocation,
+    AppUser,
+    Assessment,
+    Event,
+    Pdu,
+    Person,
+    Pod,
+    Staff,
+    Team,
+    UserPdu,
+    UserRole,
+    UserTeam,
+)
 from app.db.readmodel import refresh_cases
+from app.domain.codes import Role
 from app.services.caseload import tiers
+from app.services.core.actor import Actor, load_actor
+from app.services.users import passwords
 
 _crn = itertools.count(100001)
+_user = itertools.count(1)
+PASSWORD = "correct staple battery horse"
+"""The password of every account these factories make."""
 _staff = itertools.count(1)
 NOW = datetime(2026, 11, 25, 9, 0)
 
@@ -120,3 +139,35 @@ def case(
     tiers.recompute(session, [p.id], as_at)
     refresh_cases(session, [p.id], as_at)
     return p
+
+
+def actor(
+    session: Session,
+    *roles: Role,
+    pdus: tuple[int, ...] = (17,),
+    teams: tuple[int, ...] = (),
+    staff: Staff | None = None,
+    username: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    must_change: bool = False,
+) -> Actor:
+    """A stored account with these roles, covering PDUs (by number) and teams (by id)."""
+    n = next(_user)
+    user = AppUser(
+        username=username or f"user{n}",
+        display_name=name or f"User {n}",
+        staff_id=staff.id if staff else None,
+        password_hash=passwords.hash_password(session, password),
+        active=True,
+        failed_attempts=0,
+        must_change_password=must_change,
+        version=1,
+    )
+    session.add(user)
+    session.flush()
+    session.add_all(UserRole(user_id=user.id, role=r.value) for r in roles)
+    session.add_all(UserPdu(user_id=user.id, pdu_id=pdu(session, p).id) for p in pdus)
+    session.add_all(UserTeam(user_id=user.id, team_id=t) for t in teams)
+    session.flush()
+    return load_actor(session, user.id)

@@ -27,6 +27,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_hardening",
     "0007_decisions",
     "0008_allocation_desk",
+    "0003_users",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

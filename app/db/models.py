@@ -397,20 +397,53 @@ class Setting(Base):
 
 
 class AppUser(Base):
-    """A person who signs in to the app, with one role (SPEC.md 1)."""
+    """A person who signs in to the app (SPEC.md 1), or the command line's system account.
+
+    Roles and scope (the PDUs and teams a user covers) are rows of their own, so
+    a user can hold several. A disabled account keeps its history: it is never
+    deleted, only made inactive.
+    """
 
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    pdu_id: Mapped[int | None] = mapped_column(ForeignKey("pdu.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200), info={"sensitive": True})
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic locking of edits in Administration (SPEC.md 9).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class UserRole(Base):
+    """One role a user holds (SPEC.md 1): a user may hold several."""
+
+    __tablename__ = "app_user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class UserPdu(Base):
+    """A PDU a user covers: they see and work its records."""
+
+    __tablename__ = "app_user_pdu"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    pdu_id: Mapped[int] = mapped_column(ForeignKey("pdu.id"), primary_key=True)
+
+
+class UserTeam(Base):
+    """A team a user covers: an SPO allocates within the teams they lead."""
+
+    __tablename__ = "app_user_team"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
 
 
 class AuditEntry(Base):

@@ -235,3 +235,19 @@ class Role(StrEnum):
             "VLO": "Victim liaison officer",
             "SYSTEM": "System account",
         }[self.value]
+
+    @property
+    def who(self) -> str:
+        """The role in a sentence: "only the Head of PDU or a case administrator can..."."""
+        return {
+            "HEAD_OF_PDU": "the Head of PDU",
+            "SPO": "a Senior Probation Officer",
+            "ADMIN": "a case administrator",
+            "UPW_MANAGER": "an unpaid work manager",
+            "VLO": "a victim liaison officer",
+            "SYSTEM": "the command line",
+        }[self.value]
+
+
+PEOPLE_ROLES = (Role.HEAD_OF_PDU, Role.SPO, Role.ADMIN, Role.UPW_MANAGER, Role.VLO)
+"""The roles a person signs in with; the system account is the command line's alone."""

@@ -13,6 +13,7 @@ from typing import Any
 from app.domain.allocation_weights import ALLOCATION_WEIGHT_SETTINGS
 from app.domain.availability import AVAILABILITY_SETTINGS
 from app.domain.setting_spec import SettingSpec
+from app.domain.signin import SIGNIN_SETTINGS
 from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
 from app.domain.victims import VICTIM_SETTINGS
 from app.domain.workload import (
@@ -201,6 +202,7 @@ SETTINGS: dict[str, SettingSpec] = _catalogue(
     VICTIM_SETTINGS,
     AVAILABILITY_SETTINGS,
     ALLOCATION_WEIGHT_SETTINGS,
+    SIGNIN_SETTINGS,
 )
 
 SETTINGS_EPOCH = date(2000, 1, 1)

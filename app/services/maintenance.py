@@ -26,6 +26,7 @@ from app.domain.progress import Progress
 from app.services.core import audit, witness
 from app.services.core.actor import Actor, system_actor
 from app.services.core.changes import ChangeSet, Kind
+from app.services.core.permissions import write_service
 from app.services.core.reference import load_reference_data
 from app.services.core.store import backups_dir, held
 
@@ -233,6 +234,7 @@ def backups_of(session: Session) -> list[BackupFile]:
     return list_backups(_url_of(session))
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SYSTEM, action="restore a backup")
 def restore_from_window(
     session: Session,
     actor: Actor,
@@ -244,7 +246,6 @@ def restore_from_window(
     ``session`` is the runner's read session, used only to name the database:
     a restore runs outside every transaction of the live database.
     """
-    actor.require(Role.HEAD_OF_PDU, Role.SYSTEM, action="restore a backup")
     url = _url_of(session)
     path = sqlite_path(url)
     if path is None:
@@ -297,7 +298,7 @@ def _prepare_staged(
 
 def _restorer(session: Session, actor: Actor | None) -> Actor:
     """Who restores, as the restored database knows them (the command line by default)."""
-    if actor is None or actor.role == Role.SYSTEM:
+    if actor is None or actor.has(Role.SYSTEM):
         return system_actor(session)
     user_id = session.scalar(select(AppUser.id).where(AppUser.username == actor.username))
     return replace(actor, user_id=user_id)

@@ -1,4 +1,11 @@
-"""Starting the window: the store, the acting user, the demo on first use."""
+"""Starting the window: the store, signing in, the demo on first use.
+
+Nothing shows before someone signs in: an empty SQLite database first asks
+for its Head of PDU's account; a shared store nobody can sign in to yet is
+refused (its administrator runs ``pdu-manager users create-head``). A
+password set by someone else is changed before the window opens.
+``--demo`` starts signed in as the demo's Head of PDU.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,8 @@ import logging
 import sys
 import threading
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.services import maintenance
 from app.services.caseload.upkeep import run_daily
@@ -22,21 +29,24 @@ from app.services.core.store import (
     normalise_url,
     open_store,
 )
+from app.services.users.gate import Gate
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import ask_retry, install_excepthook, setup_logging, show_error
 from app.ui.main_window import MainWindow
 from app.ui.ops import Ops
+from app.ui.signin.dialogs import ChangePasswordDialog, FirstHeadDialog, SignInDialog
 
 DEMO_CASES = 1500
+SHARED_EMPTY = (
+    "Nobody can sign in to this shared database yet. Ask its administrator to create the "
+    "Head of PDU's account with: pdu-manager users create-head"
+)
 
 
-def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = None) -> MainWindow:
-    """The main window over an open store (tests build it the same way).
-
-    ``actor``: who is signed in; the local Head of PDU account when not given.
-    """
-    if actor is None:
-        actor = startup.local_account(store)
+def build_window(
+    store: Store, actor: Actor, inline_ops: bool = False, idle_seconds: int | None = None
+) -> MainWindow:
+    """The main window over an open store for a signed-in user (tests build it the same way)."""
     holder: list[MainWindow] = []
     ops = Ops(
         store,
@@ -47,18 +57,74 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
     )
     ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
     ops.on_changed = ctx.broadcast.data_changed.emit
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, Gate(store), idle_seconds=idle_seconds)
     holder.append(window)
     return window
 
 
+class SignedIn(QObject):
+    """Who is signed in, and their window: signing in, switching user, signing out."""
+
+    def __init__(self, store: Store, inline_ops: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.gate = Gate(store)
+        self.inline_ops = inline_ops
+        self.window: MainWindow | None = None
+
+    def sign_in(self, parent: QWidget | None = None) -> Actor | None:
+        """The first Head of PDU of an empty database, else a sign-in; None when cancelled."""
+        if self.gate.needs_first_head():
+            if self.gate.shared:
+                QMessageBox.critical(parent, "PDU Manager", SHARED_EMPTY)
+                return None
+            first = FirstHeadDialog(self.gate, parent)
+            return first.actor if first.exec() == QDialog.DialogCode.Accepted else None
+        dialog = SignInDialog(self.gate, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+            return None
+        if dialog.must_change_password:
+            change = ChangePasswordDialog(self.gate, dialog.actor, parent, forced=True)
+            if change.exec() != QDialog.DialogCode.Accepted:
+                return None
+        return dialog.actor
+
+    def open(self, actor: Actor) -> MainWindow:
+        window = build_window(self.store, actor, inline_ops=self.inline_ops)
+        window.switch_user_requested.connect(self.switch_user)
+        self.window = window
+        window.show()
+        _start_upkeep(window)
+        return window
+
+    def switch_user(self) -> None:
+        """File > Switch user: the next user signs in; their window replaces this one."""
+        old = self.window
+        actor = self.sign_in(old)
+        if actor is None:
+            if old is not None and old.locked:
+                old.ask_unlock()
+            return
+        self.open(actor)
+        if old is not None:
+            old.retire()
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.ctx.ops.shutdown()
+
+
 def _create_demo_if_empty(store: Store, app: QCoreApplication) -> None:
-    """The demo PDU is created on first use, with a progress bar (one transaction)."""
+    """The demo PDU is created on first use, with a progress bar (one transaction).
+
+    It is written by the system account, as ``pdu-manager demo`` writes it:
+    nobody is signed in yet, and the demo's own accounts come with it.
+    """
     from app.services.demo import generate_demo
 
     if startup.has_cases(store):
         return
-    ops = Ops(store, startup.local_account(store), show_error=lambda e: show_error(None, e))
+    ops = Ops(store, startup.system_account(store), show_error=lambda e: show_error(None, e))
     ops.job_finished.connect(app.quit)
     ops.long_write(None, "Creating the demo PDU…", generate_demo, DEMO_CASES, 1).start()
     app.exec()
@@ -102,12 +168,17 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         return 1
     if demo:
         _create_demo_if_empty(store, app)
-    window = build_window(store)
-    window.show()
+    session = SignedIn(store)
+    actor = session.gate.demo_head() if demo else None
+    if actor is None:
+        actor = session.sign_in()
+    if actor is None:
+        store.close()
+        return 0
+    session.open(actor)
     backup = start_daily_backup(store.url)
-    _start_upkeep(window)
     code = app.exec()
-    window.ctx.ops.shutdown()
+    session.close()
     backup.join()
     store.close()
     return int(code)

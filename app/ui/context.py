@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
@@ -12,6 +12,7 @@ from app import clock
 from app.services.core.actor import Actor
 from app.services.core.reference import PduInfo
 from app.ui.ops import Ops
+from app.ui.signin.lock import SecretKeeper
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class AppContext:
     ops: Ops
     broadcast: Broadcast
     pdu: PduInfo | None = None
+    # Secrets held in memory, dropped when the window locks (victims' data key).
+    secrets: SecretKeeper = field(default_factory=SecretKeeper)
 
     @property
     def today(self) -> date:

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,14 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.codes import Role
 from app.services.core import reference
 from app.services.core.reference import PduInfo
+from app.services.imports import apply as import_extract
+from app.services.maintenance import restore_from_window
+from app.services.users.gate import Gate
 from app.ui.context import AppContext, Notice
+from app.ui.permissions import allowed
+from app.ui.signin.lock import IdleLock
+from app.ui.widgets.keyboard import tab_leaves_tables
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 if TYPE_CHECKING:
     from app.ui.help.window import HelpWindow
-from app.ui.widgets.keyboard import tab_leaves_tables
-from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class ScreenEntry:
     target: str
     status_tip: str
     help_page: str = "index.html"
+    head_only: bool = False
 
 
 # Only screens that work are listed; later features add theirs here.
@@ -72,7 +81,15 @@ SCREENS: list[ScreenEntry] = [
         "Teams, PODs, hours, reductions and absences",
         "teams.html",
     ),
+    ScreenEntry(
+        "Administration",
+        "app.ui.admin.screen:AdminScreen",
+        "Users and their roles, the audit log, settings",
+        help_page="administration.html",
+        head_only=True,
+    ),
 ]
+HEAD_ONLY_TIP = "Only the Head of PDU can open Administration."
 
 
 def _load(target: str) -> Callable[[AppContext], QWidget]:
@@ -82,11 +99,22 @@ def _load(target: str) -> Callable[[AppContext], QWidget]:
 
 
 class MainWindow(QMainWindow):
-    """The app's one window. Screens are built when first opened."""
+    """The app's one window. Screens are built when first opened.
 
-    def __init__(self, ctx: AppContext) -> None:
+    Signals: ``switch_user_requested()``: File > Switch user (or the lock's
+    Switch user) was chosen; whoever started the window signs the next user in.
+    """
+
+    switch_user_requested = Signal()
+
+    def __init__(self, ctx: AppContext, gate: Gate, idle_seconds: int | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.gate = gate
+        self.locked = False
+        self.locks = 0  # how many times the window has locked (tests wait on it)
+        self.unlock_dialog: QDialog | None = None
+        self._veiled: list[QWidget] = []
         self.setWindowTitle(self.tr("PDU Manager"))
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
@@ -100,6 +128,9 @@ class MainWindow(QMainWindow):
         self._load_pdus()
         self._restore_geometry()
         self.nav.setCurrentRow(0)
+        seconds = idle_seconds if idle_seconds is not None else self.gate.idle_lock_seconds()
+        self.idle = IdleLock(seconds, self)
+        self.idle.idle_reached.connect(self.lock)
 
     # --- building -----------------------------------------------------------
     def _build(self) -> None:
@@ -110,11 +141,16 @@ class MainWindow(QMainWindow):
         for entry in SCREENS:
             item = QListWidgetItem(self.tr(entry.title))
             item.setStatusTip(self.tr(entry.status_tip))
+            if entry.head_only and not self.is_head:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(self.tr(HEAD_ONLY_TIP))
+                item.setStatusTip(self.tr(HEAD_ONLY_TIP))
             self.nav.addItem(item)
         self.stack = QStackedWidget()
         for _ in SCREENS:
             self.stack.addWidget(QWidget())
         body = QWidget()
+        self.body = body
         layout = QHBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
@@ -133,7 +169,10 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.pdu_box)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
-        self.user_label = QLabel(self.tr("Signed in: %s") % self.ctx.actor.display_name)
+        actor = self.ctx.actor
+        self.user_label = QLabel(
+            self.tr("Signed in: %s (%s)") % (actor.display_name, actor.roles_label)
+        )
         self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
         self.undo_button = QPushButton(self.tr("&Undo"))
         self.undo_button.setAccessibleName(self.tr("Undo what was just done"))
@@ -157,13 +196,29 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setStatusTip(self.tr("Check a file, preview the changes, then import it"))
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
+            allowed(action, self.ctx.actor, import_extract)
             file_menu.addAction(action)
         file_menu.addSeparator()
+        self.switch_action = QAction(self.tr("S&witch user…"), self)
+        self.switch_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.switch_action.setStatusTip(self.tr("Sign out and let someone else sign in"))
+        self.switch_action.triggered.connect(self.switch_user_requested)
+        file_menu.addAction(self.switch_action)
+        self.password_action = QAction(self.tr("C&hange password…"), self)
+        self.password_action.setStatusTip(self.tr("Choose a new password for your account"))
+        self.password_action.triggered.connect(self.change_password)
+        file_menu.addAction(self.password_action)
+        self.lock_action = QAction(self.tr("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Alt+L"))
+        self.lock_action.setStatusTip(self.tr("Lock the window now; your password unlocks it"))
+        self.lock_action.triggered.connect(self.lock)
+        file_menu.addAction(self.lock_action)
         self.restore_action = QAction(self.tr("&Restore from backup…"), self)
         self.restore_action.setStatusTip(
             self.tr("Replace the database with one of its backups (the current one is kept)")
         )
         self.restore_action.triggered.connect(self.open_restore)
+        allowed(self.restore_action, self.ctx.actor, restore_from_window)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
@@ -186,6 +241,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.setStatusTip(self.tr(entry.status_tip))
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            if entry.head_only and not self.is_head:
+                action.setEnabled(False)
+                action.setToolTip(self.tr(HEAD_ONLY_TIP))
+                action.setStatusTip(self.tr(HEAD_ONLY_TIP))
             view_menu.addAction(action)
 
         tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
@@ -214,12 +273,22 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+    @property
+    def is_head(self) -> bool:
+        return self.ctx.actor.has(Role.HEAD_OF_PDU)
+
     def _load_pdus(self) -> None:
         """Fill the PDU selector off the GUI thread; the saved PDU is chosen once it arrives."""
         self.pdu_box.setPlaceholderText(self.tr("Loading…"))
-        self.ctx.ops.read(reference.pdu_choices).then(self._show_pdus)
+        if self.ctx.actor.everywhere:
+            self.ctx.ops.read(reference.pdu_choices).then(self._show_pdus)
+        else:  # the PDUs the user covers, whether in use yet or not
+            self.ctx.ops.read(reference.list_pdus).then(self._show_pdus)
 
     def _show_pdus(self, pdus: list[PduInfo]) -> None:
+        actor = self.ctx.actor
+        if not actor.everywhere:  # only the PDUs the user covers
+            pdus = [p for p in pdus if actor.covers(p.id)]
         self.pdu_box.blockSignals(True)
         self.pdu_box.clear()
         for pdu in pdus:
@@ -247,12 +316,14 @@ class MainWindow(QMainWindow):
     def open_screen(self, title: str) -> QWidget:
         """The screen of that title, built if needed (tests use this too)."""
         row = next(i for i, e in enumerate(SCREENS) if e.title == title)
+        if SCREENS[row].head_only and not self.is_head:
+            raise PermissionError(HEAD_ONLY_TIP)
         self.nav.setCurrentRow(row)
         return self._screens[row]
 
     @Slot(int)
     def _show_screen(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or (SCREENS[row].head_only and not self.is_head):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
@@ -365,6 +436,78 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
 
+    # --- signing in and out, the idle lock ---------------------------------------------
+    @Slot()
+    def change_password(self) -> None:
+        from app.ui.signin.dialogs import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.gate, self.ctx.actor, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage(self.tr("Your password is changed."), 5000)
+
+    @Slot()
+    def lock(self) -> None:
+        """Hide everything, drop the secrets held in memory, ask for the password again."""
+        if self.locked:
+            return
+        self.locked = True
+        self.locks += 1
+        self.idle.pause()
+        self.ctx.secrets.drop_all()
+        self.body.hide()
+        self.menuBar().setEnabled(False)
+        for bar in self.findChildren(QToolBar):
+            bar.setEnabled(False)
+        self._veiled = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w is not self and w.isVisible() and isinstance(w, QDialog)
+        ]
+        for widget in self._veiled:
+            widget.setWindowOpacity(0.0)
+            widget.setEnabled(False)
+        QTimer.singleShot(0, self.ask_unlock)
+
+    @Slot()
+    def ask_unlock(self) -> None:
+        """The unlock dialog; Switch user hands over, Quit closes the window."""
+        from app.ui.signin.dialogs import UnlockDialog
+
+        if not self.locked or self.unlock_dialog is not None:
+            return
+        dialog = UnlockDialog(self.gate, self.ctx.actor, self)
+        self.unlock_dialog = dialog
+        code = dialog.exec()
+        self.unlock_dialog = None
+        if code == QDialog.DialogCode.Accepted:
+            self.unlock()
+        elif dialog.switch_requested:
+            self.switch_user_requested.emit()
+        else:
+            self.close()
+
+    def unlock(self) -> None:
+        self.locked = False
+        self.body.show()
+        self.menuBar().setEnabled(True)
+        for bar in self.findChildren(QToolBar):
+            bar.setEnabled(True)
+        for widget in self._veiled:
+            widget.setWindowOpacity(1.0)
+            widget.setEnabled(True)
+        self._veiled = []
+        self.idle.resume()
+
+    def retire(self) -> None:
+        """Close for good once another user has signed in (their own window replaces it)."""
+        self.idle.stop()
+        self.ctx.secrets.drop_all()
+        self.close()
+        self.ctx.ops.shutdown()
+        self.deleteLater()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.idle.stop()
+        self.ctx.secrets.drop_all()
         super().closeEvent(event)

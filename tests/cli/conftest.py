@@ -24,9 +24,10 @@ def run_cli(tmp_path: Path):  # type: ignore[no-untyped-def]
     )
     env.pop("PDU_MANAGER_DATABASE_URL", None)
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "app", *args],
+            input=stdin,
             capture_output=True,
             text=True,
             env=env,

@@ -18,10 +18,11 @@ from app.db import backups
 from app.db.engine import data_dir
 from app.db.models import AuditEntry
 from app.db.storelock import StoreBusy, StoreLock
+from app.domain.codes import Role
 from app.services import maintenance
 from app.services.core import audit
-from app.services.core.actor import local_actor
 from app.services.core.store import open_store
+from tests import factories as f
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -91,7 +92,7 @@ def test_a_restore_is_written_into_the_live_file_and_audited_with_the_head_it_re
 @SQLITE_ONLY
 def test_a_restore_lists_the_accounts_it_brings_back(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with store.sessions.begin() as session:
-        local_actor(session)
+        f.actor(session, Role.HEAD_OF_PDU, username="local")
     backup = maintenance.backup(store.url, tmp_path / "b.sqlite3")
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE app_user SET display_name = 'Renamed' WHERE username = 'local'"))

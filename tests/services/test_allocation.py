@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app.db.models import (
     Allocation,
-    AppUser,
     AuditEntry,
     CaseloadRow,
     Event,
@@ -75,12 +74,12 @@ def open_allocations(session: Session, person_id: int) -> list[Allocation]:
     )
 
 
-def spo_actor(session: Session, staff: Staff | None, username: str = "spo") -> Actor:
-    staff_id = staff.id if staff else None
-    user = AppUser(username=username, display_name="Sam Senior", role="SPO", staff_id=staff_id)
-    session.add(user)
-    session.flush()
-    return Actor(user.id, username, "Sam Senior", Role.SPO, staff_id=staff_id)
+def spo_actor(
+    session: Session, staff: Staff | None, username: str = "spo", teams: tuple[int, ...] = ()
+) -> Actor:
+    return f.actor(
+        session, Role.SPO, staff=staff, username=username, name="Sam Senior", teams=teams
+    )
 
 
 # --- allocate --------------------------------------------------------------------------
@@ -343,7 +342,7 @@ def test_an_admin_may_not_allocate(session) -> None:  # type: ignore[no-untyped-
     d = desk(session)
     case = f.case(session, d.pdu_id)
     session.commit()
-    admin = Actor(None, "admin", "Ada Admin", Role.ADMIN)
+    admin = f.actor(session, Role.ADMIN, username="admin", name="Ada Admin")
     with pytest.raises(PermissionDenied, match="may not allocate"):
         alloc_writes.allocate(session, admin, case.id, d.po.id, version(session, case.id))
     session.rollback()
@@ -366,15 +365,22 @@ def test_an_spo_allocates_only_to_their_own_team(session) -> None:  # type: igno
     assert [a.allocated_by for a in open_allocations(session, case.id)] == [actor.user_id]
 
 
-def test_an_spo_with_no_staff_record_may_allocate_anywhere_in_the_pdu(session) -> None:  # type: ignore[no-untyped-def]
+def test_an_spo_with_no_staff_record_allocates_in_the_teams_given_them(session) -> None:  # type: ignore[no-untyped-def]
     d = desk(session)
     other_team = f.team(session, d.pdu_id, "Team South")
     elsewhere = f.staff(
         session, f.pod(session, other_team.id), "PO", forename="Ella", surname="Far"
     )
     case = f.case(session, d.pdu_id)
-    actor = spo_actor(session, None)
+    nowhere = spo_actor(session, None, "spo.nowhere")
+    actor = spo_actor(session, None, teams=(other_team.id,))
     session.commit()
+    with pytest.raises(PermissionDenied, match="own team"):
+        alloc_writes.allocate(session, nowhere, case.id, elsewhere.id, version(session, case.id))
+    session.rollback()
+    with pytest.raises(PermissionDenied, match="own team"):
+        alloc_writes.allocate(session, actor, case.id, d.po.id, version(session, case.id))
+    session.rollback()
     alloc_writes.allocate(session, actor, case.id, elsewhere.id, version(session, case.id))
     session.commit()
     assert last_changes(session).touches(Kind.ALLOCATION, Kind.CASE)
@@ -650,6 +656,8 @@ def test_home_team_is_the_team_an_spo_leads(session, head) -> None:  # type: ign
     session.flush()
     assert alloc_views.home_team(session, spo_actor(session, spo, "spo2")) == d.team.id
     assert alloc_views.home_team(session, spo_actor(session, None, "spo3")) is None
+    given = spo_actor(session, None, "spo4", teams=(south.id,))
+    assert alloc_views.home_team(session, given) == south.id
     assert alloc_views.home_team(session, head) is None
     options, home = alloc_views.team_choices(session, d.pdu_id, TODAY, head)
     assert [t.id for t in options.teams] == [d.team.id, south.id] and home is None

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import (
     Allocation,
+    AppUser,
     Assessment,
     AuditEntry,
     CaseloadRow,
@@ -27,12 +28,13 @@ from app.db.models import (
 )
 from app.domain.balance import po_lacks_mix
 from app.domain.calendar import WorkingCalendar, deadline_status
-from app.domain.codes import PRACTITIONER_GRADES, Requirement, SentenceType
+from app.domain.codes import PRACTITIONER_GRADES, Requirement, Role, SentenceType
 from app.domain.progress import Cancelled, Progress, silent
 from app.domain.tiering import TierInputs, assessment_is_valid, calculate_tier, mandate_for_change
 from app.services.caseload import search as caseload
 from app.services.caseload import tiers
 from app.services.caseload.search import CaseFilter
+from app.services.core.audit import verify_chain
 from app.services.core.errors import UserError
 from app.services.core.store import Store
 from app.services.demo import DemoSummary, create_demo, has_cases
@@ -262,15 +264,51 @@ def test_the_demo_has_part_timers_pqips_at_each_stage_absences_and_a_leaver(
     assert loads[leaver].load.cases > 0  # still in post and holding cases, to be moved
 
 
-def test_the_demo_is_refused_where_cases_exist_and_audited_once(
+def test_the_demo_is_refused_where_cases_exist_and_its_history_is_audited(
     store: Store, demo: DemoSummary
 ) -> None:
     with pytest.raises(UserError, match="already holds cases"):
         create_demo(store, cases=10, seed=2, progress=silent())
     with store.sessions() as s:
-        actions = list(s.scalars(select(AuditEntry.action)))
+        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         assert has_cases(s)
-    assert actions == ["demo.created"]
+        assert verify_chain(s).ok
+        service_allocations = s.scalars(
+            select(Allocation).where(Allocation.note == "First allocation")
+        ).all()
+        by = {u.id: u.username for u in s.scalars(select(AppUser))}
+    actions = [e.action for e in entries]
+    assert actions[0] == "demo.started" and actions[-1] == "demo.created"
+    assert actions.count("user.created") == 5
+    allocated = [e for e in entries if e.action == "case.allocated"]
+    assert len(allocated) >= 2 and len(allocated) == len(service_allocations)
+    assert {by[e.user_id] for e in allocated} <= {"head", "spo"}
+    assert {by[a.allocated_by] for a in service_allocations} <= {"head", "spo"}
+
+
+def test_the_demo_has_one_account_per_role_whose_password_is_demo(
+    store: Store, demo: DemoSummary
+) -> None:
+    from app.services.users.signin import sign_in
+
+    with store.sessions.begin() as s:
+        results = {
+            name: sign_in(s, name, "demo") for name in ("head", "spo", "admin", "upw", "vlo")
+        }
+    roles = {name: r.actor.roles for name, r in results.items() if r.actor is not None}
+    assert roles == {
+        "head": {Role.HEAD_OF_PDU},
+        "spo": {Role.SPO},
+        "admin": {Role.ADMIN},
+        "upw": {Role.UPW_MANAGER},
+        "vlo": {Role.VLO},
+    }
+    assert not any(r.must_change_password for r in results.values())
+    spo = results["spo"].actor
+    assert spo is not None and spo.staff_id is not None
+    with store.sessions() as s:
+        led = s.scalar(select(Team.name).where(Team.spo_id == spo.staff_id))
+    assert led is not None
 
 
 def test_cancelling_the_demo_writes_nothing(store: Store) -> None:

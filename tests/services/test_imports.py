@@ -412,7 +412,7 @@ def test_only_heads_of_pdu_admins_and_the_command_line_may_import(
 
     from app.domain.codes import Role
 
-    spo = replace(head, role=Role.SPO)
+    spo = replace(head, roles=frozenset({Role.SPO}))
     with pytest.raises(PermissionDenied):
         run(store, spo, "staff", write_csv(tmp_path / "s.csv", STAFF_HEADER, STAFF))
 

@@ -66,4 +66,6 @@ def test_only_the_desk_and_admin_tick_decisions_off(session, head) -> None:  # t
     from app.domain.codes import Role
 
     with pytest.raises(PermissionDenied):
-        ndelius.mark_entered(session, replace(head, role=Role.VLO), [("allocation", 1)])
+        ndelius.mark_entered(
+            session, replace(head, roles=frozenset({Role.VLO})), [("allocation", 1)]
+        )

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
+from app.domain.codes import Role
 from app.domain.settings import SETTINGS
 from app.services.core import settings
-from app.services.core.errors import UserError
+from app.services.core.errors import PermissionDenied, UserError
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -41,7 +42,10 @@ def test_list_settings_shows_national_then_own_values_with_history(session, head
     other = f.pdu(session, 18)
     settings.put(session, head, "po_mix_min_cases", 6, date(2026, 10, 1))
     settings.put(session, head, "po_mix_min_cases", 7, date(2026, 11, 1), pdu.id)
-    settings.put(session, head, "po_mix_min_cases", 9, date(2026, 11, 1), other.id)
+    with pytest.raises(PermissionDenied, match="do not cover"):
+        settings.put(session, head, "po_mix_min_cases", 9, date(2026, 11, 1), other.id)
+    regional = f.actor(session, Role.HEAD_OF_PDU, pdus=(17, 18))
+    settings.put(session, regional, "po_mix_min_cases", 9, date(2026, 11, 1), other.id)
     settings.put(session, head, "po_mix_min_cases", 8, date(2027, 1, 1))  # future
     session.commit()
 

@@ -23,7 +23,7 @@ from app.services.teams.workload import practitioner_loads
 from tests import factories as f
 from tests.conftest import TODAY
 
-ADMIN = Actor(user_id=None, username="a", display_name="Admin", role=Role.ADMIN)
+ADMIN = Actor(user_id=None, username="a", display_name="Admin", roles=frozenset({Role.ADMIN}))
 
 
 @pytest.fixture
@@ -56,7 +56,12 @@ def _last_audit(session: Session) -> tuple[AuditEntry, dict[str, object]]:
 
 def _spo_actor(spo: Staff) -> Actor:
     return Actor(
-        user_id=None, username="spo", display_name="Sam SPO", role=Role.SPO, staff_id=spo.id
+        user_id=None,
+        username="spo",
+        display_name="Sam SPO",
+        roles=frozenset({Role.SPO}),
+        pdu_ids=frozenset({spo.pdu_id}),
+        staff_id=spo.id,
     )
 
 
@@ -153,7 +158,7 @@ def test_two_people_renaming_a_team_at_once_cannot_both_win(
         first.commit()
         with pytest.raises(
             ConflictError,
-            match=r'^The team "Team East" was changed by Local user .* at \d\d:\d\d '
+            match=r'^The team "Team East" was changed by Hana Head at \d\d:\d\d '
             r"\(Team renamed Team East\) since you opened it; nothing was changed\.",
         ):
             teams.rename_team(second, head, team_id, "Team West", shown_second.version)
@@ -193,7 +198,7 @@ def test_a_stale_staff_version_is_a_conflict_and_changes_nothing(
     stale = po.version
     teams.set_hours(session, head, po.id, 30, stale)
     written = _audit_count(session)
-    who = f"{po.forename} {po.surname}'s record was changed by Local user"
+    who = f"{po.forename} {po.surname}'s record was changed by Hana Head"
     with pytest.raises(ConflictError, match=rf"{who} .*\({po.staff_code} contracted hours 30\)"):
         teams.move_practitioner(session, head, po.id, org["pod2"].id, stale)
     with pytest.raises(ConflictError, match="nothing was changed"):

@@ -92,7 +92,7 @@ def test_a_change_without_its_own_audit_entry_is_recorded_field_by_field(
     with store.sessions() as s:
         entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert entry is not None
-    assert (entry.action, entry.username, entry.entity) == ("records.changed", "local", "team")
+    assert (entry.action, entry.username, entry.entity) == ("records.changed", "head", "team")
     [record] = json.loads(entry.changes)["records"]
     assert record["op"] == "changed"
     assert record["fields"]["name"] == ["Team North", "Team South"]

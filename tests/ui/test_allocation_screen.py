@@ -13,7 +13,6 @@ from sqlalchemy import select, update
 
 from app.db.models import (
     Allocation,
-    AppUser,
     Assessment,
     CaseloadRow,
     Event,
@@ -31,7 +30,7 @@ from app.services.allocation import writes as alloc_writes
 from app.services.allocation.queue import RiskSummary
 from app.services.caseload import tiers
 from app.services.caseload.tiers import REVIEW_TIER_RISE
-from app.services.core.actor import Actor, local_actor
+from app.services.core.actor import Actor
 from app.ui.allocation.dialogs import AllocateDialog
 from app.ui.allocation.models import (
     CandidateModel,
@@ -51,7 +50,7 @@ from app.ui.teams import tree as teams_tree
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.statements import counted
-from tests.ui.helpers import when_modal
+from tests.ui.helpers import signed_in, when_modal
 
 
 @dataclass
@@ -110,22 +109,11 @@ def _spo(store, data: Data) -> Actor:  # type: ignore[no-untyped-def]
         s.add(spo)
         s.flush()
         team.spo_id = spo.id
-        user = AppUser(
-            username="sam.senior",
-            display_name="Sam Senior",
-            role=Role.SPO.value,
-            staff_id=spo.id,
-            pdu_id=data.pdu_id,
-        )
-        s.add(user)
-        s.flush()
-        return Actor(
-            user.id, user.username, user.display_name, Role.SPO, pdu_id=data.pdu_id, staff_id=spo.id
-        )
+        return f.actor(s, Role.SPO, staff=spo, username="sam.senior", name="Sam Senior")
 
 
 def _screen(qtbot, store, actor: Actor | None = None) -> tuple[MainWindow, AllocationScreen]:  # type: ignore[no-untyped-def]
-    window = build_window(store, inline_ops=True, actor=actor)
+    window = build_window(store, actor or signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     screen = window.open_screen("Allocation")
@@ -279,7 +267,7 @@ def test_someone_else_allocating_first_is_reported_and_the_queue_reloads(qtbot, 
     window, screen = _screen(qtbot, store)
     desk = screen.desk
     with store.sessions.begin() as s:
-        alloc_writes.allocate(s, local_actor(s), data.oldest, data.busy_po, 1)
+        alloc_writes.allocate(s, f.actor(s, Role.HEAD_OF_PDU), data.oldest, data.busy_po, 1)
     messages: list[str] = []
 
     def close_message(box: object) -> None:
@@ -304,8 +292,8 @@ def test_the_last_30_days_follow_the_desk_team_filter(qtbot, store) -> None:  # 
     data = _data(store)
     with store.sessions.begin() as s:
         west = f.staff(s, f.pod(s, f.team(s, data.pdu_id, "Team West").id), "PO", surname="West")
-        alloc_writes.allocate(s, local_actor(s), data.newer, west.id, 1)
-        alloc_writes.allocate(s, local_actor(s), data.oldest, data.po, 1)
+        alloc_writes.allocate(s, f.actor(s, Role.HEAD_OF_PDU), data.newer, west.id, 1)
+        alloc_writes.allocate(s, f.actor(s, Role.HEAD_OF_PDU), data.oldest, data.po, 1)
     window, screen = _screen(qtbot, store)  # the Head of PDU: every team to start with
     desk = screen.desk
     assert desk.team_id() is None
@@ -343,7 +331,7 @@ def test_the_pods_and_teams_tab_shows_capacity(qtbot, store) -> None:  # type: i
 def test_every_table_model_passes_the_model_tester(qtmodeltester, store) -> None:  # type: ignore[no-untyped-def]
     data = _data(store)
     with store.sessions.begin() as s:
-        alloc_writes.allocate(s, local_actor(s), data.newer, data.po, 1)
+        alloc_writes.allocate(s, f.actor(s, Role.HEAD_OF_PDU), data.newer, data.po, 1)
     with store.sessions() as s:
         checks: list[tuple[ListTableModel[Any], Sequence[Any]]] = [
             (QueueModel(), alloc_queue.queue(s, data.pdu_id, TODAY)),
@@ -623,7 +611,7 @@ def test_decisions_to_enter_in_ndelius_are_listed_and_ticked_off(qtbot, store) -
 
     data = _data(store)
     with store.sessions.begin() as s:
-        head = local_actor(s)
+        head = f.actor(s, Role.HEAD_OF_PDU)
         version = s.get(Person, data.oldest).version  # type: ignore[union-attr]
         allocation = alloc_writes.allocate(s, head, data.oldest, data.po, version)
     window, screen = _screen(qtbot, store)

@@ -21,6 +21,7 @@ from app.ui.balance.models import (
 )
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.ui.helpers import signed_in
 
 
 def _data(store: Any) -> dict[str, int]:
@@ -38,7 +39,7 @@ def _data(store: Any) -> dict[str, int]:
 
 
 def _window(qtbot: Any, store: Any) -> Any:
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from app.ui.app import build_window
 from app.ui.caseload.model import CaseTableModel
 from tests import factories as f
+from tests.ui.helpers import signed_in
 
 
 def _data(store):  # type: ignore[no-untyped-def]
@@ -29,8 +30,8 @@ def _data(store):  # type: ignore[no-untyped-def]
         return po.id
 
 
-def _window(qtbot, store):  # type: ignore[no-untyped-def]
-    window = build_window(store, inline_ops=True)
+def _window(qtbot, store, **kw):  # type: ignore[no-untyped-def]
+    window = build_window(store, signed_in(store, **kw), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window
@@ -143,13 +144,22 @@ def test_the_detail_follows_the_list_and_an_empty_search_offers_clear_filters(qt
 
 
 def test_a_first_start_asks_for_the_users_pdu_and_remembers_it(qtbot, store) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, store)  # an empty database: every PDU offered, none in use
+    # An account covering three PDUs, on its first start: none chosen for it.
+    window = _window(qtbot, store, pdus=(16, 17, 18))
+    assert window.pdu_box.count() == 3
     assert window.ctx.pdu is None and window.pdu_box.currentIndex() == -1
     assert "Which PDU is yours?" in window.statusBar().currentMessage()
     window.pdu_box.setCurrentIndex(window.pdu_box.findText("17. Leeds"))
     assert window.ctx.pdu is not None and window.ctx.pdu.number == 17
     assert "opens on 17. Leeds from now on" in window.statusBar().currentMessage()
     window.close()
-    again = _window(qtbot, store)
+    again = _window(qtbot, store, pdus=(16, 17, 18))
     assert again.pdu_box.currentText() == "17. Leeds"
     again.close()
+
+
+def test_an_account_of_one_pdu_opens_on_it_without_asking(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, store)  # a Head of PDU 17 only
+    assert window.pdu_box.count() == 1 and window.ctx.pdu is not None
+    assert window.ctx.pdu.number == 17
+    assert "Which PDU is yours?" not in window.statusBar().currentMessage()

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.app import build_window
 from app.ui.main_window import SCREENS
+from tests.ui.helpers import signed_in
 
 TERMS = ("PDU", "POD", "RoSH", "RSR", "OGRS", "MAPPA", "Tier", "PQiP", "Capacity", "SPO", "CRN")
 
 
 def _window(qtbot: Any, store: Any) -> Any:
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

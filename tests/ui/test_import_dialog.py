@@ -14,7 +14,7 @@ from app.ui.app import build_window
 from app.ui.caseload.screen import CaseloadScreen
 from app.ui.imports.dialog import ImportDialog
 from app.ui.main_window import MainWindow
-from tests.ui.helpers import when_modal
+from tests.ui.helpers import signed_in, when_modal
 
 STAFF_CSV = """\ufeffstaff_code,forename,surname,grade,pdu,team,pod
 N07A001,Ada,Fielding,PO,17,Team North,POD 1
@@ -31,7 +31,7 @@ X100001,Alex,Testcase,17,CO,31/02/2026
 
 
 def _window(qtbot: Any, store: Any) -> MainWindow:
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
 
+from app.services.users.gate import Gate
 from app.ui.app import build_window
 from app.ui.main_window import SCREENS
 from app.ui.widgets.columns import ELIDABLE
@@ -67,7 +68,9 @@ def _depth(index: Any) -> int:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_screen_shows_its_headers_and_key_values_whole(qtbot, demo_store, size) -> None:  # type: ignore[no-untyped-def]
-    window = build_window(demo_store, inline_ops=True)
+    head = Gate(demo_store).demo_head()
+    assert head is not None
+    window = build_window(demo_store, head, inline_ops=True)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()

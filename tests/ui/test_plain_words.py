@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.settings import SETTINGS
+from app.services.users.gate import Gate
 from app.ui.app import build_window
 from app.ui.main_window import SCREENS
 from app.ui.settings.dialog import SettingsDialog
@@ -53,7 +54,9 @@ def _codes(texts: list[str]) -> set[str]:
 
 
 def test_no_screen_shows_an_internal_code(qtbot: Any, demo_store: Any) -> None:
-    window = build_window(demo_store, inline_ops=True)
+    head = Gate(demo_store).demo_head()
+    assert head is not None
+    window = build_window(demo_store, head, inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     found = {}

@@ -13,11 +13,11 @@ from app.ui.app import build_window
 from app.ui.backups.dialog import RestoreDialog
 from app.ui.errors import setup_logging, show_error
 from app.ui.main_window import MainWindow
-from tests.ui.helpers import when_modal
+from tests.ui.helpers import signed_in, when_modal
 
 
 def _window(qtbot: Any, store: Any) -> MainWindow:
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window

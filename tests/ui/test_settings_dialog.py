@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
+from app.domain.codes import Role
 from app.services.core import settings
+from app.services.core.actor import Actor
 from app.services.core.changes import ChangeSet, Kind
 from app.ui.app import build_window
 from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SETTING, VALUE, SettingsDialog
 from tests.conftest import TODAY
+from tests.ui.helpers import signed_in
 
 
-def _window(qtbot: Any, store: Any, **kw: Any) -> MainWindow:
-    window = build_window(store, inline_ops=True, **kw)
+def _window(qtbot: Any, store: Any, actor: Actor | None = None) -> MainWindow:
+    window = build_window(store, actor or signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window
@@ -138,14 +140,10 @@ def test_a_pdu_own_value_is_saved_for_that_pdu_only(qtbot: Any, store: Any) -> N
 
 
 def test_a_user_who_is_not_head_of_pdu_sees_everything_read_only(qtbot: Any, store: Any) -> None:
-    from app.domain.codes import Role
-    from app.services.core.actor import local_actor
-
-    with store.sessions.begin() as session:
-        head = local_actor(session)
-    window = _window(qtbot, store, actor=replace(head, role=Role.SPO))
+    window = _window(qtbot, store, actor=signed_in(store, Role.ADMIN))
     dialog = _dialog(qtbot, window)
     assert dialog.head_note.text() == "Only the Head of PDU changes settings."
+    assert dialog.save_button.toolTip() == "Only the Head of PDU can change settings."
     dialog.choose("po_mix_min_cases")
     editor = dialog.editor
     assert isinstance(editor, QSpinBox) and editor.isReadOnly()

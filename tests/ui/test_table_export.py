@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from app.ui.app import build_window
 from app.ui.widgets.table_menu import TableMenu, shown_rows
 from tests import factories as f
+from tests.ui.helpers import signed_in
 from tests.ui.test_allocation_screen import _data
 
 
@@ -34,7 +35,7 @@ def test_the_queue_exports_as_shown_with_the_marking(
     data = _data(store)
     with store.sessions.begin() as s:  # text that a spreadsheet would run as a formula
         f.case(s, data.pdu_id, surname="=HYPERLINK(1)", sentence_date=date(2026, 11, 24))
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     desk = window.open_screen("Allocation").desk
@@ -61,7 +62,7 @@ def test_the_caseload_exports_every_matching_case_not_only_the_first_page(
         pdu = f.pdu(s)
         for i in range(230):
             f.case(s, pdu.id, surname=f"Person{i:03d}", rosh="LOW" if i % 2 else "HIGH")
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     screen = window.open_screen("Caseload")
@@ -78,7 +79,7 @@ def test_copy_puts_the_chosen_rows_with_their_headings_on_the_clipboard(
     qtbot: Any, store: Any
 ) -> None:
     data = _data(store)
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     desk = window.open_screen("Allocation").desk

@@ -20,6 +20,7 @@ from app.ui.teams.reductions_model import ReductionsModel
 from app.ui.teams.tree import CAPACITY, HOURS
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.ui.helpers import signed_in
 
 
 def _data(store: Any) -> dict[str, int]:
@@ -49,7 +50,7 @@ def _reduction(
 
 
 def _screen(qtbot: Any, store: Any) -> Any:
-    window = build_window(store, inline_ops=True)
+    window = build_window(store, signed_in(store), inline_ops=True)
     qtbot.addWidget(window)
     window.show()
     return window.open_screen("Teams and PODs")
@@ -148,7 +149,13 @@ def test_a_change_made_elsewhere_first_is_reported_and_the_screen_reloads(
     screen = _screen(qtbot, store)
     told: list[tuple[str, str]] = []
     screen.tell = lambda title, text: told.append((title, text))
-    other = Actor(user_id=None, username="sam.lead", display_name="Sam", role=Role.HEAD_OF_PDU)
+    other = Actor(
+        user_id=None,
+        username="sam.lead",
+        display_name="Sam",
+        roles=frozenset({Role.HEAD_OF_PDU}),
+        pdu_ids=frozenset({ids["pdu"]}),
+    )
     with store.sessions.begin() as s:  # another window, after this screen read POD Alpha
         teams.rename_pod(s, other, ids["pod"], "POD Beta", 1)
         teams.set_hours(s, other, ids["po"], 30, 1)

@@ -20,6 +20,7 @@ from app.domain.codes import ReallocationReason, Role
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
+from app.services.core.permissions import write_service
 
 KINDS = ("allocation", "review")
 RECORDING_ROLES = (Role.SPO, Role.HEAD_OF_PDU, Role.ADMIN)
@@ -128,11 +129,11 @@ def _reason(code: str) -> str:
         return code
 
 
+@write_service(*RECORDING_ROLES, action="tick off decisions entered in NDelius")
 def mark_entered(
     session: Session, actor: Actor, keys: Sequence[tuple[str, int]], entered: bool = True
 ) -> int:
     """Tick these decisions off as entered in NDelius (or untick them); how many changed."""
-    actor.require(*RECORDING_ROLES, action="tick off decisions entered in NDelius")
     wanted = {(kind, int(record_id)) for kind, record_id in keys}
     if any(kind not in KINDS for kind, _ in wanted):
         raise UserError("Only allocations and review outcomes are entered in NDelius.")

@@ -37,7 +37,9 @@ from app.services.allocation.views import home_team
 from app.services.allocation.weights import allocation_weights
 from app.services.core import audit, settings
 from app.services.core.actor import Actor
-from app.services.core.errors import UserError
+from app.services.core.errors import PermissionDenied, UserError
+from app.services.core.permissions import EVERY_ROLE, guarded_read, write_service
+from app.services.core.team_access import is_head_of, spo_teams
 from app.services.teams.workload import PractitionerSummary, practitioner_loads
 
 
@@ -78,6 +80,7 @@ def _live_since(session: Session, pdu_id: int, as_at: date) -> datetime:
     return _now() - timedelta(hours=hours)
 
 
+@guarded_read(*EVERY_ROLE, action="see the batch proposal")
 def held_by_others(session: Session, actor: Actor, pdu_id: int, as_at: date) -> dict[int, int]:
     """Cases held in another user's open proposal: person id -> user id."""
     since = _live_since(session, pdu_id, as_at)
@@ -93,6 +96,7 @@ def held_by_others(session: Session, actor: Actor, pdu_id: int, as_at: date) -> 
     }
 
 
+@guarded_read(*EVERY_ROLE, action="see the batch proposal")
 def proposable_cases(session: Session, actor: Actor, pdu_id: int, as_at: date) -> list[int]:
     """The PDU's unallocated cases that no one else has open in a proposal, oldest first."""
     others = held_by_others(session, actor, pdu_id, as_at)
@@ -103,6 +107,7 @@ def proposable_cases(session: Session, actor: Actor, pdu_id: int, as_at: date) -
     ]
 
 
+@write_service(*writes.ALLOCATING_ROLES, action="propose allocations")
 def open_proposal(
     session: Session,
     actor: Actor,
@@ -112,7 +117,7 @@ def open_proposal(
     as_at: date | None = None,
 ) -> tuple[int, ...]:
     """Hold these cases for the actor's proposal; those held by someone else are left out."""
-    actor.require(*writes.ALLOCATING_ROLES, action="propose allocations")
+    actor.require_pdu(pdu_id, "propose allocations")
     day = as_at or clock.today()
     others = held_by_others(session, actor, pdu_id, day)
     session.execute(
@@ -139,6 +144,7 @@ def open_proposal(
     return held
 
 
+@write_service(*EVERY_ROLE, action="close a batch proposal")
 def close_proposal(session: Session, actor: Actor, pdu_id: int) -> int:
     """Let go of the actor's held cases (the proposal is closed); how many were held."""
     ids = list(
@@ -185,6 +191,7 @@ def _request_parts(
     return briefs, loads, request
 
 
+@guarded_read(*writes.ALLOCATING_ROLES, action="propose allocations")
 def propose(
     session: Session,
     actor: Actor,
@@ -203,10 +210,16 @@ def propose(
     ``locked``: lines the SPO fixed, case -> practitioner; ``previous``: the
     last proposal's choices, kept where nothing better comes of moving them.
     """
-    actor.require(*writes.ALLOCATING_ROLES, action="propose allocations")
+    actor.require_pdu(pdu_id, "propose allocations")
     if team_ids is None:
         home = home_team(session, actor)
         team_ids = None if home is None else (home,)
+    if not is_head_of(actor, pdu_id) and (
+        team_ids is None or not set(team_ids) <= spo_teams(session, actor)
+    ):
+        raise PermissionDenied(
+            f"{actor.display_name} may propose allocations only within their own team."
+        )
     briefs, loads, request = _request_parts(session, pdu_id, person_ids, team_ids, as_at)
     staff = {p.staff_id for p in loads}
     cases = {b.person_id for b in briefs}
@@ -229,6 +242,7 @@ def propose(
     )
 
 
+@write_service(*writes.ALLOCATING_ROLES, action="allocate cases")
 def accept(
     session: Session, actor: Actor, lines: Sequence[Acceptance], *, as_at: date | None = None
 ) -> list[int]:

@@ -17,11 +17,13 @@ from app.services.allocation.writes import ALLOCATING_ROLES, _check_pdu, _check_
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound
+from app.services.core.permissions import write_service
 from app.services.core.store import Session
 
 CHANGED_SINCE = "{crn} has changed since: nothing was undone. Look at the case as it is now."
 
 
+@write_service(*ALLOCATING_ROLES, action="undo allocations")
 def undo_allocation(
     session: Session, actor: Actor, allocation_id: int, expected_version: int
 ) -> int:
@@ -30,7 +32,6 @@ def undo_allocation(
     Returns the id of the allocation the case is back with, or 0 when it is
     unallocated again.
     """
-    actor.require(*ALLOCATING_ROLES, action="undo allocations")
     allocation = session.get(Allocation, allocation_id)
     if allocation is None:
         raise NotFound("That allocation no longer exists.")
@@ -89,9 +90,9 @@ def _reopen_reviews(session: Session, allocation_id: int) -> list[int]:
     return [item.id for item in items]
 
 
+@write_service(*ALLOCATING_ROLES, action="undo review outcomes")
 def undo_review(session: Session, actor: Actor, review_id: int, resolution: str) -> int:
     """Open again a review closed by mistake with ``resolution`` (refused if it moved on since)."""
-    actor.require(*ALLOCATING_ROLES, action="undo review outcomes")
     item = session.get(ReviewItem, review_id)
     if item is None:
         raise NotFound("That review item no longer exists.")

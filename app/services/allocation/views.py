@@ -17,6 +17,7 @@ from app.domain.workload import ReductionReason, ReductionStatus
 from app.services.caseload.search import FilterOptions, filter_options
 from app.services.core.actor import Actor
 from app.services.core.errors import NotFound
+from app.services.core.permissions import EVERY_ROLE, guarded_read
 from app.services.teams.workload import PractitionerSummary, practitioner_loads
 
 LOOK_AHEAD_DAYS = 28
@@ -174,19 +175,29 @@ def _reallocation_label(code: str | None) -> str:
     return ReallocationReason(code).label if code in known else code
 
 
+@guarded_read(*EVERY_ROLE, action="see the allocation desk")
 def home_team(session: Session, actor: Actor) -> int | None:
-    """The team an SPO works for: the one they lead, else the one they sit in.
+    """The team an SPO works for: the one they lead, else one given them, else theirs.
 
-    None for anyone else, and for an SPO account with no staff record: they
-    see every team of the PDU (SPEC.md 1).
+    None for anyone else (a Head of PDU sees every team of the PDU, SPEC.md 1).
     """
-    if actor.role is not Role.SPO or actor.staff_id is None:
+    if not actor.has(Role.SPO) or actor.has(Role.HEAD_OF_PDU):
         return None
-    led = session.scalar(
-        select(Team.id).where(Team.spo_id == actor.staff_id).order_by(Team.name, Team.id).limit(1)
-    )
-    if led is not None:
-        return led
+    if actor.staff_id is not None:
+        led = session.scalar(
+            select(Team.id)
+            .where(Team.spo_id == actor.staff_id)
+            .order_by(Team.name, Team.id)
+            .limit(1)
+        )
+        if led is not None:
+            return led
+    if actor.team_ids:
+        return session.scalar(
+            select(Team.id).where(Team.id.in_(actor.team_ids)).order_by(Team.name).limit(1)
+        )
+    if actor.staff_id is None:
+        return None
     return session.scalar(select(Staff.team_id).where(Staff.id == actor.staff_id))
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, Staff, Team
+from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, Staff
 from app.domain.allocation import PolicyVerdict
 from app.domain.codes import Grade, ReallocationReason, Role
 from app.services.allocation.choice import check_choice, recorded
@@ -36,9 +36,11 @@ from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
+from app.services.core.permissions import write_service
+from app.services.core.team_access import is_head_of, spo_teams
 from app.services.core.unit_of_work import touch
 
-ALLOCATING_ROLES = (Role.SPO, Role.HEAD_OF_PDU)
+ALLOCATING_ROLES = (Role.HEAD_OF_PDU, Role.SPO)
 _GRADES = frozenset(g.value for g in Grade)
 
 
@@ -51,6 +53,7 @@ class _Request:
     safeguard_reason: str = ""
 
 
+@write_service(*ALLOCATING_ROLES, action="allocate cases")
 def allocate(
     session: Session,
     actor: Actor,
@@ -71,13 +74,13 @@ def allocate(
     when the practitioner cannot take it now (issue 16). Returns the new
     allocation's id.
     """
-    actor.require(*ALLOCATING_ROLES, action="allocate cases")
     request = _Request(
         note.strip(), policy_reason.strip(), confirmed, None, safeguard_reason.strip()
     )
     return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
 
 
+@write_service(*ALLOCATING_ROLES, action="reallocate cases")
 def reallocate(
     session: Session,
     actor: Actor,
@@ -93,7 +96,6 @@ def reallocate(
     as_at: date | None = None,
 ) -> int:
     """Move an allocated case to another practitioner, with the reason (SPEC.md 4.3)."""
-    actor.require(*ALLOCATING_ROLES, action="reallocate cases")
     try:
         why = ReallocationReason(reason)
     except ValueError:
@@ -106,18 +108,18 @@ def reallocate(
     return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
 
 
+@write_service(*ALLOCATING_ROLES, action="resolve review items")
 def resolve_review(
     session: Session, actor: Actor, review_id: int, resolution: str, *, as_at: date | None = None
 ) -> int:
     """Close a review item without moving the case, saying why (TOM 777)."""
-    actor.require(*ALLOCATING_ROLES, action="resolve review items")
     item = session.get(ReviewItem, review_id)
     if item is None or item.resolved_on is not None:
         raise ConflictError("That review item has already been resolved; nothing was changed.")
     person = session.get(Person, item.person_id)
     assert person is not None  # a review item's case is never deleted (foreign key)
     _check_pdu(actor, person)
-    if actor.role is Role.SPO:
+    if not is_head_of(actor, person.pdu_id):
         holder = _open_allocation(session, person.id)
         _check_team(session, actor, holder.staff_id if holder else None, "the case's practitioner")
     if not resolution.strip():
@@ -223,9 +225,10 @@ def _move(
 
 
 def _check_pdu(actor: Actor, person: Person) -> None:
-    if actor.pdu_id is not None and actor.pdu_id != person.pdu_id:
+    if not actor.covers(person.pdu_id):
         raise PermissionDenied(
-            f"{actor.display_name} may not allocate cases of another PDU ({person.crn})."
+            f"{actor.display_name} may not allocate cases of a PDU they do not cover "
+            f"({person.crn})."
         )
 
 
@@ -319,24 +322,13 @@ def _check_holder(
         raise UserError(f"{person.crn} is already held by {staff.forename} {staff.surname}.")
 
 
-def _spo_teams(session: Session, actor: Actor) -> set[int]:
-    """The teams an SPO leads or sits in."""
-    assert actor.staff_id is not None
-    teams = set(session.scalars(select(Team.id).where(Team.spo_id == actor.staff_id)))
-    own = session.scalar(select(Staff.team_id).where(Staff.id == actor.staff_id))
-    return teams | ({own} if own is not None else set())
-
-
 def _check_team(session: Session, actor: Actor, staff_id: int | None, whom: str) -> None:
-    """An SPO works within their own team (SPEC.md 1).
-
-    An SPO account with no staff record cannot be placed in a team, so is not
-    limited to one.
-    """
-    if actor.role is not Role.SPO or actor.staff_id is None:
+    """An SPO works within their own team (SPEC.md 1); a Head of the PDU anywhere in it."""
+    staff = session.get(Staff, staff_id) if staff_id else None
+    if staff is not None and is_head_of(actor, staff.pdu_id):
         return
-    team = session.scalar(select(Staff.team_id).where(Staff.id == staff_id)) if staff_id else None
-    if team is None or team not in _spo_teams(session, actor):
+    team = staff.team_id if staff is not None else None
+    if team is None or team not in spo_teams(session, actor):
         raise PermissionDenied(
             f"{actor.display_name} may allocate only within their own team, and {whom} "
             "is in another team: ask that team's SPO or the Head of PDU."

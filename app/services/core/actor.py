@@ -1,20 +1,25 @@
-"""Who is acting: every service call takes the acting user (SPEC.md 1)."""
+"""Who is acting: every service call takes the acting user (SPEC.md 1).
+
+A signed-in user holds one or more roles and covers some PDUs and teams (their
+scope); the command line acts as the system account "command line", which
+covers every PDU but may only import, build returns, make the demo and
+maintain the database (SPEC.md 1). Services check both role and scope.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import AppUser
+from app.db.models import AppUser, UserPdu, UserRole, UserTeam
 from app.domain.codes import Role
-from app.services.core.errors import PermissionDenied
+from app.services.core.errors import NotFound, PermissionDenied
 
 SYSTEM_USERNAME = "command line"
-LOCAL_USERNAME = "local"
 
 
 def os_login() -> str:
@@ -24,55 +29,100 @@ def os_login() -> str:
         return os.environ.get("USERNAME", "unknown")
 
 
+def _who(roles: tuple[Role, ...]) -> str:
+    names = [r.who for r in roles]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def who_may(roles: tuple[Role, ...], action: str) -> str:
+    """The sentence a screen shows beside what a user cannot do."""
+    return f"Only {_who(roles)} can {action}."
+
+
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in user, as the services see them."""
+    """The signed-in user, as the services see them: roles and scope.
+
+    ``pdu_ids``: the PDUs they cover; ``team_ids``: the teams chosen for them
+    in Administration (an SPO's also include the teams their staff record
+    leads, looked up when needed). ``everywhere``: the system account covers
+    every PDU.
+    """
 
     user_id: int | None
     username: str
     display_name: str
-    role: Role
+    roles: frozenset[Role]
     os_login: str = ""
-    pdu_id: int | None = None
+    pdu_ids: frozenset[int] = field(default_factory=frozenset)
+    team_ids: frozenset[int] = field(default_factory=frozenset)
     staff_id: int | None = None
+    everywhere: bool = False
+
+    @property
+    def roles_label(self) -> str:
+        ordered = [r for r in Role if r in self.roles]
+        return ", ".join(r.label for r in ordered) or "no role"
+
+    def has(self, *roles: Role) -> bool:
+        """Whether the actor holds any of ``roles``."""
+        return not self.roles.isdisjoint(roles)
 
     def require(self, *roles: Role, action: str) -> None:
-        """Refuse unless the actor has one of ``roles``."""
-        if self.role not in roles:
-            allowed = ", ".join(r.label for r in roles)
+        """Refuse unless the actor holds one of ``roles``."""
+        if not self.has(*roles):
             raise PermissionDenied(
-                f"{self.display_name} ({self.role.label}) may not {action}: this needs {allowed}."
+                f"{self.display_name} ({self.roles_label}) may not {action}: "
+                f"this needs {_who(roles)}."
+            )
+
+    def covers(self, pdu_id: int | None) -> bool:
+        """Whether the PDU is one of the actor's (the system account covers all)."""
+        return self.everywhere or (pdu_id is not None and pdu_id in self.pdu_ids)
+
+    def require_pdu(self, pdu_id: int | None, action: str) -> None:
+        """Refuse work in a PDU the actor does not cover."""
+        if not self.covers(pdu_id):
+            raise PermissionDenied(
+                f"{self.display_name} may not {action} in a PDU they do not cover: "
+                "ask that PDU's Head of PDU."
             )
 
 
-def _ensure_user(session: Session, username: str, display_name: str, role: Role) -> AppUser:
-    user = session.scalar(select(AppUser).where(AppUser.username == username))
+def load_actor(session: Session, user_id: int) -> Actor:
+    """The actor of a stored user, with their roles and scope as stored now."""
+    user = session.get(AppUser, user_id)
     if user is None:
-        user = AppUser(username=username, display_name=display_name, role=role.value)
-        session.add(user)
-        session.flush()
-    return user
-
-
-def _actor(user: AppUser) -> Actor:
+        raise NotFound("That account no longer exists.")
+    roles = frozenset(
+        Role(r) for r in session.scalars(select(UserRole.role).where(UserRole.user_id == user_id))
+    )
+    pdus = frozenset(session.scalars(select(UserPdu.pdu_id).where(UserPdu.user_id == user_id)))
+    teams = frozenset(session.scalars(select(UserTeam.team_id).where(UserTeam.user_id == user_id)))
     return Actor(
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,
-        role=Role(user.role),
+        roles=roles,
         os_login=os_login(),
-        pdu_id=user.pdu_id,
+        pdu_ids=pdus,
+        team_ids=teams,
         staff_id=user.staff_id,
+        everywhere=Role.SYSTEM in roles,
     )
 
 
 def system_actor(session: Session) -> Actor:
-    """The command line's system account, recorded with the operating-system login."""
-    user = _ensure_user(session, SYSTEM_USERNAME, "Command line", Role.SYSTEM)
-    return _actor(user)
+    """The command line's system account, recorded with the operating-system login.
 
-
-def local_actor(session: Session) -> Actor:
-    """The local default account used until sign-in exists: a Head of PDU."""
-    user = _ensure_user(session, LOCAL_USERNAME, f"Local user ({os_login()})", Role.HEAD_OF_PDU)
-    return _actor(user)
+    It has no password and never signs in to the window.
+    """
+    user = session.scalar(select(AppUser).where(AppUser.username == SYSTEM_USERNAME))
+    if user is None:
+        user = AppUser(username=SYSTEM_USERNAME, display_name="Command line", active=True)
+        session.add(user)
+        session.flush()
+    if session.get(UserRole, (user.id, Role.SYSTEM.value)) is None:
+        session.add(UserRole(user_id=user.id, role=Role.SYSTEM.value))
+        session.flush()
+    return load_actor(session, user.id)

@@ -18,6 +18,7 @@ from app.domain.workload import DEFAULT_SETTINGS, ReductionReason, WorkloadSetti
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
+from app.services.core.permissions import write_service
 
 Scope = Literal["default", "national", "pdu"]
 
@@ -132,6 +133,7 @@ def get(session: Session, key: str, as_at: date, pdu_id: int | None = None) -> A
     return spec.default if national is None else national[0]
 
 
+@write_service(Role.HEAD_OF_PDU, action="change settings")
 def put(
     session: Session,
     actor: Actor,
@@ -140,8 +142,12 @@ def put(
     effective_from: date,
     pdu_id: int | None = None,
 ) -> None:
-    """Set a value from a date on; only the Head of PDU changes policy numbers."""
-    actor.require(Role.HEAD_OF_PDU, action="change settings")
+    """Set a value from a date on; only the Head of PDU changes policy numbers.
+
+    A PDU's own value needs a Head covering that PDU; a national value any Head.
+    """
+    if pdu_id is not None:
+        actor.require_pdu(pdu_id, "change settings")
     spec = SETTINGS.get(key)
     if spec is None:
         raise UserError(f"There is no setting called {key!r}.")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from app.services.core.actor import Actor, local_actor
+from app.services.core.actor import Actor, system_actor
 from app.services.core.store import Store
 
 
-def local_account(store: Store) -> Actor:
-    """The local account the window acts as until sign-in exists (a Head of PDU)."""
+def system_account(store: Store) -> Actor:
+    """The system account: it writes the demo on first use, before anyone has signed in."""
     with store.sessions.begin() as session:
-        return local_actor(session)
+        return system_actor(session)
 
 
 def has_cases(store: Store) -> bool:

@@ -45,6 +45,9 @@ TABLE_KINDS: dict[str, Kind] = {
     "reduction": Kind.REDUCTION,
     "setting": Kind.SETTING,
     "app_user": Kind.USER,
+    "app_user_role": Kind.USER,
+    "app_user_pdu": Kind.USER,
+    "app_user_team": Kind.USER,
     "audit_log": Kind.AUDIT,
     "store_identity": Kind.AUDIT,  # written once, by the migration: the audit's anchor
     "pdu": Kind.PDU,

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from faker import Faker
 from sqlalchemy import insert, select
@@ -26,12 +27,15 @@ from app.services.core import audit
 from app.services.core.actor import Actor, system_actor
 from app.services.core.changes import Kind
 from app.services.core.errors import UserError
+from app.services.core.permissions import write_service
 from app.services.core.settings import working_calendar
 from app.services.core.store import Store
 from app.services.core.unit_of_work import refresh_pending, touch
 from app.services.demo.allocation import Holder, allocation_rows, case_to_place, place_cases
+from app.services.demo.history import allocate_recent, split_recent
 from app.services.demo.organisation import OrganisationPlan, plan_organisation
 from app.services.demo.people import RISE_DAYS_AGO, CasePlan, plan_cases
+from app.services.demo.users import create_demo_users
 from app.services.demo.write import write_cases, write_latest_assessments, write_organisation
 
 DEMO_PDU = 17
@@ -137,8 +141,14 @@ class _Demo:
         return found
 
     def allocate(
-        self, org: OrganisationPlan, staff_ids: list[int], plans: list[CasePlan], ids: list[int]
-    ) -> None:
+        self,
+        org: OrganisationPlan,
+        staff_ids: list[int],
+        plans: list[CasePlan],
+        ids: list[int],
+        by: int | None,
+    ) -> list[dict[str, Any]]:
+        """Write the older allocations; the last 14 days', for the service, are returned."""
         tier_of = self.current_tiers(ids)
         holders = [
             Holder(sid, plan, plan.capacity_basis(self.today))
@@ -151,10 +161,10 @@ class _Demo:
             if not plan.waiting
         ]
         placement = place_cases(cases, holders)
-        rows = allocation_rows(
-            placement, cases, self.rng, self.today, self.calendar, self.actor.user_id
-        )
-        self.session.execute(insert(Allocation), rows)
+        rows = allocation_rows(placement, cases, self.rng, self.today, self.calendar, by)
+        bulk, recent = split_recent(rows, self.today)
+        self.session.execute(insert(Allocation), bulk)
+        return recent
 
     def refresh(self, ids: list[int]) -> None:
         touch(self.session, Kind.CASE, ids)
@@ -177,6 +187,7 @@ _DEMO_KINDS = (
 )
 
 
+@write_service(Role.SYSTEM, action="create the demo PDU")
 def generate_demo(
     session: Session,
     actor: Actor,
@@ -189,23 +200,35 @@ def generate_demo(
 
     Three teams of three PODs, about 45 practitioners with their reductions,
     ``cases`` active cases with assessments, computed tiers, allocations and
-    their history, a few cases waiting for allocation and open review items.
+    their history, a few cases waiting for allocation and open review items;
+    one account per role (password ``demo``), the last 14 days' allocations made
+    through the allocation service by the demo's SPO and Head of PDU.
     """
-    actor.require(Role.SYSTEM, Role.HEAD_OF_PDU, action="create the demo PDU")
     if cases < 1:
         raise UserError("The demo needs at least one case.")
     progress = progress or silent()
     demo = _Demo(session, actor, seed, progress)
+    audit.record(
+        session,
+        actor,
+        "demo.started",
+        "pdu",
+        demo.pdu.number,
+        summary=f"Demo PDU {demo.pdu.number} being written: a synthetic database",
+        extra={"seed": seed, "cases": cases},
+    )
     progress.start(4 * cases, "Planning the demo PDU")
     org, plans = demo.plan(cases)
     demo.step(cases, "Writing staff and cases")
     staff_ids = write_organisation(session, demo.pdu.id, org)
+    users = create_demo_users(session, actor, demo.pdu.id, staff_ids)
     ids = write_cases(session, demo.pdu.id, plans)
     demo.step(cases, "Computing tiers")
     risen = demo.compute_tiers(plans, ids)
-    demo.allocate(org, staff_ids, plans, ids)
+    recent = demo.allocate(org, staff_ids, plans, ids, users.head.user_id)
     tiers.raise_reviews(session, risen, demo.today)
     demo.refresh(ids)
+    allocate_recent(session, users, recent, demo.today)
     summary = DemoSummary(
         pdu_number=demo.pdu.number,
         pdu_name=demo.pdu.name,

@@ -52,7 +52,7 @@ class CaseImport:
         self.report: ImportReport | None = None
 
     def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
-        pdus = PduLookup(ctx.session)
+        pdus = PduLookup(ctx.session, ctx.actor)
         self.staff = PractitionerLookup(ctx.session, ctx.as_at)
         self.present = frozenset(mapping.indexes)
         parser = BlockParser(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Pdu, Staff
 from app.domain.codes import Grade
 from app.domain.parsing import ParseError, is_blank, normalise_key, parse_staff_code, show
+from app.services.core.actor import Actor
 
 CHUNK = 2000
 T = TypeVar("T")
@@ -24,9 +25,14 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 
 class PduLookup:
-    """A PDU named by its number (1-108), its name or its label ("17. Name")."""
+    """A PDU named by its number (1-108), its name or its label ("17. Name").
 
-    def __init__(self, session: Session) -> None:
+    A PDU the importing user does not cover is refused on its row (SPEC.md 1:
+    every service checks the user's scope).
+    """
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.actor = actor
         self.names: dict[int, str] = {}
         self._ids: dict[str, int] = {}
         for pdu_id, number, name in session.execute(select(Pdu.id, Pdu.number, Pdu.name)):
@@ -43,6 +49,11 @@ class PduLookup:
         found = self._ids.get(normalise_key(str(text)))
         if found is None:
             raise ParseError(f"{show(value)} is not a PDU: give its name or its number (1-108)")
+        if not self.actor.covers(found):
+            raise ParseError(
+                f"{self.names[found]} is not one of the PDUs you cover: ask its Head of PDU "
+                "to import it"
+            )
         return found
 
 

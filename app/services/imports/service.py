@@ -21,6 +21,7 @@ from app.domain.columns import HeaderMapping, map_headers
 from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
+from app.services.core.permissions import guarded_read, write_service
 from app.services.core.unit_of_work import set_actor
 from app.services.imports import limits
 from app.services.imports.cases import CaseImport
@@ -34,6 +35,8 @@ KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
     "cases": CaseImport,
     "staff": StaffImport,
 }
+IMPORTING_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
+"""Who imports extracts (SPEC.md 1), each only into the PDUs they cover."""
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
@@ -75,6 +78,7 @@ def run_import(
         return report
 
 
+@guarded_read(*IMPORTING_ROLES, action="import extracts")
 def preview(
     session: Session,
     actor: Actor,
@@ -88,6 +92,7 @@ def preview(
     return _run(session, actor, kind, Path(path), end_missing, False, progress)
 
 
+@write_service(*IMPORTING_ROLES, action="import extracts")
 def apply(
     session: Session,
     actor: Actor,
@@ -124,7 +129,6 @@ def _run(
     progress: Progress | None,
     expected_hash: str | None = None,
 ) -> ImportReport:
-    actor.require(Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM, action="import extracts")
     importer = _importer(kind)
     progress = progress or Progress()
     try:

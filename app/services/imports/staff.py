@@ -145,7 +145,7 @@ class StaffImport:
         self.report: ImportReport | None = None
 
     def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
-        pdus = PduLookup(ctx.session)
+        pdus = PduLookup(ctx.session, ctx.actor)
         self.pdu_names = pdus.names
         self.present = frozenset(mapping.indexes)
         parser = BlockParser(mapping, table.headers, staff_columns(pdus))

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Pod, Reduction, Staff, Team
-from app.domain.codes import Grade
+from app.domain.codes import Grade, Role
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import NotFound, UserError
 from app.services.core.locking import lock
+from app.services.core.permissions import write_service
 from app.services.core.team_access import require_head, require_team
 from app.services.teams.workload import in_post, practitioner_loads
 
@@ -233,6 +234,7 @@ def _spo_name(spo: Staff | None) -> str | None:
 # --- teams and PODs -------------------------------------------------------------------
 
 
+@write_service(Role.HEAD_OF_PDU, action="create teams")
 def create_team(
     session: Session, actor: Actor, pdu_id: int, name: str, spo_staff_id: int | None
 ) -> int:
@@ -252,6 +254,7 @@ def create_team(
     return team.id
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="rename teams")
 def rename_team(
     session: Session, actor: Actor, team_id: int, name: str, expected_version: int
 ) -> None:
@@ -269,6 +272,7 @@ def rename_team(
     )
 
 
+@write_service(Role.HEAD_OF_PDU, action="choose a team's SPO")
 def set_team_spo(
     session: Session,
     actor: Actor,
@@ -296,10 +300,11 @@ def set_team_spo(
     )
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="add PODs")
 def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> int:
     """A new POD in a team (Head of PDU, or the team's SPO)."""
     team = get_team(session, team_id)
-    require_team(actor, team, "add a POD to this team")
+    require_team(actor, team, "add a POD to this team", pdu_id=team.pdu_id)
     name = clean_name(name, "POD")
     existing = [(p.id, p.name) for p in session.scalars(select(Pod).where(Pod.team_id == team_id))]
     _check_unique(name, existing, None, f"{team.name} already has a POD called {name}.")
@@ -318,6 +323,7 @@ def create_pod(session: Session, actor: Actor, team_id: int, name: str) -> int:
     return pod.id
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="rename PODs")
 def rename_pod(
     session: Session, actor: Actor, pod_id: int, name: str, expected_version: int
 ) -> None:
@@ -352,7 +358,7 @@ def _rename(
     ``team`` is the team it belongs to (itself for a team), whose SPO may rename it.
     """
     entity, what = ("team", "team") if isinstance(record, Team) else ("pod", "POD")
-    require_team(actor, team, f"rename this {what}")
+    require_team(actor, team, f"rename this {what}", pdu_id=team.pdu_id)
     name = clean_name(name, what)
     existing = [(i, n) for i, n in session.execute(siblings)]
     _check_unique(name, existing, record.id, taken.format(name=name))
@@ -385,6 +391,7 @@ def _placement(session: Session, staff: Staff) -> dict[str, object]:
     }
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="move staff between PODs")
 def move_practitioner(
     session: Session, actor: Actor, staff_id: int, pod_id: int, expected_version: int
 ) -> None:
@@ -401,8 +408,13 @@ def move_practitioner(
     if staff.pdu_id != team.pdu_id:
         raise UserError(f"{staff.forename} {staff.surname} works in another PDU.")
     if staff.team_id is not None and staff.team_id != team.id:
-        require_team(actor, get_team(session, staff.team_id), "move staff out of this team")
-    require_team(actor, team, "move staff into this team")
+        require_team(
+            actor,
+            get_team(session, staff.team_id),
+            "move staff out of this team",
+            pdu_id=staff.pdu_id,
+        )
+    require_team(actor, team, "move staff into this team", pdu_id=team.pdu_id)
     if staff.pod_id == pod.id:
         raise UserError(f"{staff.forename} {staff.surname} is already in {pod.name}.")
     lock(session, staff, expected_version)
@@ -420,12 +432,14 @@ def move_practitioner(
     )
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="change contracted hours")
 def set_hours(
     session: Session, actor: Actor, staff_id: int, contracted_hours: float, expected_version: int
 ) -> None:
     """Change someone's contracted hours a week (Head of PDU, or their team's SPO)."""
     staff = get_staff(session, staff_id)
-    require_team(actor, get_team(session, staff.team_id) if staff.team_id else None, "set hours")
+    team = get_team(session, staff.team_id) if staff.team_id else None
+    require_team(actor, team, "set hours", pdu_id=staff.pdu_id)
     hours = float(contracted_hours)
     if not math.isfinite(hours):
         raise UserError("Contracted hours must be a number.")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Reduction, Staff, Team
-from app.domain.codes import Grade
+from app.domain.codes import Grade, Role
 from app.domain.workload import Reduction as ReductionRule
 from app.domain.workload import (
     ReductionReason,
@@ -34,6 +34,7 @@ from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import NotFound, UserError
 from app.services.core.locking import lock
+from app.services.core.permissions import write_service
 from app.services.core.settings import workload_settings
 from app.services.core.team_access import require_team
 from app.services.teams.organisation import get_staff
@@ -95,7 +96,8 @@ def reductions(session: Session, staff_id: int, as_at: date) -> list[ReductionVi
 
 def _practitioner(session: Session, actor: Actor, staff_id: int, action: str) -> Staff:
     staff = get_staff(session, staff_id)
-    require_team(actor, session.get(Team, staff.team_id) if staff.team_id else None, action)
+    team = session.get(Team, staff.team_id) if staff.team_id else None
+    require_team(actor, team, action, pdu_id=staff.pdu_id)
     if not Grade(staff.grade).is_practitioner:
         raise UserError(
             f"Only practitioners (PO, PQiP, PSO) hold caseload capacity; "
@@ -161,6 +163,7 @@ def _as_dict(r: Reduction) -> dict[str, object]:
     }
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="record reductions")
 def add_reduction(
     session: Session,
     actor: Actor,
@@ -197,6 +200,7 @@ def add_reduction(
     _added(session, actor, staff, expected_version, row, "reduction.added", what)
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="record absences")
 def add_absence(
     session: Session,
     actor: Actor,
@@ -259,6 +263,7 @@ def _get(session: Session, actor: Actor, reduction_id: int, action: str) -> tupl
     return row, _practitioner(session, actor, row.staff_id, action)
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="end reductions")
 def end_reduction(
     session: Session, actor: Actor, reduction_id: int, end: date, expected_version: int
 ) -> None:
@@ -283,6 +288,7 @@ def end_reduction(
     )
 
 
+@write_service(Role.HEAD_OF_PDU, Role.SPO, action="delete reductions")
 def delete_reduction(
     session: Session, actor: Actor, reduction_id: int, expected_version: int
 ) -> None:

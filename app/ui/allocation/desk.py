@@ -55,6 +55,7 @@ from app.ui.allocation.text import (
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
 from app.ui.formatting import without_sources
+from app.ui.permissions import allowed
 from app.ui.widgets.keyboard import chain_tab_order
 
 
@@ -81,6 +82,10 @@ class AllocationDesk(QWidget):
         self.outcomes = Outcomes(ctx, self._failed)
         self.proposal_dialog: QDialog | None = None
         self._build_actions()
+        actor = ctx.actor
+        self.may_allocate = allowed(self.allocate_action, actor, alloc_writes.allocate)
+        self.may_reallocate = allowed(self.reallocate_action, actor, alloc_writes.reallocate)
+        self.may_resolve = allowed(self.keep_action, actor, alloc_writes.resolve_review)
         self._build()
         self._connect()
         self._update_actions()
@@ -367,9 +372,9 @@ class AllocationDesk(QWidget):
     def _update_actions(self) -> None:
         chosen = self.chosen() is not None and self.case is not None
         allocated = self.case is not None and self.case.holder is not None
-        self.allocate_action.setEnabled(chosen and not allocated)
-        self.reallocate_action.setEnabled(chosen and allocated)
-        self.keep_action.setEnabled(self.review_id is not None)
+        self.allocate_action.setEnabled(self.may_allocate and chosen and not allocated)
+        self.reallocate_action.setEnabled(self.may_reallocate and chosen and allocated)
+        self.keep_action.setEnabled(self.may_resolve and self.review_id is not None)
 
     @Slot()
     def focus_find(self) -> None:

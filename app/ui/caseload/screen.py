@@ -297,6 +297,12 @@ class CaseloadScreen(QWidget):
     def _show_detail(self, detail: CaseDetail) -> None:
         self.detail.show_case(detail)
 
+    def open_case(self, person_id: int, crn: str) -> None:
+        """Find the case by its CRN and show its detail (from an audit entry, say)."""
+        self.search_box.setText(crn)
+        self.refresh()
+        self.ctx.ops.read(case_detail, person_id).then(self._show_detail)
+
     def reload_options(self) -> None:
         if self.ctx.pdu is None:
             return

@@ -1,4 +1,7 @@
-"""The settings dialog, generated from the declarations in ``app.domain.settings``.
+"""The settings, generated from the declarations in ``app.domain.settings``.
+
+The same panel is a tab of Administration, beside the users and the audit
+log, and the Tools > Settings dialog, where everyone can read them.
 
 Each declared setting is a row (value in force, default, since when, source);
 choosing one shows an editor built from its kind. Only the Head of PDU
@@ -35,7 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.codes import Role
 from app.domain.parsing import ParseError, format_date, parse_date
 from app.services.core import settings
 from app.services.core.errors import UserError
@@ -43,6 +45,7 @@ from app.services.core.settings import SettingView
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.formatting import fmt_date, html_table
+from app.ui.permissions import allowed
 
 DATE_FORMAT = "dd/MM/yyyy"
 SCALAR_KINDS = ("int", "float", "bool", "str")
@@ -101,20 +104,19 @@ def _from_text(view: SettingView) -> str:
     return f"{fmt_date(view.effective_from)}, {where}"
 
 
-class SettingsDialog(QDialog):
+class SettingsPanel(QWidget):
     """Every declared setting; the Head of PDU changes one from a date on."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.can_edit = ctx.actor.role == Role.HEAD_OF_PDU
         self.views: list[SettingView] = []
         self._getter: Getter | None = None
         self.editor: QWidget | None = None
-        self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName(self.tr("Settings"))
-        self.resize(1000, 720)
         self._build()
+        self.can_edit = allowed(self.save_button, ctx.actor, settings.put)
+        self._set_editing(False)
         self.reload()
 
     # --- building -------------------------------------------------------------
@@ -127,10 +129,9 @@ class SettingsDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        if not self.can_edit:
-            self.head_note = QLabel(self.tr(HEAD_ONLY_NOTE))
-            self.head_note.setAccessibleName(self.tr("Read only"))
-            layout.addWidget(self.head_note)
+        self.head_note = QLabel(self.tr(HEAD_ONLY_NOTE))
+        self.head_note.setAccessibleName(self.tr("Read only"))
+        layout.addWidget(self.head_note)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
@@ -170,7 +171,6 @@ class SettingsDialog(QDialog):
 
         self.pdu_only = QCheckBox(self.tr("For this &PDU only"))
         self.pdu_only.setAccessibleName(self.tr("For this PDU only"))
-        self.pdu_only.setEnabled(self.can_edit and pdu is not None)
         if pdu is None:
             self.pdu_only.setToolTip(self.tr("Choose a PDU in the main window first"))
         self.form.addRow("", self.pdu_only)
@@ -199,10 +199,7 @@ class SettingsDialog(QDialog):
         detail_layout.addWidget(self.history_label)
         layout.addWidget(self.detail)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self._set_editing(False)
+        layout.setContentsMargins(0, 0, 0, 0)
 
     # --- loading --------------------------------------------------------------
     def reload(self) -> None:
@@ -344,6 +341,7 @@ class SettingsDialog(QDialog):
         return text, lambda: view.value, False
 
     def _set_editing(self, on: bool) -> None:
+        self.head_note.setVisible(not self.can_edit)
         self.date_edit.setEnabled(on)
         self.pdu_only.setEnabled(on and self.ctx.pdu is not None)
         self.save_button.setEnabled(on)
@@ -396,3 +394,25 @@ class SettingsDialog(QDialog):
 
     def error_text(self) -> str:
         return "" if self.error_label.isHidden() else self.error_label.text()
+
+
+class SettingsDialog(QDialog):
+    """The settings panel in a dialog of its own (Tools > Settings)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
+        self.resize(1000, 720)
+        layout = QVBoxLayout(self)
+        self.panel = SettingsPanel(ctx, self)
+        layout.addWidget(self.panel, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def __getattr__(self, name: str) -> Any:
+        """The panel's parts, as the dialog's own (``dialog.choose``, ``dialog.table``)."""
+        if name == "panel":
+            raise AttributeError(name)
+        return getattr(self.panel, name)

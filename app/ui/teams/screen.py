@@ -40,6 +40,7 @@ from app.services.teams.organisation import PodView, StaffOption, TeamsView, Tea
 from app.services.teams.reductions import ABSENCE_REASONS, ReductionView
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
+from app.ui.permissions import allowed
 from app.ui.teams.dialogs import (
     ChoiceDialog,
     EndDateDialog,
@@ -89,6 +90,20 @@ ACTIONS = (
     ("refresh_action", "Re&fresh", "F5", "Read teams again from the database", "refresh"),
 )
 
+SERVICES: dict[str, Callable[..., Any]] = {
+    "new_team_action": teams.create_team,
+    "new_pod_action": teams.create_pod,
+    "rename_action": teams.rename_team,
+    "spo_action": teams.set_team_spo,
+    "move_action": teams.move_practitioner,
+    "hours_action": teams.set_hours,
+    "reduction_action": reductions.add_reduction,
+    "absence_action": reductions.add_absence,
+    "end_action": reductions.end_reduction,
+    "delete_action": reductions.delete_reduction,
+}
+"""The service behind each action: a user who may not call it sees it disabled, and who can."""
+
 
 class TeamsScreen(QWidget):
     """A tree of teams, PODs and people, with the chosen person's reductions."""
@@ -102,6 +117,10 @@ class TeamsScreen(QWidget):
         self._build()
         self._catch_up = WhenShown(self, self.refresh)
         self._build_actions()
+        self.may = {
+            attribute: allowed(getattr(self, attribute), ctx.actor, service)
+            for attribute, service in SERVICES.items()
+        }
         self._connect()
         self.refresh()
 
@@ -195,16 +214,21 @@ class TeamsScreen(QWidget):
         key = self.tree.current_key()
         member = self.tree.current_member()
         practitioner = member is not None and Grade(member.grade).is_practitioner
-        self.new_pod_action.setEnabled(bool(self.view.teams))
-        self.rename_action.setEnabled(key is not None and key[0] in ("team", "pod"))
-        self.spo_action.setEnabled(key is not None and key[0] == "team")
-        self.move_action.setEnabled(member is not None and Grade(member.grade) in teams.POD_GRADES)
-        self.hours_action.setEnabled(member is not None)
-        self.reduction_action.setEnabled(practitioner)
-        self.absence_action.setEnabled(practitioner)
         chosen = self.selected_reduction() is not None
-        self.end_action.setEnabled(chosen)
-        self.delete_action.setEnabled(chosen)
+        ready = {
+            "new_team_action": True,
+            "new_pod_action": bool(self.view.teams),
+            "rename_action": key is not None and key[0] in ("team", "pod"),
+            "spo_action": key is not None and key[0] == "team",
+            "move_action": member is not None and Grade(member.grade) in teams.POD_GRADES,
+            "hours_action": member is not None,
+            "reduction_action": practitioner,
+            "absence_action": practitioner,
+            "end_action": chosen,
+            "delete_action": chosen,
+        }
+        for attribute, on in ready.items():
+            getattr(self, attribute).setEnabled(on and self.may.get(attribute, False))
 
     def selected_reduction(self) -> int | None:
         rows = self.reductions_table.selectionModel().selectedRows()
