@@ -388,3 +388,8 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON before/after
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# The unpaid work tables live in their own module; importing it here puts them in
+# Base.metadata wherever the models are loaded (Alembic, the store, the tests).
+from app.db import upw_models as upw_models  # noqa: E402
