@@ -31,7 +31,9 @@ def test_a_whole_session_is_recorded_at_once_with_credits(session) -> None:
     p = h.project(session, upw.pdu_id)
     s = h.upw_session(session, p, PAST, supervisor_id=upw.supervisor_id)
     people = [h.person(session, upw.pdu_id)[0] for _ in range(3)]
-    placements = [booking.book(session, upw.manager, s.id, n + 1, pid) for n, pid in enumerate(people)]
+    placements = [
+        booking.book(session, upw.manager, s.id, n + 1, pid) for n, pid in enumerate(people)
+    ]
     result = attendance.record_attendance(
         session,
         upw.admin,
@@ -76,9 +78,7 @@ def test_credit_never_goes_beyond_the_hours_left(session) -> None:
 
 def test_ete_hours_stop_at_the_allowance(session) -> None:
     upw = h.setup(session)
-    s, pid, _req, placement = _booked(
-        session, upw, PAST, hours=10, project={"project_type": "ETE"}
-    )
+    s, pid, _req, placement = _booked(session, upw, PAST, hours=10, project={"project_type": "ETE"})
     # 20% of 10 hours is 2 hours of ETE.
     result = attendance.record_one(
         session, upw.admin, s.id, 2, AttendanceEntry(placement, Outcome.ATTC)

@@ -124,13 +124,14 @@ def stand_downs_view(
 def _booked_counts(session: Session, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
-    return dict(
-        session.execute(
+    return {
+        sid: count
+        for sid, count in session.execute(
             select(UpwPlacement.session_id, func.count())
             .where(UpwPlacement.session_id.in_(ids))
             .group_by(UpwPlacement.session_id)
-        ).tuples()
-    )
+        )
+    }
 
 
 def _stood_down_bookings(session: Session, ids: list[int]) -> dict[int, list[StoodDownBooking]]:

@@ -376,11 +376,12 @@ def suitable_sessions(
     people = people_facts(session, [old.person_id, *(p for ps in booked.values() for p in ps)])
     mine = other_bookings(session, [old.person_id], today, last).get(old.person_id, [])
     person = people[old.person_id]
-    versions = dict(
-        session.execute(
+    versions = {
+        sid: version
+        for sid, version in session.execute(
             select(UpwSession.id, UpwSession.version).where(in_ids(UpwSession.id, sorted(facts)))
-        ).tuples()
-    )
+        )
+    }
     choices = []
     for sid, f in sorted(facts.items(), key=lambda i: (i[1].day, i[1].start, i[1].project.name)):
         on = booked.get(sid, [])
