@@ -111,7 +111,7 @@ def test_two_people_recording_one_session_cannot_both_succeed(session) -> None:
     session.commit()
     attendance.record_one(session, upw.admin, s.id, 2, AttendanceEntry(placement, Outcome.ATTC))
     session.commit()
-    with pytest.raises(ConflictError, match="changed by .* \\(1 outcome"):
+    with pytest.raises(ConflictError, match=r"changed by .* \(1 outcome"):
         attendance.record_one(
             session, upw.manager, s.id, 2, AttendanceEntry(placement, Outcome.UACP)
         )

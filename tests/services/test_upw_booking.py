@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.db.upw_models import UpwPlacement, UpwSession
+from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, UserError
 from app.services.core.unit_of_work import last_changes
-from app.services.core.changes import Kind
 from app.services.unpaid_work import booking, projects
 from app.services.unpaid_work.booking import BookingNeedsReason, BookingRefused
 from tests.services import upw_helpers as h

@@ -68,7 +68,7 @@ def test_a_persons_summary_has_hours_ete_travel_deadlines_and_history(session) -
     upw = h.setup(session)
     p = h.project(session, upw.pdu_id)
     s = h.upw_session(session, p, date(2026, 11, 21))
-    pid, req = h.person(session, upw.pdu_id, hours=100, done=10, sentence_date=date(2026, 9, 1))
+    pid, _req = h.person(session, upw.pdu_id, hours=100, done=10, sentence_date=date(2026, 9, 1))
     placement = booking.book(session, upw.manager, s.id, 1, pid)
     attendance.record_one(
         session, upw.admin, s.id, 2, AttendanceEntry(placement, Outcome.ATTC, travel_out_minutes=30)

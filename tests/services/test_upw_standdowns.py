@@ -45,7 +45,7 @@ def test_a_stand_down_in_advance_gives_everyone_aasd_and_lists_them_to_rebook(se
 
 def test_a_stand_down_on_the_day_credits_the_time_spent_as_atss(session) -> None:
     upw = h.setup(session)
-    _p, s, people = _session_with(session, upw, TODAY, people=1)
+    _p, s, _people = _session_with(session, upw, TODAY, people=1)
     result = standdowns.stand_down_session(
         session,
         upw.admin,
