@@ -57,6 +57,11 @@ SCREENS: list[ScreenEntry] = [
         "app.ui.teams.screen:TeamsScreen",
         "Teams, PODs, hours, reductions and absences",
     ),
+    ScreenEntry(
+        "Unpaid work",
+        "app.ui.unpaid_work.screen:UnpaidWorkScreen",
+        "Projects, the weekly schedule, attendance, stand-downs and each person's hours",
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Allocation, AppUser, Assessment, Event, Person, Staff, TierRecord
 from app.services.caseload.tiers import explain
 from app.services.core.errors import NotFound
+from app.services.unpaid_work.summary import PersonUpw, has_requirement, person_summary
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class CaseDetail:
     tiers: list[TierView]
     allocations: list[AllocationView]
     victim_contact: bool = False
+    unpaid_work: PersonUpw | None = None
 
 
 def case_detail(session: Session, person_id: int) -> CaseDetail:
@@ -151,4 +153,7 @@ def case_detail(session: Session, person_id: int) -> CaseDetail:
         events=events,
         tiers=tiers,
         allocations=allocations,
+        unpaid_work=person_summary(session, person_id)
+        if has_requirement(session, person_id)
+        else None,
     )

@@ -106,6 +106,7 @@ def stand_down_session(
 ) -> StandDownResult:
     """Stand a session down for everyone booked; returns who is to rebook."""
     access.require_stand_down(actor)
+    reason, notice = StandDownReason(reason), Notice(notice)
     row, project = _session(session, session_id)
     access.require_pdu(actor, project.pdu_id, "stand down sessions")
     if reason is StandDownReason.OTHER and not note.strip():

@@ -113,6 +113,16 @@ def hours_of(
     )
 
 
+def has_requirement(session: Session, person_id: int) -> bool:
+    """Whether the person has an unpaid work requirement at all (one indexed look-up)."""
+    from app.db.upw_models import UpwRequirement
+
+    found = session.scalar(
+        select(UpwRequirement.id).where(UpwRequirement.person_id == person_id).limit(1)
+    )
+    return found is not None
+
+
 def person_summary(session: Session, person_id: int, as_at: date | None = None) -> PersonUpw:
     """Everything about a person's unpaid work as at a day (today by default)."""
     day = as_at or clock.today()
@@ -204,3 +214,34 @@ def _history(session: Session, person_id: int) -> dict[int, tuple[HistoryRow, ..
             )
         )
     return {rid: tuple(items) for rid, items in found.items()}
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    person_id: int
+    crn: str
+    name: str
+
+
+def find_people(
+    session: Session, pdu_id: int, text: str = "", limit: int = 200
+) -> list[PersonChoice]:
+    """People of the PDU with an unpaid work requirement, by CRN or name (all when blank)."""
+    from app.db.upw_models import UpwRequirement
+
+    query = (
+        select(Person.id, Person.crn, Person.forename, Person.surname)
+        .where(
+            Person.pdu_id == pdu_id,
+            Person.id.in_(select(UpwRequirement.person_id)),
+        )
+        .order_by(Person.surname, Person.forename, Person.crn)
+        .limit(limit)
+    )
+    wanted = text.strip()
+    if wanted:
+        like = f"%{wanted}%"
+        query = query.where(
+            Person.crn.ilike(like) | Person.surname.ilike(like) | Person.forename.ilike(like)
+        )
+    return [PersonChoice(pid, crn, f"{f} {s}") for pid, crn, f, s in session.execute(query)]
