@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
         for kind, label, shortcut in (
             ("cases", "Import &caseload extract…", "Ctrl+I"),
             ("staff", "Import &staff extract…", "Ctrl+Shift+I"),
+            ("upw-projects", "Import unpaid work &projects…", "Ctrl+Alt+P"),
+            ("upw-sessions", "Import unpaid work s&essions…", "Ctrl+Alt+E"),
         ):
             action = QAction(self.tr(label), self)
             action.setShortcut(QKeySequence(shortcut))

@@ -15,7 +15,12 @@ from app.domain.parsing import format_date, show
 
 Action = Literal["added", "changed", "missing", "ended"]
 SHOWN_IN_TEXT = 20
-KIND_LABELS = {"cases": "caseload", "staff": "staff"}
+KIND_LABELS = {
+    "cases": "caseload",
+    "staff": "staff",
+    "upw-projects": "unpaid work projects",
+    "upw-sessions": "unpaid work sessions",
+}
 
 
 def shown(value: object) -> str:

@@ -27,11 +27,17 @@ from app.services.imports.common import Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, read_table
 from app.services.imports.report import ImportReport, RowError, refused
 from app.services.imports.staff import StaffImport
+from app.services.imports.upw_projects import ProjectImport
+from app.services.imports.upw_sessions import SessionImport
+from app.services.unpaid_work import access as upw_access
 
-KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
+KINDS: dict[str, type[Importer]] = {
     "cases": CaseImport,
     "staff": StaffImport,
+    "upw-projects": ProjectImport,
+    "upw-sessions": SessionImport,
 }
+UPW_KINDS = frozenset({"upw-projects", "upw-sessions"})
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
@@ -49,6 +55,7 @@ def run_import(
     end_missing: bool = False,
     expected_hash: str | None = None,
     progress: Progress | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
     """Check an extract and, unless ``dry_run``, import it in one transaction.
 
@@ -57,7 +64,7 @@ def run_import(
     """
     if dry_run:
         with sessions() as session:
-            return preview(session, actor, kind, path, progress=progress)
+            return preview(session, actor, kind, path, progress=progress, pdu=pdu)
     with sessions.begin() as session:
         return apply(
             session,
@@ -67,6 +74,7 @@ def run_import(
             end_missing=end_missing,
             expected_hash=expected_hash,
             progress=progress,
+            pdu=pdu,
         )
 
 
@@ -78,9 +86,13 @@ def preview(
     *,
     end_missing: bool = False,
     progress: Progress | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
-    """What importing the file would add, change, leave alone and end; writes nothing."""
-    return _run(session, actor, kind, Path(path), end_missing, False, progress)
+    """What importing the file would add, change, leave alone and end; writes nothing.
+
+    ``pdu``: the PDU an unpaid work file is for, when it has no pdu column.
+    """
+    return _run(session, actor, kind, Path(path), end_missing, False, progress, pdu=pdu)
 
 
 def apply(
@@ -92,6 +104,7 @@ def apply(
     end_missing: bool = False,
     expected_hash: str | None = None,
     progress: Progress | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
     """Import the file in the caller's transaction: all of it, or (when refused) nothing.
 
@@ -100,7 +113,16 @@ def apply(
     means someone changed records the import read while it ran; the caller's
     transaction must then be rolled back (as leaving ``sessions.begin()`` does).
     """
-    return _run(session, actor, kind, Path(path), end_missing, True, progress, expected_hash)
+    return _run(session, actor, kind, Path(path), end_missing, True, progress, expected_hash, pdu)
+
+
+def _require_import(actor: Actor, kind: str) -> None:
+    """Extracts: the Head of PDU, case administrators, the command line; unpaid work files
+    also the unpaid work manager (SPEC.md 1)."""
+    if kind in UPW_KINDS:
+        upw_access.require_import(actor)
+    else:
+        actor.require(Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM, action="import extracts")
 
 
 def _importer(kind: str) -> Importer:
@@ -118,8 +140,9 @@ def _run(
     write: bool,
     progress: Progress | None,
     expected_hash: str | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
-    actor.require(Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM, action="import extracts")
+    _require_import(actor, kind)
     importer = _importer(kind)
     progress = progress or Progress()
     try:
@@ -138,6 +161,7 @@ def _run(
         now=clock.now().replace(tzinfo=None),
         end_missing=end_missing,
         progress=progress,
+        pdu=pdu,
     )
     mapping = map_headers(table.headers, importer.columns)
     ignored = mapping.ignored + tuple(

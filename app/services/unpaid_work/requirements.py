@@ -33,7 +33,6 @@ from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import NotFound, UserError
 from app.services.core.unit_of_work import touch
-from app.services.imports.lookups import chunks
 from app.services.unpaid_work import access
 from app.services.unpaid_work.locks import lock
 
@@ -53,6 +52,11 @@ class RequirementRecord:
     all_male_group_consent: bool
     facts: RequirementFacts
     version: int
+
+
+def chunks(items: list[int], size: int = 500) -> list[list[int]]:
+    """Slices small enough for an SQL ``IN`` list."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _minutes(hours: float | None) -> int | None:
