@@ -32,6 +32,7 @@ from app.services.core.unit_of_work import refresh_pending, touch
 from app.services.demo.allocation import Holder, allocation_rows, case_to_place, place_cases
 from app.services.demo.organisation import OrganisationPlan, plan_organisation
 from app.services.demo.people import RISE_DAYS_AGO, CasePlan, plan_cases
+from app.services.demo.unpaid_work import write_unpaid_work
 from app.services.demo.write import write_cases, write_latest_assessments, write_organisation
 
 DEMO_PDU = 17
@@ -206,6 +207,8 @@ def generate_demo(
     demo.allocate(org, staff_ids, plans, ids)
     tiers.raise_reviews(session, risen, demo.today)
     demo.refresh(ids)
+    demo.step(0, "Writing unpaid work")
+    upw = write_unpaid_work(session, actor, demo.pdu.id, seed, demo.today)
     summary = DemoSummary(
         pdu_number=demo.pdu.number,
         pdu_name=demo.pdu.name,
@@ -224,6 +227,13 @@ def generate_demo(
         "pdu",
         demo.pdu.number,
         summary=str(summary),
-        extra={"seed": seed, "cases": cases, "as_at": demo.today, "staff": len(org.staff)},
+        extra={
+            "seed": seed,
+            "cases": cases,
+            "as_at": demo.today,
+            "staff": len(org.staff),
+            "upw_projects": upw.projects,
+            "upw_sessions": upw.sessions,
+        },
     )
     return summary

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -31,10 +32,10 @@ from app.db.upw_models import (
 from app.domain.unpaid_work import Notice, Outcome, ProjectType, StandDownReason
 from app.domain.unpaid_work_booking import PersonFacts, SessionFacts, session_warnings, worst
 from app.domain.unpaid_work_deadlines import RequirementFacts, is_at_risk
-from app.domain.unpaid_work_hours import ete_allowance_minutes, prefer_app_date
+from app.domain.unpaid_work_hours import ete_allowance_minutes
 from app.services.unpaid_work.facts import people_facts, session_facts_of
 from app.services.unpaid_work.projects import days_of
-from app.services.unpaid_work.rules import pdu_rules
+from app.services.unpaid_work.rules import PduRules, pdu_rules
 
 
 def week_of(day: date) -> date:
@@ -255,6 +256,30 @@ class BookablePerson:
     all_male_group_consent: bool
 
 
+def _bookable(row: Any, day: date, rules: PduRules) -> BookablePerson | None:
+    held = row.extract_on is not None and row.extract_on <= day
+    extract = (row.extract_completed_minutes or 0) if held else 0
+    remaining = max(0, row.ordered_minutes - extract - int(row.minutes or 0))
+    if remaining <= 0:
+        return None
+    share = rules.ete_share_percent if row.ete_share_percent is None else row.ete_share_percent
+    allowance = ete_allowance_minutes(row.ordered_minutes, share)
+    facts = RequirementFacts(
+        sentence_date=row.sentence_date, intensive=row.intensive, extended_to=row.extended_to
+    )
+    return BookablePerson(
+        row.id,
+        row.crn,
+        f"{row.forename} {row.surname}",
+        row.gender,
+        row.rosh,
+        remaining,
+        max(0, min(allowance - int(row.ete or 0), remaining)),
+        is_at_risk(facts, remaining, day, rules.settings),
+        row.all_male_group_consent,
+    )
+
+
 def bookable_people(
     session: Session, pdu_id: int, as_at: date | None = None
 ) -> list[BookablePerson]:
@@ -284,8 +309,26 @@ def bookable_people(
         .group_by(UpwPlacement.requirement_id)
         .subquery()
     )
+    # Plain columns, not ORM objects: hundreds of people read in a few milliseconds.
     rows = session.execute(
-        select(UpwRequirement, Event, Person, CaseloadRow.rosh, credited.c.minutes, credited.c.ete)
+        select(
+            Person.id,
+            Person.crn,
+            Person.forename,
+            Person.surname,
+            Person.gender,
+            CaseloadRow.rosh,
+            UpwRequirement.ordered_minutes,
+            UpwRequirement.extract_completed_minutes,
+            UpwRequirement.extract_on,
+            UpwRequirement.ete_share_percent,
+            UpwRequirement.intensive,
+            UpwRequirement.extended_to,
+            UpwRequirement.all_male_group_consent,
+            Event.sentence_date,
+            credited.c.minutes,
+            credited.c.ete,
+        )
         .join(Event, Event.id == UpwRequirement.event_id)
         .join(Person, Person.id == UpwRequirement.person_id)
         .outerjoin(CaseloadRow, CaseloadRow.person_id == Person.id)
@@ -300,32 +343,10 @@ def bookable_people(
         .order_by(Person.surname, Person.forename, Event.sentence_date.desc())
     ).all()
     found: dict[int, BookablePerson] = {}
-    for req, event, person, rosh, minutes, ete in rows:
-        if person.id in found:
+    for row in rows:
+        if row.id in found:
             continue
-        held = req.extract_on is not None and req.extract_on <= day
-        extract = (req.extract_completed_minutes or 0) if held else 0
-        remaining = max(0, req.ordered_minutes - extract - int(minutes or 0))
-        if remaining <= 0:
-            continue
-        share = rules.ete_share_percent if req.ete_share_percent is None else req.ete_share_percent
-        allowance = ete_allowance_minutes(req.ordered_minutes, share)
-        facts = RequirementFacts(
-            sentence_date=event.sentence_date,
-            intensive=req.intensive,
-            assessed_on=prefer_app_date(req.assessed_on, event.upw_assessment_date),
-            started_on=prefer_app_date(req.started_on, event.upw_start_date),
-            extended_to=req.extended_to,
-        )
-        found[person.id] = BookablePerson(
-            person.id,
-            person.crn,
-            f"{person.forename} {person.surname}",
-            person.gender,
-            rosh,
-            remaining,
-            max(0, min(allowance - int(ete or 0), remaining)),
-            is_at_risk(facts, remaining, day, rules.settings),
-            req.all_male_group_consent,
-        )
+        person = _bookable(row, day, rules)
+        if person is not None:
+            found[row.id] = person
     return sorted(found.values(), key=lambda p: (not p.at_risk, p.name))
