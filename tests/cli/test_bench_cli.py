@@ -15,6 +15,7 @@ FIGURES = {
     "import of a caseload extract, validation to commit",
     "tier calculation over prepared inputs",
     "memory of a separate process showing the caseload",
+    "unpaid work weekly grid of a PDU (20 projects, 12 weeks, 600 people)",
 }
 KEYS = [
     "name",
