@@ -16,9 +16,9 @@ def counted(engine: Engine) -> Iterator[list[str]]:
     """The statements run on ``engine`` inside the block, as a list that fills as they run."""
     seen: list[str] = []
 
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def before(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         if not statement.lstrip().upper().startswith(_IGNORED):
-            seen.append(" ".join(statement.split()))
+            seen.append(f"{' '.join(statement.split())} -- {parameters!r}")
 
     event.listen(engine, "before_cursor_execute", before)
     try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -23,7 +25,12 @@ from PySide6.QtWidgets import (
 
 from app.services.core import reference
 from app.services.core.reference import PduInfo
-from app.ui.context import AppContext
+from app.ui.context import AppContext, Notice
+
+if TYPE_CHECKING:
+    from app.ui.help.window import HelpWindow
+from app.ui.widgets.keyboard import tab_leaves_tables
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 
 @dataclass(frozen=True)
@@ -33,29 +40,37 @@ class ScreenEntry:
     title: str
     target: str
     status_tip: str
+    help_page: str = "index.html"
 
 
 # Only screens that work are listed; later features add theirs here.
+UNDO_SECONDS = 60
+"""How long the status bar offers to undo what was just done."""
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry(
         "Caseload",
         "app.ui.caseload.screen:CaseloadScreen",
         "Every case of the PDU: filter, sort, search",
+        "caseload.html",
     ),
     ScreenEntry(
         "Allocation",
         "app.ui.allocation.screen:AllocationScreen",
         "Allocate new cases within 5 working days",
+        "allocation.html",
     ),
     ScreenEntry(
         "Tiering balance",
         "app.ui.balance.screen:BalanceScreen",
         "High and medium/low RoSH mix per practitioner",
+        "balance.html",
     ),
     ScreenEntry(
         "Teams and PODs",
         "app.ui.teams.screen:TeamsScreen",
         "Teams, PODs, hours, reductions and absences",
+        "teams.html",
     ),
     ScreenEntry(
         "Unpaid work",
@@ -81,8 +96,12 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
+        self.restore_dialog: QWidget | None = None  # while open
+        self.help_window: HelpWindow | None = None
+        self._table_menus: dict[int, list[TableMenu]] = {}  # kept alive beside their screens
         self._build()
         self._build_menus()
+        tab_leaves_tables(self)
         self._load_pdus()
         self._restore_geometry()
         self.nav.setCurrentRow(0)
@@ -91,7 +110,8 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Navigation"))
-        self.nav.setFixedWidth(180)
+        widest = max(self.nav.fontMetrics().horizontalAdvance(e.title) for e in SCREENS)
+        self.nav.setFixedWidth(widest + 40)  # as narrow as its titles allow: room for tables
         for entry in SCREENS:
             item = QListWidgetItem(self.tr(entry.title))
             item.setStatusTip(self.tr(entry.status_tip))
@@ -120,8 +140,17 @@ class MainWindow(QMainWindow):
 
         self.user_label = QLabel(self.tr("Signed in: %s") % self.ctx.actor.display_name)
         self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
+        self.undo_button = QPushButton(self.tr("&Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo what was just done"))
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo_last)
+        self.statusBar().addWidget(self.undo_button)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        self._undo: Callable[[], None] | None = None
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self.ctx.broadcast.told.connect(self._told)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -137,11 +166,26 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
             file_menu.addAction(action)
         file_menu.addSeparator()
+        self.restore_action = QAction(self.tr("&Restore from backup…"), self)
+        self.restore_action.setStatusTip(
+            self.tr("Replace the database with one of its backups (the current one is kept)")
+        )
+        self.restore_action.triggered.connect(self.open_restore)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setStatusTip(self.tr("Close PDU Manager"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = QAction(self.tr("&Undo"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setStatusTip(self.tr("Take back the allocation or review just made"))
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo_last)
+        edit_menu.addAction(self.undo_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for row, entry in enumerate(SCREENS):
@@ -161,6 +205,17 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_action = QAction(self.tr("&Guide for this screen"), self)
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # dialogs too
+        self.help_action.setStatusTip(self.tr("How this screen works, its rules and the glossary"))
+        self.help_action.triggered.connect(lambda _=False: self.open_help())
+        help_menu.addAction(self.help_action)
+        glossary = QAction(self.tr("G&lossary"), self)
+        glossary.setStatusTip(self.tr("Every term the screens use, in plain words"))
+        glossary.triggered.connect(lambda: self.open_help("glossary.html"))
+        help_menu.addAction(glossary)
+        help_menu.addSeparator()
         about = QAction(self.tr("&About PDU Manager"), self)
         about.setStatusTip(self.tr("Version and database"))
         about.triggered.connect(self._about)
@@ -178,12 +233,22 @@ class MainWindow(QMainWindow):
             self.pdu_box.addItem(pdu.label, pdu)
         self.pdu_box.blockSignals(False)
         saved = QSettings().value("pdu_number")
-        index = 0
-        for i, pdu in enumerate(pdus):
-            if str(pdu.number) == str(saved):
-                index = i
-        self.pdu_box.setCurrentIndex(index)
-        self._pdu_chosen(index)
+        index = next((i for i, p in enumerate(pdus) if str(p.number) == str(saved)), None)
+        if index is None and len(pdus) > 1 and saved is None:
+            self._ask_for_home_pdu()  # a first start: not "1. East Kent" by default
+            return
+        self.pdu_box.setCurrentIndex(index or 0)
+        self._pdu_chosen(index or 0)
+
+    def _ask_for_home_pdu(self) -> None:
+        """No PDU chosen yet on this login: ask for it, without a dialog in the way."""
+        self.pdu_box.setCurrentIndex(-1)
+        self.pdu_box.setPlaceholderText(self.tr("Choose your PDU…"))
+        self.pdu_box.setToolTip(self.tr("Your PDU: PDU Manager opens on it from now on"))
+        self.statusBar().showMessage(
+            self.tr("Which PDU is yours? Choose it in the PDU box above; it is remembered.")
+        )
+        self.pdu_box.setFocus()
 
     # --- behaviour ------------------------------------------------------------
     def open_screen(self, title: str) -> QWidget:
@@ -198,6 +263,8 @@ class MainWindow(QMainWindow):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
+            tab_leaves_tables(widget)
+            self._table_menus[row] = install_table_menus(widget, self.ctx.ops)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
@@ -211,8 +278,11 @@ class MainWindow(QMainWindow):
         pdu = self.pdu_box.itemData(index)
         if not isinstance(pdu, PduInfo):
             return
+        first = self.ctx.pdu is None and QSettings().value("pdu_number") is None
         self.ctx.pdu = pdu
         QSettings().setValue("pdu_number", pdu.number)
+        if first:
+            self.statusBar().showMessage(self.tr("PDU Manager opens on %s from now on") % pdu.label)
         self.ctx.broadcast.pdu_changed.emit(pdu)
 
     def refresh_pdus(self) -> None:
@@ -228,6 +298,18 @@ class MainWindow(QMainWindow):
             self.refresh_pdus()
 
     @Slot()
+    def open_restore(self) -> None:
+        from app.ui.backups.dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.ctx, self)
+        self.restore_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.restore_dialog = None
+        if dialog.restored is not None:
+            self.refresh_pdus()
+        dialog.deleteLater()
+
+    @Slot()
     def open_settings(self) -> None:
         from app.ui.settings.dialog import SettingsDialog
 
@@ -236,6 +318,42 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self.settings_dialog = None
         dialog.deleteLater()
+
+    @Slot(object)
+    def _told(self, notice: Notice) -> None:
+        """Say what was done; offer Undo (button and Ctrl+Z) for a while when it can be."""
+        self.statusBar().showMessage(notice.message, UNDO_SECONDS * 1000)
+        self._undo = notice.undo
+        self.undo_button.setVisible(notice.undo is not None)
+        self.undo_action.setEnabled(notice.undo is not None)
+        if notice.undo is not None:
+            self._undo_timer.start()
+
+    @Slot()
+    def undo_last(self) -> None:
+        undo, self._undo = self._undo, None
+        self._forget_undo()
+        if undo is not None:
+            undo()
+
+    @Slot()
+    def _forget_undo(self) -> None:
+        self._undo = None
+        self.undo_button.hide()
+        self.undo_action.setEnabled(False)
+
+    def open_help(self, page: str | None = None) -> None:
+        """The guide at ``page``, else at the page of the screen or dialog in front."""
+        from app.ui.help.window import HelpWindow
+
+        if page is None:
+            row = self.nav.currentRow()
+            page = SCREENS[row].help_page if 0 <= row < len(SCREENS) else "index.html"
+            if self.settings_dialog is not None:
+                page = "settings.html"
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_page(page)
 
     @Slot()
     def _about(self) -> None:

@@ -1,7 +1,7 @@
 """unpaid work: requirements, projects, sessions, placements, attendance, stand-downs
 
 Revision ID: 0004_unpaid_work
-Revises: 0001_initial
+Revises: 0007_decisions
 
 Every sentence that orders unpaid work hours gets its requirement record, with
 the hours ordered and completed as the caseload extract gave them, dated the
@@ -19,7 +19,7 @@ from alembic import op
 from app import clock
 
 revision = "0004_unpaid_work"
-down_revision = "0001_initial"
+down_revision = "0007_decisions"
 branch_labels = None
 depends_on = None
 

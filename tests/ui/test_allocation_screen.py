@@ -9,13 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db.models import (
     Allocation,
     AppUser,
     Assessment,
     CaseloadRow,
+    Event,
     Pod,
     Reduction,
     ReviewItem,
@@ -49,6 +50,7 @@ from app.ui.main_window import MainWindow
 from app.ui.teams import tree as teams_tree
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.statements import counted
 from tests.ui.helpers import when_modal
 
 
@@ -192,6 +194,28 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
     screen.tabs.setCurrentIndex(1)
     assert _column(screen.recent_model, RecentModel.CRN)[0] == data.oldest_crn
     assert "Team East" in screen.recent_label.text()
+    window.close()
+
+
+def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    """Write and the desk's refresh from the change-set together (issue 14: was 63)."""
+    data = _data(store)
+    with store.sessions.begin() as s:  # one case waiting, so no next case is chosen after
+        s.execute(
+            update(Event).where(Event.person_id == data.newer).values(end_date=date(2026, 11, 24))
+        )
+        refresh_cases(s, [data.newer], TODAY)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    assert desk.case is not None and desk.case.person_id == data.oldest
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    with counted(store.engine) as statements:
+        desk.allocate()
+    assert desk.queue_model.rowCount() == 0 and desk.case is None
+    assert len(statements) <= 15, "\n".join(statements)
+    assert len(set(statements)) == len(statements), "a statement ran twice"
     window.close()
 
 
@@ -565,4 +589,75 @@ def test_a_pod_shows_the_mean_of_its_practitioners_with_hours(qtbot, store) -> N
     assert tip.startswith("Mean capacity of the 4 practitioners with hours this week")
     assert "Absent, not counted: Priya Shah" in tip
     assert "All the POD's points held over all its available points:" in tip
+    window.close()
+
+
+def test_tab_goes_from_the_queue_to_the_allocate_button_without_walking_cells(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    window.activateWindow()
+    desk.queue_view.selectRow(0)
+    desk.queue_view.setFocus()
+    qtbot.waitUntil(desk.queue_view.hasFocus)
+    seen = []
+    for _ in range(10):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is desk.allocate_button:
+            break
+    assert seen[-1] is desk.allocate_button, [w.accessibleName() or type(w).__name__ for w in seen]
+    assert desk.candidate_view in seen and desk.queue_view not in seen
+    assert len(seen) == len(set(map(id, seen)))  # every Tab moved to another control
+    qtbot.keyClick(desk.allocate_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not desk.allocate_button
+    window.close()
+
+
+def test_decisions_to_enter_in_ndelius_are_listed_and_ticked_off(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    from app.db.models import NdeliusEntry, Person
+
+    data = _data(store)
+    with store.sessions.begin() as s:
+        head = local_actor(s)
+        version = s.get(Person, data.oldest).version  # type: ignore[union-attr]
+        allocation = alloc_writes.allocate(s, head, data.oldest, data.po, version)
+    window, screen = _screen(qtbot, store)
+    screen.tabs.setCurrentWidget(screen.ndelius)
+    panel = screen.ndelius
+    row = _column(panel.model, panel.model.CRN).index(data.oldest_crn)
+    assert _column(panel.model, panel.model.WHAT)[row] == "Allocated to Priya Shah (PO)"
+    assert set(_column(panel.model, panel.model.ENTERED)) == {"Not yet"}
+    listed = panel.model.rowCount()
+    panel.view.selectRow(row)
+    panel.mark(True)
+    assert panel.model.rowCount() == listed - 1  # entered ones are hidden by default
+    assert data.oldest_crn not in _column(panel.model, panel.model.CRN)
+    panel.hide_entered.setChecked(False)
+    row = _column(panel.model, panel.model.CRN).index(data.oldest_crn)
+    assert _column(panel.model, panel.model.ENTERED)[row].startswith("Yes, 25/11/2026")
+    with store.sessions() as s:
+        [entry] = s.scalars(select(NdeliusEntry)).all()
+        assert (entry.kind, entry.record_id, entry.entered_on) == ("allocation", allocation, TODAY)
+    window.close()
+
+
+def test_the_status_bar_says_what_was_allocated_and_undo_takes_it_back(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    desk.allocate()
+    assert window.statusBar().currentMessage() == "Allocated OLDEST, Alex to Priya Shah"
+    assert window.undo_button.isVisible() and window.undo_action.isEnabled()
+    assert data.oldest_crn not in _column(desk.queue_model, QueueModel.CRN)
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage().startswith("Undone: OLDEST, Alex")
+    assert data.oldest_crn in _column(desk.queue_model, QueueModel.CRN)  # back in the queue
+    assert not window.undo_button.isVisible()
+    with store.sessions() as s:
+        [row] = s.scalars(select(Allocation).where(Allocation.person_id == data.oldest)).all()
+        assert row.corrected_at is not None and row.end_date == row.start_date
     window.close()

@@ -10,12 +10,14 @@ rose or which sit outside their practitioner's grade wait in the reviews list
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
+from app.db.bulk import in_ids
 from app.db.models import Allocation, CaseloadRow, Person, Pod, ReviewItem, Staff, TierRecord
 from app.db.readmodel import active_case_condition
 from app.domain.allocation import (
@@ -36,6 +38,7 @@ from app.services.caseload.tiers import (
     REVIEW_OUTSIDE_GRADE,
     REVIEW_PRACTITIONER_LEFT,
     REVIEW_REASSESS,
+    REVIEW_TIER_DIFFERS,
     REVIEW_TIER_RISE,
 )
 from app.services.core import settings
@@ -51,11 +54,16 @@ ALLOCATION_REVIEW_KINDS = (
 )
 """Review items the allocation desk answers by reallocating (TOM 777)."""
 
+DESK_REVIEW_KINDS = (*ALLOCATION_REVIEW_KINDS, REVIEW_TIER_DIFFERS)
+"""Review items the desk lists: those above, and tiers to check against NDelius (SPEC.md 5),
+which an allocation does not answer."""
+
 REVIEW_LABELS = {
     REVIEW_TIER_RISE: "Tier rose",
     REVIEW_OUTSIDE_GRADE: "Outside grade",
     REVIEW_REASSESS: "Reassess",
     REVIEW_PRACTITIONER_LEFT: "Practitioner left",
+    REVIEW_TIER_DIFFERS: "Extract tier differs",
 }
 
 
@@ -296,23 +304,30 @@ def queue(session: Session, pdu_id: int, as_at: date) -> list[QueueItem]:
         .order_by(CaseloadRow.clock_start, CaseloadRow.crn)
     ).all()
     briefs = _briefs(session, [(r[0], r[1]) for r in rows])
+    clock = _queue_clock(session, pdu_id, as_at)
+    return [clock(b) for b in briefs]
+
+
+def _queue_clock(session: Session, pdu_id: int, as_at: date) -> Callable[[CaseBrief], QueueItem]:
+    """A case brief with its allocation and first-appointment clocks, as the queue shows it."""
     pdu = get_pdu(session, pdu_id)
     calendar = settings.working_calendar(session, as_at, welsh=pdu.is_welsh)
     days = int(settings.get(session, "allocation_working_days", as_at, pdu_id))
-    return [
-        QueueItem(
-            case=b,
-            clock=allocation_status(b.clock_start, as_at, calendar, days),
+
+    def item(brief: CaseBrief) -> QueueItem:
+        return QueueItem(
+            case=brief,
+            clock=allocation_status(brief.clock_start, as_at, calendar, days),
             first_appointment=first_appointment_clock(
-                SentenceType(b.sentence_type), b.sentence_date, b.release_date, as_at
+                SentenceType(brief.sentence_type), brief.sentence_date, brief.release_date, as_at
             ),
         )
-        for b in briefs
-    ]
+
+    return item
 
 
 def reviews(session: Session, pdu_id: int) -> list[ReviewRow]:
-    """Open tier-rise and outside-grade review items of the PDU, oldest first (TOM 777)."""
+    """Open review items of the PDU the desk answers, oldest first (TOM 777, SPEC.md 5)."""
     items = session.execute(
         select(ReviewItem, CaseloadRow, Person.version)
         .join(CaseloadRow, CaseloadRow.person_id == ReviewItem.person_id)
@@ -320,7 +335,7 @@ def reviews(session: Session, pdu_id: int) -> list[ReviewRow]:
         .where(
             CaseloadRow.pdu_id == pdu_id,
             ReviewItem.resolved_on.is_(None),
-            ReviewItem.kind.in_(ALLOCATION_REVIEW_KINDS),
+            ReviewItem.kind.in_(DESK_REVIEW_KINDS),
         )
         .order_by(ReviewItem.raised_on, ReviewItem.id)
     ).all()
@@ -329,6 +344,61 @@ def reviews(session: Session, pdu_id: int) -> list[ReviewRow]:
         ReviewRow(item.id, item.kind, item.detail, item.raised_on, briefs[item.person_id])
         for item, _row, _v in items
     ]
+
+
+@dataclass(frozen=True)
+class DeskUpdate:
+    """The queue items and open review rows, now, of the cases a change touched.
+
+    The desk drops its rows of ``person_ids`` and puts these in their place.
+    """
+
+    person_ids: frozenset[int]
+    queue: tuple[QueueItem, ...]
+    reviews: tuple[ReviewRow, ...]
+
+
+def desk_update(
+    session: Session, pdu_id: int, as_at: date, person_ids: Collection[int]
+) -> DeskUpdate:
+    """Where these cases stand on the desk now (SPEC.md 4.3), reading as little as it can.
+
+    A case just allocated has left the queue and closed its reviews: that is
+    two statements; only cases still waiting get their full brief and clock.
+    """
+    ids = sorted(set(person_ids))
+    rows = session.execute(_brief_query().where(in_ids(CaseloadRow.person_id, ids))).all()
+    items = session.scalars(
+        select(ReviewItem)
+        .where(
+            in_ids(ReviewItem.person_id, ids),
+            ReviewItem.resolved_on.is_(None),
+            ReviewItem.kind.in_(DESK_REVIEW_KINDS),
+        )
+        .order_by(ReviewItem.raised_on, ReviewItem.id)
+    ).all()
+    ours = {row.person_id: (row, version) for row, version in rows if row.pdu_id == pdu_id}
+    waiting = [
+        row.person_id
+        for row, _v in sorted(ours.values(), key=lambda rv: (rv[0].clock_start, rv[0].crn))
+        if row.unallocated
+        and row.sentence_date <= as_at
+        and (row.end_date is None or row.end_date > as_at)
+    ]
+    reviewed = {item.person_id for item in items if item.person_id in ours}
+    briefs = {
+        b.person_id: b for b in _briefs(session, [ours[p] for p in sorted({*waiting, *reviewed})])
+    }
+    queue_items: tuple[QueueItem, ...] = ()
+    if waiting:
+        clock = _queue_clock(session, pdu_id, as_at)
+        queue_items = tuple(clock(briefs[pid]) for pid in waiting)
+    review_rows = tuple(
+        ReviewRow(item.id, item.kind, item.detail, item.raised_on, briefs[item.person_id])
+        for item in items
+        if item.person_id in reviewed
+    )
+    return DeskUpdate(frozenset(ids), queue_items, review_rows)
 
 
 # --- Ranking ------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     UPW_PLACEMENT = "upw_placement"
     UPW_ATTENDANCE = "upw_attendance"
     UPW_STAND_DOWN = "upw_stand_down"
+    DECISION = "decision"  # a decision ticked off as entered in NDelius
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,9 @@ TABLE_KINDS: dict[str, Kind] = {
     "setting": Kind.SETTING,
     "app_user": Kind.USER,
     "audit_log": Kind.AUDIT,
+    "store_identity": Kind.AUDIT,  # written once, by the migration: the audit's anchor
     "pdu": Kind.PDU,
+    "ndelius_entry": Kind.DECISION,
     "region": Kind.PDU,
     "upw_requirement": Kind.UPW_REQUIREMENT,
     "upw_project": Kind.UPW_PROJECT,
@@ -286,10 +288,12 @@ def _before_commit(session: Session) -> None:
 
 def _audit_unrecorded(session: Session, pending: _Pending) -> None:
     """A change with no audit entry of its own is recorded as what it changed."""
-    actor = session.info.get(ACTOR_KEY)
-    if pending.audited or not pending.records or actor is None:
-        return
     from app.services.core import audit
+
+    actor = session.info.get(ACTOR_KEY)
+    audited = pending.audited or audit.has_pending(session)
+    if audited or not pending.records or actor is None:
+        return
 
     first = pending.records[0]
     summary = (

@@ -28,15 +28,22 @@ from PySide6.QtWidgets import (
 from app.services.allocation import queue as alloc_queue
 from app.services.allocation import views as alloc_views
 from app.services.allocation import writes as alloc_writes
-from app.services.allocation.queue import CandidateRow, CaseBrief, QueueItem, ReviewRow
+from app.services.allocation.queue import (
+    CandidateRow,
+    CaseBrief,
+    DeskUpdate,
+    QueueItem,
+    ReviewRow,
+)
 from app.services.allocation.views import Drilldown
 from app.services.caseload.detail import CaseDetail, case_detail
 from app.services.caseload.search import FilterOptions
-from app.services.core.changes import ChangeSet
+from app.services.core.changes import ChangeSet, Kind
 from app.services.core.errors import ConflictError
 from app.ui.allocation.case_panel import CasePanel, action_button
 from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
 from app.ui.allocation.models import QueueModel, ReviewModel
+from app.ui.allocation.outcomes import Outcomes
 from app.ui.allocation.panels import make_table
 from app.ui.allocation.text import (
     appointment_text,
@@ -48,6 +55,7 @@ from app.ui.allocation.text import (
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
 from app.ui.formatting import without_sources
+from app.ui.widgets.keyboard import chain_tab_order
 
 
 class AllocationDesk(QWidget):
@@ -70,6 +78,7 @@ class AllocationDesk(QWidget):
         self.extra: list[str] = []  # the chosen case's lines under its risk
         self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
+        self.outcomes = Outcomes(ctx, self._failed)
         self._build_actions()
         self._build()
         self._connect()
@@ -116,10 +125,12 @@ class AllocationDesk(QWidget):
         self.queue_view = make_table(
             self.queue_model,
             self.tr("Unallocated cases"),
-            (70, 140, 66, 40, 86, 104, 82, 140, 42, 82),
+            {QueueModel.NAME: 150, QueueModel.PREVIOUS: 150},
         )
         self.review_view = make_table(
-            self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)
+            self.review_model,
+            self.tr("Review items"),
+            {ReviewModel.NAME: 150, ReviewModel.HOLDER: 150, ReviewModel.DETAIL: 320},
         )
         self.lists = QTabWidget()
         self.lists.setAccessibleName(self.tr("Cases to allocate or review"))
@@ -131,7 +142,8 @@ class AllocationDesk(QWidget):
         find_row = QHBoxLayout()
         find_row.addWidget(QLabel(self.tr("Reallocate a case:")))
         find_row.addWidget(self.find_box, 1)
-        find_row.addWidget(action_button(self.find_action, self.tr("Find case")))
+        self.find_button = action_button(self.find_action, self.tr("Find case"))
+        find_row.addWidget(self.find_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -156,6 +168,22 @@ class AllocationDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab goes the way an SPO works: the case, the practitioners, then the decision."""
+        self.panel.drilldown.setTabChangesFocus(True)
+        chain_tab_order(
+            self.lists,
+            self.queue_view,
+            self.review_view,
+            self.find_box,
+            self.find_button,
+            self.panel.team_box,
+            self.candidate_view,
+            *self.panel.buttons,
+            self.panel.drilldown,
+        )
 
     def _connect(self) -> None:
         self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)
@@ -399,7 +427,10 @@ class AllocationDesk(QWidget):
                 policy_reason=dialog.policy_reason(),
                 confirmed=dialog.confirmed(),
             )
-        job.then(self._written, on_failure=self._failed)
+        job.then(
+            partial(self.outcomes.allocated, case, choice.ranked.name, reallocating),
+            on_failure=self._failed,
+        )
 
     @Slot()
     def keep(self) -> None:
@@ -407,18 +438,61 @@ class AllocationDesk(QWidget):
             return
         dialog = KeepDialog(self.case, self)
         if self.run_dialog(dialog):
-            self.ctx.ops.write(
-                alloc_writes.resolve_review, self.review_id, dialog.resolution()
-            ).then(self._written, on_failure=self._failed)
-
-    def _written(self, _record_id: int) -> None:
-        """Saved: the broadcast change-set updates the desk (:meth:`apply_changes`)."""
+            resolution = dialog.resolution()
+            self.ctx.ops.write(alloc_writes.resolve_review, self.review_id, resolution).then(
+                partial(self.outcomes.kept, self.case, resolution), on_failure=self._failed
+            )
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        """Bring the desk up to date with a committed change."""
-        self.refresh()
-        if self.case is not None and self.source == "found":
-            self.ctx.ops.read(alloc_queue.case_brief, self.case.person_id).then(self._found)
+        """Bring the desk up to date with a committed change: only the cases it names.
+
+        A change without case ids (an import's bulk write, a new setting) reloads
+        the desk; the practitioners' loads follow with the chosen case's ranking.
+        """
+        pdu, cases = self.ctx.pdu, changes.get(Kind.CASE)
+        if pdu is None:
+            return
+        if not cases or changes.is_bulk(Kind.CASE) or changes.touches(Kind.SETTING):
+            self.refresh()
+        else:
+            self.ctx.ops.read(alloc_queue.desk_update, pdu.id, self.ctx.today, sorted(cases)).then(
+                self._show_update
+            )
+        chosen = self.case
+        if chosen is not None and chosen.person_id in cases and self.source == "found":
+            self.ctx.ops.read(alloc_queue.case_brief, chosen.person_id).then(self._found)
+        elif chosen is not None and changes.touches(Kind.STAFF, Kind.REDUCTION, Kind.TEAM):
+            self._load_candidates()
+
+    def _show_update(self, update: DeskUpdate) -> None:
+        """Put the touched cases' rows in place; the next case is chosen when one left."""
+        from_queue = self.case is not None and self.source == "queue"
+        at = self.queue_model.row_of(self.case.person_id) if from_queue and self.case else None
+        self.queue_model.update_rows(
+            lambda item: item.case.person_id in update.person_ids,
+            update.queue,
+            key=lambda item: (item.case.clock_start, item.case.crn),
+        )
+        self.review_model.update_rows(
+            lambda row: row.case.person_id in update.person_ids,
+            update.reviews,
+            key=lambda row: (row.raised_on, row.review_id),
+        )
+        self.lists.setTabText(0, self.tr("&Queue (%d)") % self.queue_model.rowCount())
+        self.lists.setTabText(1, self.tr("&Reviews (%d)") % self.review_model.rowCount())
+        if self.source == "review" and self.review_id is not None:
+            if self.review_model.row_of(self.review_id) is None:
+                self.clear()  # the review was answered
+            return
+        if not from_queue or self.case is None:
+            return
+        if self.queue_model.row_of(self.case.person_id) is not None:
+            return
+        rows = self.queue_model.rowCount()
+        if rows and at is not None:
+            self.queue_view.selectRow(min(at, rows - 1))  # the case has gone: on to the next
+        else:
+            self.clear()
 
     def _failed(self, error: BaseException) -> None:
         """Someone else was first: say what changed, then show the desk as it now is."""

@@ -6,7 +6,8 @@ holds its rows; the services do the ordering (SPEC.md 4.3).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -65,6 +66,25 @@ class ListTableModel(ColumnsModel, Generic[T]):
 
     def rows(self) -> list[T]:
         return list(self._rows)
+
+    def update_rows(
+        self, drop: Callable[[T], bool], add: Sequence[T], key: Callable[[T], Any]
+    ) -> None:
+        """Remove the rows ``drop`` picks and insert ``add`` where ``key`` orders them.
+
+        Rows are removed and inserted one by one, so a view keeps its selection
+        and scroll position on the rows that stay.
+        """
+        for i in reversed(range(len(self._rows))):
+            if drop(self._rows[i]):
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        for row in add:
+            at = bisect.bisect_right([key(r) for r in self._rows], key(row))
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, row)
+            self.endInsertRows()
 
     def row_at(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -33,6 +33,7 @@ class CellCasesDialog(QDialog):
             .replace("%2", tier)
         )
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName(self.tr("Cases in tier %s") % tier)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

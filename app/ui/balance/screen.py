@@ -33,6 +33,8 @@ from app.services.core.settings import workload_settings
 from app.ui.balance.cell_dialog import CellCasesDialog
 from app.ui.balance.models import (
     ID_ROLE,
+    NAME,
+    POD,
     SORT_ROLE,
     ExceptionsModel,
     PractitionerBalanceModel,
@@ -40,6 +42,8 @@ from app.ui.balance.models import (
 )
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.widgets.columns import fit_columns
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 if TYPE_CHECKING:
     from app.ui.widgets.charts import StackedBarChart
@@ -67,6 +71,7 @@ class BalanceScreen(QWidget):
         self.ctx = ctx
         self.view: BalanceView | None = None
         self.cell_dialog: CellCasesDialog | None = None
+        self.cell_menus: list[TableMenu] = []
         self.chart: StackedBarChart | None = None
         self.model = PractitionerBalanceModel()
         self.exceptions_model = ExceptionsModel()
@@ -199,6 +204,7 @@ class BalanceScreen(QWidget):
     def _show(self, view: BalanceView) -> None:
         self.view = view
         self.model.set_lines(view.practitioners)
+        fit_columns(self.table, caps={NAME: 170, POD: 130})
         self.exceptions_model.set_items(view.exceptions)
         self.matrix_model.set_matrix(view.matrix)
         self._show_summary(view)
@@ -271,6 +277,7 @@ class BalanceScreen(QWidget):
             self.cell_dialog.close()
             self.cell_dialog.deleteLater()
         self.cell_dialog = CellCasesDialog(tier, rows, self)
+        self.cell_menus = install_table_menus(self.cell_dialog, self.ctx.ops)
         self.cell_dialog.open()
 
     @Slot(QModelIndex)

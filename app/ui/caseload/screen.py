@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -34,11 +35,23 @@ from app.services.caseload.search import (
 from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
-from app.ui.caseload.model import COLUMNS, CaseTableModel
+from app.ui.caseload.model import (
+    COLUMNS,
+    NAME,
+    POD,
+    PRACTITIONER,
+    TEAM,
+    CaseTableModel,
+    export_rows,
+)
 from app.ui.context import AppContext
 from app.ui.formatting import count_label
+from app.ui.widgets.columns import ColumnChooser, fit_columns
+from app.ui.widgets.table_menu import Rows, TableMenu
 
 ANY = None
+NAME_CAPS = {NAME: 170, PRACTITIONER: 190, TEAM: 140, POD: 120}
+"""The free-text columns stop at these widths (they elide); the rest show whole."""
 
 
 class CaseloadScreen(QWidget):
@@ -79,6 +92,10 @@ class CaseloadScreen(QWidget):
         self.unallocated_box.setAccessibleName(self.tr("Unallocated only"))
         self.count_label = QLabel()
         self.count_label.setAccessibleName(self.tr("Number of cases shown"))
+        self.clear_button = QPushButton(self.tr("C&lear filters"))
+        self.clear_button.setAccessibleName(self.tr("Clear filters"))
+        self.clear_button.setToolTip(self.tr("Show every case of the PDU again"))
+        self.clear_button.hide()
 
         filters = QGridLayout()
         filters.addWidget(self.search_box, 0, 0, 1, 2)
@@ -90,6 +107,7 @@ class CaseloadScreen(QWidget):
         filters.addWidget(self.type_box, 1, 2)
         filters.addWidget(self.unallocated_box, 1, 3)
         filters.addWidget(self.count_label, 1, 4)
+        filters.addWidget(self.clear_button, 1, 5)
 
         self.table = QTableView()
         self.table.setAccessibleName(self.tr("Cases"))
@@ -107,6 +125,10 @@ class CaseloadScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in enumerate((78, 170, 64, 84, 44, 84, 180, 120, 110, 84)):
             self.table.setColumnWidth(col, width)
+        self.columns = ColumnChooser(self.table, "caseload", always=(0,))
+        self.table.setProperty("table_menu", True)  # its own: every row, not the pages loaded
+        self.table_menu = TableMenu(self.table, self.tr("Caseload"), self.ctx.ops, self._all_rows)
+        self.table.setToolTip(self.tr("Right-click the headings to choose the columns shown"))
 
         self.detail = CaseDetailPanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -114,7 +136,7 @@ class CaseloadScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 440])
+        splitter.setSizes([880, 380])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -140,6 +162,7 @@ class CaseloadScreen(QWidget):
         ):
             box.currentIndexChanged.connect(self.refresh)
         self.unallocated_box.toggled.connect(self.refresh)
+        self.clear_button.clicked.connect(self.clear_filters)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.ctx.broadcast.pdu_changed.connect(self._pdu_changed)
@@ -184,8 +207,9 @@ class CaseloadScreen(QWidget):
         if generation != self._generation:
             return  # a newer search has started
         self.model.set_first_page(page.ids, page.total)
+        fit_columns(self.table, caps=NAME_CAPS)
         self._show_count(flt, page.total)
-        self._reselect(page.ids)
+        self._reselect(page.ids, complete=len(page.ids) == page.total)
         if len(page.ids) < page.total:
             sort, descending = self._sort
             self.ctx.ops.read(caseload.search, flt, sort, descending).then(
@@ -196,10 +220,19 @@ class CaseloadScreen(QWidget):
         if generation == self._generation:
             self.model.set_remaining(ids)
             self.count_label.setText(count_label(len(ids), self.tr("case")))
+            self._reselect(ids, complete=True)
 
     def _show_count(self, flt: CaseFilter, total: int) -> None:
         unfiltered = flt == CaseFilter(pdu_id=flt.pdu_id, as_at=flt.as_at)
-        if total == 0 and unfiltered:
+        self.clear_button.setVisible(total == 0 and not unfiltered)
+        if total == 0 and not unfiltered:
+            text = flt.text.strip()
+            self.count_label.setText(
+                self.tr("No case matches '%s'") % text
+                if text
+                else self.tr("No case matches these filters")
+            )
+        elif total == 0:
             self.count_label.setText(
                 self.tr(
                     "No cases in this PDU yet: import a staff extract, then a caseload "
@@ -209,10 +242,40 @@ class CaseloadScreen(QWidget):
         else:
             self.count_label.setText(count_label(total, self.tr("case")))
 
-    def _reselect(self, ids: list[int]) -> None:
+    def _reselect(self, ids: list[int], complete: bool) -> None:
+        """Keep the chosen case chosen; once it is known to be filtered out, clear its detail."""
         selected = self.detail.person_id
-        if selected is not None and selected in ids:
-            self.table.selectRow(ids.index(selected))
+        if selected is None:
+            return
+        if selected in ids:
+            row = ids.index(selected)
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        elif complete:
+            self.table.clearSelection()
+            self.detail.clear_case()
+
+    @Slot()
+    def clear_filters(self) -> None:
+        """Every filter back to 'any' and the search emptied, then one search."""
+        boxes = (
+            self.team_box,
+            self.pod_box,
+            self.practitioner_box,
+            self.tier_box,
+            self.rosh_box,
+            self.type_box,
+        )
+        for widget in (*boxes, self.unallocated_box, self.search_box):
+            widget.blockSignals(True)
+        for box in boxes:
+            box.setCurrentIndex(0)
+        self.unallocated_box.setChecked(False)
+        self.search_box.clear()
+        for widget in (*boxes, self.unallocated_box, self.search_box):
+            widget.blockSignals(False)
+        self._search_timer.stop()
+        self.refresh()
 
     @Slot(int, Qt.SortOrder)
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
@@ -260,6 +323,13 @@ class CaseloadScreen(QWidget):
         self.detail.clear_case()
         self.reload_options()
         self.refresh()
+
+    def _all_rows(self, done: Callable[[Rows], None]) -> None:
+        """Every case of the current filter and sort, as shown, for Export to Excel."""
+        flt = self.current_filter()
+        if flt is not None:
+            sort, descending = self._sort
+            self.ctx.ops.read(export_rows, flt, sort, descending).then(done)
 
     def _fetch_rows(self, ids: list[int], done: Callable[[list[CaseRow]], None]) -> None:
         self.ctx.ops.read(caseload.rows, ids).then(done)

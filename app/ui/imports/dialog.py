@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.parsing import show
 from app.services.imports import FileChanged, ImportReport, RecordChange, apply, preview
+from app.services.imports.report import finding_heading
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.widgets.table_menu import install_table_menus
 
 SHOWN = 2000
 """Rows listed in each table; a preview of 250,000 cases lists the first ones."""
@@ -85,9 +87,14 @@ class ImportDialog(QDialog):
             self.tr("Problems"), [self.tr("Row"), self.tr("Column"), self.tr("Value"),
                                   self.tr("Reason")],
         )  # fmt: skip
+        self.findings_table = self._table(
+            self.tr("To check"), [self.tr("What"), self.tr("Reference"), self.tr("Name"),
+                                  self.tr("Details")],
+        )  # fmt: skip
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(self.tr("Changes and problems"))
+        self.tabs.setAccessibleName(self.tr("Changes, what to check and problems"))
         self.tabs.addTab(self.changes_table, self.tr("C&hanges"))
+        self.tabs.addTab(self.findings_table, self.tr("To chec&k"))
         self.tabs.addTab(self.errors_table, self.tr("&Problems"))
         self.cap_note = QLabel(wordWrap=True)
         self.cap_note.setAccessibleName(self.tr("How much is listed"))
@@ -99,9 +106,19 @@ class ImportDialog(QDialog):
             self.tr("&Import"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.import_button.setAccessibleName(self.tr("Import the file"))
+        self.save_problems_button = self.buttons.addButton(
+            self.tr("&Save the problems…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_problems_button.setAccessibleName(self.tr("Save the problems to send back"))
+        self.save_problems_button.setToolTip(
+            self.tr("An Excel list of every bad row, to send back to whoever made the file")
+        )
+        self.save_problems_button.hide()
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setAccessibleName(self.tr("Close"))
         self._lay_out()
+        self.table_menus = install_table_menus(self, self.ctx.ops)
+        self.problems_menu = next(m for m in self.table_menus if m.view is self.errors_table)
 
     def _lay_out(self) -> None:
         file_row = QHBoxLayout()
@@ -130,6 +147,7 @@ class ImportDialog(QDialog):
     def _connect(self) -> None:
         self.choose_button.clicked.connect(self.choose_file)
         self.import_button.clicked.connect(self.start_import)
+        self.save_problems_button.clicked.connect(self.save_problems)
         self.buttons.rejected.connect(self._close)
 
     # --- behaviour ------------------------------------------------------------------
@@ -169,7 +187,7 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        self.ctx.ops.long_write(
+        self.ctx.ops.long_staged(
             self,
             self.tr("Importing %s…") % self.path.name,
             apply,
@@ -221,6 +239,7 @@ class ImportDialog(QDialog):
         )
         self.summary.setText(message or _summary(report, self.tr("Choose a file to check.")))
         self._fill_changes(report.changes if report else ())
+        self._fill_findings(report)
         self._fill_errors(report)
 
     def _fill_changes(self, changes: tuple[RecordChange, ...]) -> None:
@@ -241,6 +260,23 @@ class ImportDialog(QDialog):
         )
         self.cap_note.setVisible(len(listed) > SHOWN)
 
+    def _fill_findings(self, report: ImportReport | None) -> None:
+        """Tier differences, undated assessments and team SPOs, each named (the first 2,000)."""
+        findings = report.findings if report else ()
+        rows = [(f.label, f.key, f.name, f.detail) for f in findings[:SHOWN]]
+        if len(findings) > SHOWN:
+            more = self.tr("and %s more, of the kinds above") % f"{len(findings) - SHOWN:,}"
+            rows.append(("…", "", "", more))
+        self.findings_table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                self.findings_table.setItem(row, column, QTableWidgetItem(text))
+        index = self.tabs.indexOf(self.findings_table)
+        self.tabs.setTabText(
+            index,
+            self.tr("To chec&k (%s)") % f"{len(findings):,}" if findings else self.tr("To chec&k"),
+        )
+
     def _fill_errors(self, report: ImportReport | None) -> None:
         errors = report.errors[:SHOWN] if report else ()
         self.errors_table.setRowCount(len(errors))
@@ -249,10 +285,20 @@ class ImportDialog(QDialog):
             cells = (str(error.row) if error.row else "", error.column, value, error.reason)
             for column, text in enumerate(cells):
                 self.errors_table.setItem(row, column, QTableWidgetItem(text))
+        self.save_problems_button.setVisible(bool(errors))
         if errors:
             self.tabs.setCurrentWidget(self.errors_table)
+        elif report is not None and report.findings:
+            self.tabs.setCurrentWidget(self.findings_table)
         else:
             self.tabs.setCurrentWidget(self.changes_table)
+
+    @Slot()
+    def save_problems(self) -> None:
+        """The problem list as an Excel workbook, to send back to whoever made the file."""
+        if self.path is not None:
+            self.problems_menu.title = self.tr("Problems in %s") % self.path.name
+        self.problems_menu.ask_and_export()
 
 
 def _summary(report: ImportReport | None, empty: str) -> str:
@@ -271,4 +317,6 @@ def _summary(report: ImportReport | None, empty: str) -> str:
     if report.ignored_columns:
         lines.append("Ignored columns: " + ", ".join(report.ignored_columns))
     lines += report.notes
+    if report.accepted:
+        lines += [finding_heading(k, len(g)) for k, g in report.finding_kinds().items()]
     return "\n".join(lines)
