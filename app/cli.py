@@ -53,13 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
     imp = sub.add_parser("import", parents=[common], help="import an extract (CSV or .xlsx)")
-    imp.add_argument("kind", choices=["cases", "staff"], help="what the file holds")
+    imp.add_argument(
+        "kind",
+        choices=["cases", "staff", "upw-projects", "upw-sessions"],
+        help="what the file holds",
+    )
     imp.add_argument("file", type=Path, help="the extract: CSV (UTF-8) or .xlsx, one header row")
     imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     imp.add_argument(
         "--end-missing",
         action="store_true",
         help="end cases of the extract's PDUs that are missing from it",
+    )
+    imp.add_argument(
+        "--pdu", help="the PDU (name or number) of an unpaid work file without a pdu column"
     )
 
     db = sub.add_parser("db", parents=[common], help="database upkeep")
@@ -187,6 +194,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             end_missing=args.end_missing,
             progress=StderrProgress(),
+            pdu=args.pdu,
         )
     finally:
         store.close()

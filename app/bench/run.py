@@ -72,7 +72,16 @@ def measure(workdir: Path, cases: int) -> tuple[list[Figure], float | None]:
     _say("measuring memory")
     memory, peak = figures.memory(children, big, cases)
     table = [startup, caseload, figures.weekly_return(), imported, tiers, memory]
+    table.append(_unpaid_work(workdir))
     return table, peak
+
+
+def _unpaid_work(workdir: Path) -> Figure:
+    """The weekly grid of unpaid work (its own module: app/bench/upw.py)."""
+    from app.bench import upw
+
+    _say("measuring the unpaid work grid")
+    return upw.figure(workdir)
 
 
 def _cell(value: float | None, unit: str = "s") -> str:

@@ -9,10 +9,10 @@ itself uses; other databases take Core's executemany.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Table, and_, insert
+from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Table, Time, and_, insert
 from sqlalchemy.orm import Session
 
 from app.db.models import Base
@@ -46,6 +46,10 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def _sqlite_time(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M:%S.%f")
+
+
 def _sqlite_bool(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
@@ -57,6 +61,8 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
         return _sqlite_date
     if isinstance(column_type, Boolean):
         return _sqlite_bool
+    if isinstance(column_type, Time):
+        return _sqlite_time
     return None
 
 

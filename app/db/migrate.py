@@ -28,6 +28,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_decisions",
     "0008_allocation_desk",
     "0003_users",
+    "0004_unpaid_work",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -478,3 +478,8 @@ class StoreIdentity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# The unpaid work tables live in their own module; importing it here puts them in
+# Base.metadata wherever the models are loaded (Alembic, the store, the tests).
+from app.db import upw_models as upw_models  # noqa: E402

@@ -193,14 +193,14 @@ UPW_PROJECT_COLUMNS = ColumnSpec.build(
     "upw-projects",
     (
         *("project_code*", "name*", "type*", "places*", "days", "start_time", "end_time"),
-        *("women_only", "high_rosh_suitable", "beneficiary", "address"),
+        *("women_only", "high_rosh_suitable", "beneficiary", "address", "pdu"),
     ),
 )
 UPW_SESSION_COLUMNS = ColumnSpec.build(
     "upw-sessions",
     (
         *("project_code*", "date*", "supervisor_code", "crn*", "outcome", "start_time"),
-        *("end_time", "penalty_minutes", "stand_down_reason", "stand_down_notice"),
+        *("end_time", "penalty_minutes", "stand_down_reason", "stand_down_notice", "pdu"),
     ),
 )
 VCS_CASE_COLUMNS = ColumnSpec.build(

@@ -82,6 +82,11 @@ SCREENS: list[ScreenEntry] = [
         "teams.html",
     ),
     ScreenEntry(
+        "Unpaid work",
+        "app.ui.unpaid_work.screen:UnpaidWorkScreen",
+        "Projects, the weekly schedule, attendance, stand-downs and each person's hours",
+    ),
+    ScreenEntry(
         "Administration",
         "app.ui.admin.screen:AdminScreen",
         "Users and their roles, the audit log, settings",
@@ -191,6 +196,8 @@ class MainWindow(QMainWindow):
         for kind, label, shortcut in (
             ("cases", "Import &caseload extract…", "Ctrl+I"),
             ("staff", "Import &staff extract…", "Ctrl+Shift+I"),
+            ("upw-projects", "Import unpaid work &projects…", "Ctrl+Alt+P"),
+            ("upw-sessions", "Import unpaid work s&essions…", "Ctrl+Alt+E"),
         ):
             action = QAction(self.tr(label), self)
             action.setShortcut(QKeySequence(shortcut))

@@ -23,6 +23,7 @@ WEEKLY_RETURN = "weekly return for one PDU, built and exported to both formats"
 IMPORT = "import of a caseload extract, validation to commit"
 TIERS = "tier calculation over prepared inputs"
 MEMORY = "memory of a separate process showing the caseload"
+UPW_GRID = "unpaid work weekly grid of a PDU (20 projects, 12 weeks, 600 people)"
 KEYS = [
     "name",
     "seconds",
@@ -78,6 +79,7 @@ def test_the_json_has_every_figure_in_the_documented_shape(
         IMPORT,
         TIERS,
         MEMORY,
+        UPW_GRID,
     ]
     for figure in payload["figures"]:
         assert list(figure) == KEYS
@@ -102,6 +104,7 @@ def test_every_built_figure_is_measured_and_positive(bench: tuple[str, dict[str,
     assert figures[MEMORY]["seconds"] > 0
     assert figures[MEMORY]["unit"] == "MB"
     assert payload["peak_memory_mb"] == figures[MEMORY]["seconds"]
+    assert figures[UPW_GRID]["seconds"] > 0
 
 
 def test_a_figure_not_built_yet_is_not_measured_and_never_met(

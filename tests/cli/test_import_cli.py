@@ -91,3 +91,24 @@ def test_a_missing_file_is_one_line_on_stderr(tmp_path: Path, database: str) -> 
     assert result.stderr.strip().splitlines() == [
         f"pdu-manager: No such file or directory: {tmp_path / 'nowhere.csv'}"
     ]
+
+
+def test_unpaid_work_projects_import_from_the_command_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "store.sqlite3"
+    projects = tmp_path / "projects.csv"
+    projects.write_text(
+        "project_code,name,type,places,days,start_time,end_time\n"
+        "CAN1,Canal clearance,Group,8,Sat;Sun,09:00,16:00\n"
+        "BAD1,Bad times,Group,8,Sat,16:00,09:00\n",
+        encoding="utf-8",
+    )
+    refused = run_cli("--database", str(db), "import", "upw-projects", str(projects), "--pdu", "17")
+    assert refused.returncode != 0
+    assert "Row 3, end_time '09:00': is not after the start time 16:00" in refused.stdout
+    projects.write_text(
+        "project_code,name,type,places,days\nCAN1,Canal clearance,Group,8,Sat;Sun\n",
+        encoding="utf-8",
+    )
+    done = run_cli("--database", str(db), "import", "upw-projects", str(projects), "--pdu", "Leeds")
+    assert done.returncode == 0, done.stderr
+    assert "1 added" in done.stdout

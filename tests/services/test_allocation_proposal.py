@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Allocation, AuditEntry, ProposalHold
 from app.services.allocation import proposal as batch
 from app.services.allocation.proposal import Acceptance
-from app.services.core.errors import ConflictError, UserError
+from app.services.core.errors import ConflictError, PermissionDenied, UserError
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.services.test_allocation import desk, open_allocations, spo_actor
@@ -119,7 +119,7 @@ def test_a_line_outside_the_policy_needs_its_reason_when_accepted(session, head)
     assert row.outside_policy and row.policy_reason == "No one else"
 
 
-def test_an_spo_proposes_over_their_own_team_only(session) -> None:  # type: ignore[no-untyped-def]
+def test_an_spo_proposes_over_their_own_team_only(session, head) -> None:  # type: ignore[no-untyped-def]
     d = desk(session)
     other = f.staff(session, f.pod(session, f.team(session, d.pdu_id, "Team West").id), "PO")
     spo = spo_actor(session, d.po)  # sits in the desk's team
@@ -127,7 +127,9 @@ def test_an_spo_proposes_over_their_own_team_only(session) -> None:  # type: ign
     session.commit()
     view = batch.propose(session, spo, d.pdu_id, cases, TODAY)
     assert other.id not in view.practitioners and view.teams == (d.team.id,)
-    both = batch.propose(session, spo, d.pdu_id, cases, TODAY, [d.team.id, other.team_id])
+    with pytest.raises(PermissionDenied, match="only within their own team"):
+        batch.propose(session, spo, d.pdu_id, cases, TODAY, [d.team.id, other.team_id])
+    both = batch.propose(session, head, d.pdu_id, cases, TODAY, [d.team.id, other.team_id])
     assert other.id in both.practitioners
 
 

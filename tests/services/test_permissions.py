@@ -165,6 +165,23 @@ def _staff_file(w: World, p: Place) -> Path:
     return path
 
 
+def _projects_file(w: World, p: Place) -> Path:
+    path = w.tmp / f"projects-{p.number}.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["project_code", "name", "type", "places", "pdu"])
+        writer.writerow([f"P{p.number}", "Park clearance", "Group", 6, str(p.number)])
+    return path
+
+
+def _import_file(w: World, a: Actor, out: bool) -> tuple[str, Path]:
+    """Each importing role's own kind of file: unpaid work projects for the unpaid work
+    manager (who may import no extract), a staff extract for the others."""
+    if a.has(UPW):
+        return "upw-projects", _projects_file(w, w.place(out))
+    return "staff", _staff_file(w, w.place(out))
+
+
 def _imported(report: ImportReport) -> ImportReport:
     """A file naming a PDU the user does not cover is refused on its rows."""
     if not report.accepted and any("PDUs you cover" in e.reason for e in report.errors):
@@ -254,15 +271,11 @@ ROWS: dict[str, Row] = {
             w.session, a, "po_mix_min_cases", 6, TODAY, w.place(out).pdu_id
         )
     ),
-    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM)(
-        lambda w, a, out: _imported(
-            imports.preview(w.session, a, "staff", _staff_file(w, w.place(out)))
-        )
+    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM, UPW)(
+        lambda w, a, out: _imported(imports.preview(w.session, a, *_import_file(w, a, out)))
     ),
-    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM)(
-        lambda w, a, out: _imported(
-            imports.apply(w.session, a, "staff", _staff_file(w, w.place(out)))
-        )
+    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM, UPW)(
+        lambda w, a, out: _imported(imports.apply(w.session, a, *_import_file(w, a, out)))
     ),
     "app.services.demo.generate.generate_demo": row(SYSTEM, scoped=False)(
         lambda w, a, out: generate_demo(w.session, a, 2, 3, progress=silent())

@@ -91,8 +91,8 @@ def test_column_counts_match_the_spec() -> None:
     assert counts == {
         "cases": 39,
         "staff": 12,
-        "upw-projects": 11,
-        "upw-sessions": 10,
+        "upw-projects": 12,
+        "upw-sessions": 11,
         "vcs-cases": 11,
         "victims": 10,
     }

@@ -13,6 +13,7 @@ from app.db.models import Allocation, AppUser, Assessment, Event, Person, Staff,
 from app.services.caseload.tiers import explain
 from app.services.core import settings
 from app.services.core.errors import NotFound
+from app.services.unpaid_work.summary import PersonUpw, has_requirement, person_summary
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class CaseDetail:
     # The last day the full (layer 3) needs assessment counts for the tier, when there
     # is one (DOMAIN.md 3a: 55 weeks, a setting).
     full_assessment_valid_until: date | None = None
+    unpaid_work: PersonUpw | None = None
 
 
 def case_detail(session: Session, person_id: int) -> CaseDetail:
@@ -161,4 +163,7 @@ def case_detail(session: Session, person_id: int) -> CaseDetail:
         tiers=tiers,
         allocations=allocations,
         full_assessment_valid_until=valid_until,
+        unpaid_work=person_summary(session, person_id)
+        if has_requirement(session, person_id)
+        else None,
     )

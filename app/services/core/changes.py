@@ -28,6 +28,12 @@ class Kind(StrEnum):
     USER = "user"
     AUDIT = "audit"
     PDU = "pdu"
+    UPW_REQUIREMENT = "upw_requirement"
+    UPW_PROJECT = "upw_project"
+    UPW_SESSION = "upw_session"
+    UPW_PLACEMENT = "upw_placement"
+    UPW_ATTENDANCE = "upw_attendance"
+    UPW_STAND_DOWN = "upw_stand_down"
     DECISION = "decision"  # a decision ticked off as entered in NDelius
     PROPOSAL = "proposal"  # a case held in an SPO's open batch proposal
 

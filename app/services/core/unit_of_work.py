@@ -54,6 +54,12 @@ TABLE_KINDS: dict[str, Kind] = {
     "ndelius_entry": Kind.DECISION,
     "region": Kind.PDU,
     "proposal_hold": Kind.PROPOSAL,
+    "upw_requirement": Kind.UPW_REQUIREMENT,
+    "upw_project": Kind.UPW_PROJECT,
+    "upw_session": Kind.UPW_SESSION,
+    "upw_placement": Kind.UPW_PLACEMENT,
+    "upw_attendance": Kind.UPW_ATTENDANCE,
+    "upw_stand_down": Kind.UPW_STAND_DOWN,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""
 

@@ -35,6 +35,7 @@ from app.services.demo.allocation import Holder, allocation_rows, case_to_place,
 from app.services.demo.history import allocate_recent, split_recent
 from app.services.demo.organisation import OrganisationPlan, plan_organisation
 from app.services.demo.people import RISE_DAYS_AGO, CasePlan, plan_cases
+from app.services.demo.unpaid_work import write_unpaid_work
 from app.services.demo.users import create_demo_users
 from app.services.demo.write import write_cases, write_latest_assessments, write_organisation
 
@@ -147,8 +148,13 @@ class _Demo:
         plans: list[CasePlan],
         ids: list[int],
         by: int | None,
+        risen: frozenset[int] = frozenset(),
     ) -> list[dict[str, Any]]:
-        """Write the older allocations; the last 14 days', for the service, are returned."""
+        """Write the older allocations; the last 14 days', for the service, are returned.
+
+        ``risen``: cases with a staged tier rise, allocated in bulk whenever they
+        were, so the review the rise opens stays open (an allocation closes one).
+        """
         tier_of = self.current_tiers(ids)
         holders = [
             Holder(sid, plan, plan.capacity_basis(self.today))
@@ -162,7 +168,7 @@ class _Demo:
         ]
         placement = place_cases(cases, holders)
         rows = allocation_rows(placement, cases, self.rng, self.today, self.calendar, by)
-        bulk, recent = split_recent(rows, self.today)
+        bulk, recent = split_recent(rows, self.today, keep_in_bulk=risen)
         self.session.execute(insert(Allocation), bulk)
         return recent
 
@@ -225,10 +231,14 @@ def generate_demo(
     ids = write_cases(session, demo.pdu.id, plans)
     demo.step(cases, "Computing tiers")
     risen = demo.compute_tiers(plans, ids)
-    recent = demo.allocate(org, staff_ids, plans, ids, users.head.user_id)
+    recent = demo.allocate(
+        org, staff_ids, plans, ids, users.head.user_id, frozenset(c.person_id for c in risen)
+    )
     tiers.raise_reviews(session, risen, demo.today)
     demo.refresh(ids)
     allocate_recent(session, users, recent, demo.today)
+    demo.step(0, "Writing unpaid work")
+    upw = write_unpaid_work(session, actor, demo.pdu.id, seed, demo.today)
     summary = DemoSummary(
         pdu_number=demo.pdu.number,
         pdu_name=demo.pdu.name,
@@ -247,6 +257,13 @@ def generate_demo(
         "pdu",
         demo.pdu.number,
         summary=str(summary),
-        extra={"seed": seed, "cases": cases, "as_at": demo.today, "staff": len(org.staff)},
+        extra={
+            "seed": seed,
+            "cases": cases,
+            "as_at": demo.today,
+            "staff": len(org.staff),
+            "upw_projects": upw.projects,
+            "upw_sessions": upw.sessions,
+        },
     )
     return summary

@@ -26,15 +26,17 @@ DEMO_REASON = "Demo: the SPO's judgement of the case and the practitioner"
 
 
 def split_recent(
-    rows: list[dict[str, Any]], today: date
+    rows: list[dict[str, Any]], today: date, keep_in_bulk: frozenset[int] = frozenset()
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(written in bulk, made through the service): first allocations of the last 14 days."""
+    """(written in bulk, made through the service): first allocations of the last 14 days,
+    but for the cases in ``keep_in_bulk``."""
     recent = [
         r
         for r in rows
         if r["end_date"] is None
         and r["reason"] is None
         and (today - r["start_date"]).days < RECENT_DAYS
+        and r["person_id"] not in keep_in_bulk
     ]
     chosen = {id(r) for r in recent}
     return [r for r in rows if id(r) not in chosen], recent

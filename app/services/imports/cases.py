@@ -34,6 +34,8 @@ from app.services.imports.writing import (
     read_committed,
     update_rows,
 )
+from app.services.unpaid_work.extract import date_conflicts
+from app.services.unpaid_work.requirements import sync_requirements
 
 
 class CaseImport:
@@ -97,7 +99,7 @@ class CaseImport:
             missing=plan.missing,
             ended=len(plan.endings),
             changes=plan.changes,
-            notes=plan.notes(),
+            notes=(*plan.notes(), *_unpaid_work_notes(ctx.session, cases)),
             findings=plan.tiers.findings,
         )
         return self.report
@@ -127,6 +129,7 @@ class CaseImport:
             raise conflict(len(ends) - ended, "cases", _ended_elsewhere(session, ends))
         insert_rows(session, Allocation, resolve(plan.new_allocations), progress)
         touched = plan.touched | set(ids.values())
+        sync_requirements(session, touched, ctx.as_at)
         self._tiers_and_caseload(ctx, touched, ids)
         return frozenset(touched)
 
@@ -171,6 +174,11 @@ def _ended_elsewhere(session: Session, rows: list[dict[str, Any]]) -> list[str]:
         )
         ended += [crn for (crn,) in read_committed(session, query)]
     return sorted(ended)
+
+
+def _unpaid_work_notes(session: Session, cases: dict[str, Any]) -> list[str]:
+    """Unpaid work dates in the app that differ from the extract's (the app's win)."""
+    return date_conflicts(session, {crn: facts.events for crn, facts in cases.items()})
 
 
 def _id(ids: dict[Any, int], ref: PersonRef) -> int:

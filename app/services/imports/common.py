@@ -35,6 +35,7 @@ class Context:
     now: datetime
     end_missing: bool
     progress: Progress
+    pdu: str | None = None
 
     @property
     def note(self) -> str:

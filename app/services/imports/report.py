@@ -23,7 +23,12 @@ FINDING_LABELS: dict[str, str] = {
     "no_assessment_date": "No assessment date",
     "team_spo": "Team's SPO",
 }
-KIND_LABELS = {"cases": "caseload", "staff": "staff"}
+KIND_LABELS = {
+    "cases": "caseload",
+    "staff": "staff",
+    "upw-projects": "unpaid work projects",
+    "upw-sessions": "unpaid work sessions",
+}
 
 
 def shown(value: object) -> str:

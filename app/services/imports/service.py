@@ -30,13 +30,21 @@ from app.services.imports.reader import FileProblem, Table, file_digest, read_ta
 from app.services.imports.report import ImportReport, RowError, refused
 from app.services.imports.staff import StaffImport
 from app.services.imports.turns import begin_writing, waiting_kindly
+from app.services.imports.upw_projects import ProjectImport
+from app.services.imports.upw_sessions import SessionImport
+from app.services.unpaid_work import access as upw_access
 
-KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
+KINDS: dict[str, type[Importer]] = {
     "cases": CaseImport,
     "staff": StaffImport,
+    "upw-projects": ProjectImport,
+    "upw-sessions": SessionImport,
 }
-IMPORTING_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
-"""Who imports extracts (SPEC.md 1), each only into the PDUs they cover."""
+EXTRACT_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
+"""Who imports NDelius extracts (SPEC.md 1), each only into the PDUs they cover."""
+IMPORTING_ROLES = (*EXTRACT_ROLES, Role.UPW_MANAGER)
+"""Who imports any file; each kind then checks its own (``_require_import``)."""
+UPW_KINDS = frozenset({"upw-projects", "upw-sessions"})
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
@@ -54,6 +62,7 @@ def run_import(
     end_missing: bool = False,
     expected_hash: str | None = None,
     progress: Progress | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
     """Check an extract and, unless ``dry_run``, import it in one transaction.
 
@@ -62,7 +71,7 @@ def run_import(
     """
     with sessions() as session:
         if dry_run:
-            return preview(session, actor, kind, path, progress=progress)
+            return preview(session, actor, kind, path, progress=progress, pdu=pdu)
         set_actor(session, actor)
         # Checked and planned in a read; written in a short final transaction (apply).
         report = apply(
@@ -73,6 +82,7 @@ def run_import(
             end_missing=end_missing,
             expected_hash=expected_hash,
             progress=progress,
+            pdu=pdu,
         )
         session.commit()
         return report
@@ -87,9 +97,13 @@ def preview(
     *,
     end_missing: bool = False,
     progress: Progress | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
-    """What importing the file would add, change, leave alone and end; writes nothing."""
-    return _run(session, actor, kind, Path(path), end_missing, False, progress)
+    """What importing the file would add, change, leave alone and end; writes nothing.
+
+    ``pdu``: the PDU an unpaid work file is for, when it has no pdu column.
+    """
+    return _run(session, actor, kind, Path(path), end_missing, False, progress, pdu=pdu)
 
 
 @write_service(*IMPORTING_ROLES, action="import extracts")
@@ -102,6 +116,7 @@ def apply(
     end_missing: bool = False,
     expected_hash: str | None = None,
     progress: Progress | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
     """Import the file in the caller's transaction: all of it, or (when refused) nothing.
 
@@ -110,7 +125,16 @@ def apply(
     means someone changed records the import read while it ran; the caller's
     transaction must then be rolled back (as leaving ``sessions.begin()`` does).
     """
-    return _run(session, actor, kind, Path(path), end_missing, True, progress, expected_hash)
+    return _run(session, actor, kind, Path(path), end_missing, True, progress, expected_hash, pdu)
+
+
+def _require_import(actor: Actor, kind: str) -> None:
+    """Extracts: the Head of PDU, case administrators, the command line; unpaid work files
+    also the unpaid work manager (SPEC.md 1)."""
+    if kind in UPW_KINDS:
+        upw_access.require_import(actor)
+    else:
+        actor.require(*EXTRACT_ROLES, action="import extracts")
 
 
 def _importer(kind: str) -> Importer:
@@ -128,7 +152,9 @@ def _run(
     write: bool,
     progress: Progress | None,
     expected_hash: str | None = None,
+    pdu: str | None = None,
 ) -> ImportReport:
+    _require_import(actor, kind)
     importer = _importer(kind)
     progress = progress or Progress()
     try:
@@ -147,6 +173,7 @@ def _run(
         now=clock.now().replace(tzinfo=None),
         end_missing=end_missing,
         progress=progress,
+        pdu=pdu,
     )
     mapping = map_headers(table.headers, importer.columns)
     ignored = mapping.ignored + tuple(

@@ -17,6 +17,7 @@ from app.ui.formatting import (
     rosh_label,
     sentence_label,
 )
+from app.ui.unpaid_work.summary_html import person_html
 
 
 class CaseDetailPanel(QTextBrowser):
@@ -81,6 +82,9 @@ class CaseDetailPanel(QTextBrowser):
             if d.allocations
             else _para("Not allocated yet")
         )
+        if d.unpaid_work is not None:
+            parts.append("<h3>Unpaid work</h3>")
+            parts.append(person_html(d.unpaid_work))
         if d.victim_contact:
             parts.append("<p><b>Victim contact scheme case</b></p>")
         self.setHtml("".join(parts))

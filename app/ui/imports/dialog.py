@@ -33,7 +33,12 @@ from app.ui.widgets.table_menu import install_table_menus
 SHOWN = 2000
 """Rows listed in each table; a preview of 250,000 cases lists the first ones."""
 FILE_FILTER = "Extracts (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
-TITLES = {"cases": "Import caseload extract", "staff": "Import staff extract"}
+TITLES = {
+    "cases": "Import caseload extract",
+    "staff": "Import staff extract",
+    "upw-projects": "Import unpaid work projects",
+    "upw-sessions": "Import unpaid work sessions and attendance",
+}
 ACTIONS = {
     "added": "New",
     "changed": "Changed",
@@ -160,8 +165,17 @@ class ImportDialog(QDialog):
         self.file_box.setText(str(self.path))
         self._show_report(None, self.tr("Checking %s…") % self.path.name)
         self.ctx.ops.long_read(
-            self, self.tr("Checking the extract…"), preview, self.kind, self.path
+            self,
+            self.tr("Checking the extract…"),
+            preview,
+            self.kind,
+            self.path,
+            pdu=self._pdu(),
         ).then(self._show_report, on_failure=self._failed, on_cancel=self._cancelled)
+
+    def _pdu(self) -> str | None:
+        """The PDU chosen in the window: an unpaid work file without a pdu column is for it."""
+        return str(self.ctx.pdu.number) if self.ctx.pdu is not None else None
 
     @Slot()
     def start_import(self) -> None:
@@ -181,6 +195,7 @@ class ImportDialog(QDialog):
             self.path,
             end_missing=self.end_box.isChecked(),
             expected_hash=self.report.file_hash,
+            pdu=self._pdu(),
         ).then(self._imported, on_failure=self._failed, on_cancel=self._cancelled)
 
     def _imported(self, report: ImportReport) -> None:

@@ -1,0 +1,1 @@
+"""The unpaid work screen (SPEC.md 4.5)."""

@@ -1,0 +1,65 @@
+"""Enforceable outcomes the practitioner must be told of within one business day."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.unpaid_work import attendance
+from app.services.unpaid_work.attendance import PractitionerNotice
+from app.ui.context import AppContext
+from app.ui.formatting import fmt_date
+
+COLUMNS = ("Tell by", "Person", "Outcome", "Session", "")
+
+
+class NoticesTab(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.notices: list[PractitionerNotice] = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName(self.tr("Outcomes to pass to the practitioner"))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        told = QPushButton(self.tr("The practitioner has been &told"))
+        told.clicked.connect(self.mark_told)
+        buttons = QHBoxLayout()
+        buttons.addWidget(told)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def refresh(self) -> None:
+        if self.ctx.pdu is not None:
+            self.ctx.ops.read(attendance.practitioner_notices, self.ctx.pdu.id).then(self._show)
+
+    def _show(self, notices: list[PractitionerNotice]) -> None:
+        self.notices = notices
+        self.table.setRowCount(len(notices))
+        for r, n in enumerate(notices):
+            cells = [
+                fmt_date(n.due),
+                f"{n.name} ({n.crn})",
+                n.outcome_label,
+                f"{n.project}, {fmt_date(n.session_day)}",
+                "Overdue" if n.overdue else "",
+            ]
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def mark_told(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.notices):
+            self.ctx.ops.write(attendance.mark_notified, self.notices[row].attendance_id).start()
