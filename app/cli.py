@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
     imp = sub.add_parser("import", parents=[common], help="import an extract (CSV or .xlsx)")
-    imp.add_argument("kind", choices=["cases", "staff"], help="what the file holds")
+    imp.add_argument("kind", choices=["cases", "staff", "vcs-cases"], help="what the file holds")
     imp.add_argument("file", type=Path, help="the extract: CSV (UTF-8) or .xlsx, one header row")
     imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     imp.add_argument(

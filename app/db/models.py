@@ -421,3 +421,8 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON before/after
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# The victim liaison tables live in their own module; importing it here puts them in
+# Base.metadata wherever the models are loaded (migrations, the store, the tests).
+from app.db import victim_models as victim_models  # noqa: E402

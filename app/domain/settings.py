@@ -14,6 +14,7 @@ from app.domain.setting_spec import SettingSpec
 from app.domain.signin import SIGNIN_SETTINGS
 from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
 from app.domain.victims import VICTIM_SETTINGS
+from app.domain.victims_retention import RETENTION_SETTINGS
 from app.domain.workload import (
     DEFAULT_GRADE_TARGETS,
     DEFAULT_POINTS,
@@ -182,7 +183,7 @@ def _catalogue(*groups: tuple[SettingSpec, ...]) -> dict[str, SettingSpec]:
 
 # Each feature adds its own tuple here (unpaid work, victims, returns, sign-in...).
 SETTINGS: dict[str, SettingSpec] = _catalogue(
-    CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS, SIGNIN_SETTINGS
+    CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS, SIGNIN_SETTINGS, RETENTION_SETTINGS
 )
 
 SETTINGS_EPOCH = date(2000, 1, 1)

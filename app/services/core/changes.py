@@ -28,6 +28,11 @@ class Kind(StrEnum):
     USER = "user"
     AUDIT = "audit"
     PDU = "pdu"
+    VCS_CASE = "vcs_case"
+    VICTIM = "victim"
+    VICTIM_TASK = "victim_task"
+    VICTIM_CONTACT = "victim_contact"
+    VICTIM_KEY = "victim_key"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ TABLE_KINDS: dict[str, Kind] = {
     "audit_log": Kind.AUDIT,
     "pdu": Kind.PDU,
     "region": Kind.PDU,
+    "vcs_case": Kind.VCS_CASE,
+    "vcs_key_stage": Kind.VCS_CASE,
+    "victim": Kind.VICTIM,
+    "victim_task": Kind.VICTIM_TASK,
+    "victim_contact": Kind.VICTIM_CONTACT,
+    "user_key": Kind.VICTIM_KEY,
+    "recovery_key": Kind.VICTIM_KEY,
+    "data_key": Kind.VICTIM_KEY,
+    "sealed_key": Kind.VICTIM_KEY,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""
 

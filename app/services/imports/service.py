@@ -29,13 +29,21 @@ from app.services.imports.common import Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, read_table
 from app.services.imports.report import ImportReport, RowError, refused
 from app.services.imports.staff import StaffImport
+from app.services.victims.importing import VcsCaseImport
+from app.services.victims.victim_import import VictimImport
 
-KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
+KINDS: dict[
+    str, type[CaseImport] | type[StaffImport] | type[VcsCaseImport] | type[VictimImport]
+] = {
     "cases": CaseImport,
     "staff": StaffImport,
+    "vcs-cases": VcsCaseImport,
+    "victims": VictimImport,
 }
-IMPORTING_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
+EXTRACT_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
 """Who imports extracts (SPEC.md 1), each only into the PDUs they cover."""
+IMPORTING_ROLES = (*EXTRACT_ROLES, Role.VLO)
+"""Everyone who imports something; each kind names its own roles (a VLO: VCS files only)."""
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
@@ -127,6 +135,7 @@ def _run(
     expected_hash: str | None = None,
 ) -> ImportReport:
     importer = _importer(kind)
+    actor.require(*getattr(importer, "roles", EXTRACT_ROLES), action=f"import {kind} files")
     progress = progress or Progress()
     try:
         table = read_table(path)
