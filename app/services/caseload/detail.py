@@ -68,6 +68,8 @@ class CaseDetail:
     tiers: list[TierView]
     allocations: list[AllocationView]
     victim_contact: bool = False
+    # The VCS case's VLO, when there is one: the caseload shows no more of victim contact.
+    victim_liaison_officer: str = ""
 
 
 def case_detail(session: Session, person_id: int) -> CaseDetail:

@@ -18,7 +18,7 @@ from app.db.victim_models import Victim, VictimContact, VictimTask
 from app.services.core.actor import Actor
 from app.services.core.errors import PermissionDenied
 from app.services.victims import crypto
-from app.services.victims.keys import current_key, is_entitled
+from app.services.victims.keys import current_key, is_entitled, open_copy
 
 SEALED_COLUMNS: dict[Any, tuple[str, ...]] = {
     Victim: ("name_enc", "address_enc", "postcode_enc", "phone_enc", "email_enc", "notes_enc"),
@@ -59,6 +59,8 @@ def sealer_or_none(session: Session, actor: Actor) -> Sealer | None:
     key = current_key(session)
     if key is None:
         return None
+    if actor.keyring.data_key(key.id) is None and actor.user_id is not None:
+        open_copy(session, actor.keyring, key, actor.user_id)  # re-keyed since it was opened
     keys = {kid: actor.keyring.data_key(kid) for kid in actor.keyring.key_ids()}
     opened = {kid: k for kid, k in keys.items() if k is not None}
     if key.id not in opened:

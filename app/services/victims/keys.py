@@ -302,7 +302,7 @@ def open_keyring(session: Session, actor: Actor, password: str) -> Access:
     actor.keyring.set_private(private)
     key = current_key(session)
     if key is not None:
-        _open_copy(session, actor.keyring, key, actor.user_id)
+        open_copy(session, actor.keyring, key, actor.user_id)
         if actor.keyring.data_key(key.id) is not None:
             share_pending(session, actor)
             if key.rekey_due:
@@ -310,7 +310,7 @@ def open_keyring(session: Session, actor: Actor, password: str) -> Access:
     return access(session, actor)
 
 
-def _open_copy(session: Session, keyring: Keyring, key: DataKey, user_id: int) -> None:
+def open_copy(session: Session, keyring: Keyring, key: DataKey, user_id: int) -> None:
     copy = session.scalar(
         select(SealedKey).where(SealedKey.data_key_id == key.id, SealedKey.user_id == user_id)
     )

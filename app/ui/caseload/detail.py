@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from html import escape
 
@@ -76,7 +77,10 @@ class CaseDetailPanel(QTextBrowser):
             else _para("Not allocated yet")
         )
         if d.victim_contact:
-            parts.append("<p><b>Victim contact scheme case</b></p>")
+            vlo = (
+                f": VLO {html.escape(d.victim_liaison_officer)}" if d.victim_liaison_officer else ""
+            )
+            parts.append(f"<p><b>Victim Contact Scheme case</b>{vlo}</p>")
         self.setHtml("".join(parts))
 
 

@@ -31,7 +31,12 @@ from app.ui.errors import show_error
 SHOWN = 2000
 """Rows listed in each table; a preview of 250,000 cases lists the first ones."""
 FILE_FILTER = "Extracts (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
-TITLES = {"cases": "Import caseload extract", "staff": "Import staff extract"}
+TITLES = {
+    "cases": "Import caseload extract",
+    "staff": "Import staff extract",
+    "vcs-cases": "Import VCS cases",
+    "victims": "Import victims' details",
+}
 ACTIONS = {
     "added": "New",
     "changed": "Changed",
