@@ -9,12 +9,15 @@ password set by someone else is changed before the window opens.
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from app.services import maintenance
 from app.services.caseload.upkeep import run_daily
 from app.services.core import startup
 from app.services.core.actor import Actor
@@ -140,6 +143,20 @@ def _start_upkeep(window: MainWindow) -> None:
     ctx.ops.write(run_daily, ctx.today).start()
 
 
+def start_daily_backup(url: str) -> threading.Thread:
+    """The day's backup on its first start, in the background (SPEC.md 9)."""
+
+    def take() -> None:
+        try:
+            maintenance.daily_backup(url)
+        except Exception:  # a failed backup must not stop the day's work; the log says why
+            logging.getLogger("pdu_manager").exception("The daily backup failed")
+
+    thread = threading.Thread(target=take, name="daily-backup")
+    thread.start()
+    return thread
+
+
 def run_gui(database: str | None = None, demo: bool = False) -> int:
     QCoreApplication.setOrganizationName("PDU Manager")
     QCoreApplication.setApplicationName("PDU Manager demo" if demo else "PDU Manager")
@@ -165,7 +182,9 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         store.close()
         return 0
     session.open(actor)
+    backup = start_daily_backup(store.url)
     code = app.exec()
     session.close()
+    backup.join()
     store.close()
     return int(code)

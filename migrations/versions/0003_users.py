@@ -1,7 +1,7 @@
 """users: several roles and a scope of PDUs and teams per user; forced password change
 
 Revision ID: 0003_users
-Revises: 0001_initial
+Revises: 0002_hardening
 
 Each user's one role and one PDU move into ``app_user_role`` and
 ``app_user_pdu``; the columns they came from are dropped. Accounts made before
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_users"
-down_revision = "0001_initial"
+down_revision = "0002_hardening"
 branch_labels = None
 depends_on = None
 

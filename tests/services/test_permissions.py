@@ -23,9 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import app.services
+from app.db.migrate import SchemaError
 from app.db.models import AuditEntry, Person, Reduction, ReviewItem, Staff, Team
 from app.domain.codes import PEOPLE_ROLES, ReallocationReason, Role
 from app.domain.progress import silent
+from app.services import maintenance
 from app.services.admin import audit_log
 from app.services.allocation import views as alloc_views
 from app.services.allocation import writes as alloc_writes
@@ -204,6 +206,16 @@ def _realloc(w: World, a: Actor, out: bool) -> object:
     return alloc_writes.reallocate(w.session, a, p.held.id, p.po2.id, version, reason)
 
 
+def _no_backup(w: World, a: Actor) -> None:
+    """Past the permission check, a restore of a file that is not there is refused."""
+    try:
+        maintenance.restore_from_window(w.session, a, w.tmp / "missing.sqlite3")
+    except SchemaError as exc:
+        assert "no backup" in str(exc).lower(), exc
+    else:
+        raise AssertionError("a missing backup was restored")
+
+
 def _team_version(w: World, p: Place) -> int:
     return w.version(Team, p.team.id)
 
@@ -339,6 +351,9 @@ ROWS: dict[str, Row] = {
             int(w.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "test.entry"))),
         )
     ),
+    "app.services.maintenance.restore_from_window": row(HEAD, SYSTEM, scoped=False)(
+        lambda w, a, out: _no_backup(w, a)
+    ),
     "app.services.admin.audit_log.export": row(HEAD, scoped=False)(
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
@@ -354,7 +369,8 @@ def _outcome(w: World, service: Row, actor: Actor, out: bool) -> str:
     except PermissionDenied:
         return "refused"
     finally:
-        nested.rollback()
+        if nested.is_active:
+            nested.rollback()
 
 
 def test_every_registered_service_has_a_row_and_every_row_a_service() -> None:

@@ -31,3 +31,14 @@ def signed_in(store: Any, *roles: Role, **kw: Any) -> Actor:
 
     with store.sessions.begin() as session:
         return f.actor(session, *(roles or (Role.HEAD_OF_PDU,)), **kw)
+
+
+def model_indexes(model: Any, col: int, limit: int = 120) -> list[Any]:
+    """The first rows of a table, or of a tree depth first, in one column."""
+    found: list[Any] = []
+    stack = [model.index(r, 0) for r in reversed(range(model.rowCount()))]
+    while stack and len(found) < limit:
+        first = stack.pop()
+        found.append(first.siblingAtColumn(col))
+        stack.extend(model.index(r, 0, first) for r in reversed(range(model.rowCount(first))))
+    return found
