@@ -36,6 +36,7 @@ from app.services.demo.history import allocate_recent, split_recent
 from app.services.demo.organisation import OrganisationPlan, plan_organisation
 from app.services.demo.people import RISE_DAYS_AGO, CasePlan, plan_cases
 from app.services.demo.users import create_demo_users
+from app.services.demo.victims import create_demo_victims
 from app.services.demo.write import write_cases, write_latest_assessments, write_organisation
 
 DEMO_PDU = 17
@@ -229,6 +230,8 @@ def generate_demo(
     tiers.raise_reviews(session, risen, demo.today)
     demo.refresh(ids)
     allocate_recent(session, users, recent, demo.today)
+    if users.vlo_id is not None:
+        create_demo_victims(session, users.head, users.vlo_id, demo.pdu.id, seed)
     summary = DemoSummary(
         pdu_number=demo.pdu.number,
         pdu_name=demo.pdu.name,
