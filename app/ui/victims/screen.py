@@ -90,6 +90,8 @@ class VictimsScreen(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # Victims' names never leave in a table export: this tree gets no Copy or Export.
+        self.tree.setProperty("table_menu", True)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName(self.tr("VCS case"))
         self.complete_button = QPushButton(self.tr("&Complete task…"))
