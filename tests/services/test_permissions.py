@@ -46,6 +46,7 @@ from app.services.users import accounts, credentials, signin
 from app.services.users.accounts import UserForm
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.victims import permission_rows as victim_rows
 
 HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
     Role.HEAD_OF_PDU,
@@ -59,6 +60,7 @@ NOT_SERVICES = {
     "app.services.core.audit.record",
     "app.services.core.team_access.spo_teams",
     "app.services.core.unit_of_work.set_actor",
+    *victim_rows.HELPERS,
 }
 """Helpers of the services, not services: they write the actor's name in the log, keep
 it for the unit of work's entry, or look up an SPO's teams, for the services that check."""
@@ -240,14 +242,15 @@ ROWS: dict[str, Row] = {
             w.session, a, "po_mix_min_cases", 6, TODAY, w.place(out).pdu_id
         )
     ),
-    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM)(
+    # A VLO imports VCS cases only (each kind names its roles; tests/victims checks staff).
+    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM, VLO)(
         lambda w, a, out: _imported(
-            imports.preview(w.session, a, "staff", _staff_file(w, w.place(out)))
+            imports.preview(w.session, a, "vcs-cases", victim_rows.vcs_file(w, out))
         )
     ),
-    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM)(
+    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM, VLO)(
         lambda w, a, out: _imported(
-            imports.apply(w.session, a, "staff", _staff_file(w, w.place(out)))
+            imports.apply(w.session, a, "vcs-cases", victim_rows.vcs_file(w, out))
         )
     ),
     "app.services.demo.generate.generate_demo": row(SYSTEM, scoped=False)(
@@ -358,6 +361,9 @@ ROWS: dict[str, Row] = {
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
 }
+
+
+ROWS.update(victim_rows.rows(row))
 
 
 def _outcome(w: World, service: Row, actor: Actor, out: bool) -> str:

@@ -31,6 +31,7 @@ from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import PermissionDenied, UserError
 from app.services.core.keyring import Keyring
+from app.services.core.permissions import guarded_read, write_service
 from app.services.core.unit_of_work import touch
 from app.services.victims import crypto
 
@@ -238,6 +239,7 @@ class Access:
         return "Victims' details are open."
 
 
+@guarded_read(Role.VLO, Role.HEAD_OF_PDU, action="see victims' details")
 def access(session: Session, actor: Actor) -> Access:
     key = current_key(session)
     has_copy = False
@@ -273,19 +275,24 @@ def with_keyring(session: Session, actor: Actor, password: str) -> Actor:
         actor = replace(actor, keyring=Keyring())
     if is_entitled(actor):
         try:
-            open_keyring(session, actor, password)
+            _open(session, actor, password)
         except (UserError, PermissionDenied):
             assert actor.keyring is not None
             actor.keyring.drop()
     return actor
 
 
+@write_service(Role.VLO, Role.HEAD_OF_PDU, action="open victims' details")
 def open_keyring(session: Session, actor: Actor, password: str) -> Access:
     """Open the user's private key with their password and the data key sealed to them.
 
     Then do what waits for an open key: seal copies for entitled users who
     have none, and re-key when someone lost their entitlement.
     """
+    return _open(session, actor, password)
+
+
+def _open(session: Session, actor: Actor, password: str) -> Access:
     if not is_entitled(actor) or actor.user_id is None:
         raise PermissionDenied(
             "Only a victim liaison officer or the Head of PDU can open victims' details."
@@ -412,9 +419,9 @@ def rekey(session: Session, actor: Actor, *, reason: str) -> int:
     return new.id
 
 
+@write_service(Role.HEAD_OF_PDU, action="use the recovery key")
 def recover(session: Session, actor: Actor, recovery: str) -> Access:
     """The Head of PDU opens the data key with the printed recovery key, and takes a copy."""
-    actor.require(Role.HEAD_OF_PDU, action="use the recovery key")
     key = current_key(session)
     if key is None or actor.keyring is None or actor.user_id is None:
         raise UserError("There is no key to recover, or this is not the window.")
