@@ -10,8 +10,10 @@ shown here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from typing import cast
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -132,6 +134,16 @@ class VictimsScreen(QWidget):
         self.complete_action.setStatusTip(self.tr("Complete the chosen task with its outcome"))
         self.complete_action.triggered.connect(self.ask_outcome)
         self.addAction(self.complete_action)
+        self.tree.installEventFilter(self)  # Ctrl+Return on the queue itself, focus or not
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree and event.type() == QEvent.Type.KeyPress:
+            key = cast(QKeyEvent, event)
+            ctrl = key.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.ask_outcome()
+                return True
+        return super().eventFilter(watched, event)
 
     def _connect(self) -> None:
         self.open_button.clicked.connect(self.open_details)
