@@ -84,6 +84,7 @@ SCREENS: list[ScreenEntry] = [
         "Victim liaison",
         "app.ui.victims.screen:VictimsScreen",
         "The VLO's task queue and VCS cases",
+        help_page="victims.html",
         roles=(Role.VLO, Role.HEAD_OF_PDU),
         only_tip="Only a victim liaison officer or the Head of PDU can open Victim liaison.",
     ),
