@@ -47,6 +47,7 @@ from app.services.users import accounts, credentials, signin
 from app.services.users.accounts import UserForm
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.victims import permission_rows as victim_rows
 
 HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
     Role.HEAD_OF_PDU,
@@ -60,6 +61,7 @@ NOT_SERVICES = {
     "app.services.core.audit.record",
     "app.services.core.team_access.spo_teams",
     "app.services.core.unit_of_work.set_actor",
+    *victim_rows.HELPERS,
 }
 """Helpers of the services, not services: they write the actor's name in the log, keep
 it for the unit of work's entry, or look up an SPO's teams, for the services that check."""
@@ -176,9 +178,12 @@ def _projects_file(w: World, p: Place) -> Path:
 
 def _import_file(w: World, a: Actor, out: bool) -> tuple[str, Path]:
     """Each importing role's own kind of file: unpaid work projects for the unpaid work
-    manager (who may import no extract), a staff extract for the others."""
+    manager, VCS cases for a VLO (neither may import an extract), a staff extract for
+    the others."""
     if a.has(UPW):
         return "upw-projects", _projects_file(w, w.place(out))
+    if a.has(VLO):
+        return "vcs-cases", victim_rows.vcs_file(w, out)
     return "staff", _staff_file(w, w.place(out))
 
 
@@ -271,10 +276,11 @@ ROWS: dict[str, Row] = {
             w.session, a, "po_mix_min_cases", 6, TODAY, w.place(out).pdu_id
         )
     ),
-    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM, UPW)(
+    # Each importing role imports its own kind of file (each kind names its roles).
+    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM, UPW, VLO)(
         lambda w, a, out: _imported(imports.preview(w.session, a, *_import_file(w, a, out)))
     ),
-    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM, UPW)(
+    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM, UPW, VLO)(
         lambda w, a, out: _imported(imports.apply(w.session, a, *_import_file(w, a, out)))
     ),
     "app.services.demo.generate.generate_demo": row(SYSTEM, scoped=False)(
@@ -430,6 +436,9 @@ ROWS: dict[str, Row] = {
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
 }
+
+
+ROWS.update(victim_rows.rows(row))
 
 
 def _outcome(w: World, service: Row, actor: Actor, out: bool) -> str:
