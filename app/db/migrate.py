@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Every released revision in order; the last is the head. A test checks this
 # against Alembic's own script directory.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0006_returns")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 BACKUPS_KEPT = 14
 

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     USER = "user"
     AUDIT = "audit"
     PDU = "pdu"
+    RETURN = "return"
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "audit_log": Kind.AUDIT,
     "pdu": Kind.PDU,
     "region": Kind.PDU,
+    "weekly_return": Kind.RETURN,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""
 
