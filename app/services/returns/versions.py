@@ -154,6 +154,7 @@ def stored_or_built(session: Session, actor: Actor, pdu_id: int, week_ending: da
     row = latest_row(session, pdu_id, week.ending)
     if row is not None:
         return row
+    _check_ended(week)
     built = work_out(session, pdu_id, week.ending)
     row = _store(session, actor, built, 1)
     audit.record(
@@ -166,6 +167,16 @@ def stored_or_built(session: Session, actor: Actor, pdu_id: int, week_ending: da
         after={"pdu_id": pdu_id, "week_ending": week.ending, "version": 1},
     )
     return row
+
+
+def _check_ended(week: Week) -> None:
+    """A week's return is stored once the week's last day has come: figures as at its end."""
+    today = clock.today()
+    if today < week.ending:
+        raise UserError(
+            f"The week ending {week.ending:%d/%m/%Y} has not ended yet: preview it now, "
+            f"and build and export it from {week.ending:%d/%m/%Y}."
+        )
 
 
 def correct_return(
@@ -183,6 +194,7 @@ def correct_return(
             f"There is no return for the week ending {week.ending:%d/%m/%Y} to correct: "
             "build and export it first."
         )
+    _check_ended(week)
     built = work_out(session, pdu_id, week.ending)
     changes = changes_between(json.loads(previous.figures), built.figures)
     row = _store(session, actor, built, previous.version + 1, reason, changes)
