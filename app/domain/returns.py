@@ -42,7 +42,6 @@ from typing import Any, TypeVar
 from app.domain.calendar import WorkingCalendar
 from app.domain.cases import EventFacts, allocation_clock_start, is_running, main_event
 from app.domain.codes import ROSH_NOT_ASSESSED_LABEL, Rosh, SentenceType
-from app.domain.setting_spec import SettingSpec
 from app.domain.tiering import ALL_TIERS, parse_tier
 from app.domain.unpaid_work_standdowns import percent
 
@@ -56,9 +55,6 @@ rules made it.
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ROSH_ORDER: tuple[Rosh | None, ...] = (Rosh.VERY_HIGH, Rosh.HIGH, Rosh.MEDIUM, Rosh.LOW, None)
-
-RETURN_SETTINGS: tuple[SettingSpec, ...] = ()
-"""The return has no policy numbers of its own: the week-end day is a core setting."""
 
 T = TypeVar("T")
 

@@ -250,3 +250,40 @@ def return_report(figures: Mapping[str, Any], cover: ReturnCover) -> Report:
         author=cover.built_by,
         subject="Weekly return",
     )
+
+
+_NESTED = {
+    "by_sentence_type": "active cases",
+    "tiers": "tier",
+    "rosh": "RoSH",
+}
+
+
+def figure_label(path: str) -> str:
+    """A figure's dotted path as a reader names it: "Allocation: Reallocations in the week"."""
+    section, _, rest = path.partition(".")
+    title = SECTION_TITLES.get(section, section)
+    labels = {k: label for k, label, _kind in FIGURE_LABELS.get(section, ())}
+    if rest in labels:
+        return f"{title}: {labels[rest]}"
+    head, _, tail = rest.partition(".")
+    if head in _NESTED:
+        return f"{title}: {_NESTED[head]} {tail}"
+    if head == "stand_downs_by_reason":
+        reason = next((r.label for r in StandDownReason if r.value == tail), tail)
+        return f"{title}: sessions stood down, {reason}"
+    if rest.startswith("teams["):
+        columns = {k: label for k, label, _kind in TEAM_COLUMNS}
+        where, _, key = rest.rpartition(".")
+        names = [part.split("]")[0] for part in where.split("[")[1:]]
+        return f"{title}: {' / '.join(names)}: {columns.get(key, key)}"
+    return f"{title}: {rest}" if rest else title
+
+
+def change_text(path: str, before: object, after: object) -> str:
+    """One changed figure as a sentence: "Allocation: Reallocations in the week 1 -> 2"."""
+
+    def shown(value: object) -> str:
+        return "none" if value is None else str(value)
+
+    return f"{figure_label(path)} {shown(before)} \u2192 {shown(after)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.domain.rag import RAG_SETTINGS
 from app.domain.setting_spec import SettingSpec
 from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
 from app.domain.victims import VICTIM_SETTINGS
@@ -180,7 +181,9 @@ def _catalogue(*groups: tuple[SettingSpec, ...]) -> dict[str, SettingSpec]:
 
 
 # Each feature adds its own tuple here (unpaid work, victims, returns, sign-in...).
-SETTINGS: dict[str, SettingSpec] = _catalogue(CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS)
+SETTINGS: dict[str, SettingSpec] = _catalogue(
+    CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS, RAG_SETTINGS
+)
 
 SETTINGS_EPOCH = date(2000, 1, 1)
 

@@ -27,10 +27,13 @@ from app.ui.ops import Ops
 DEMO_CASES = 1500
 
 
-def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = None) -> MainWindow:
+def build_window(
+    store: Store, inline_ops: bool = False, actor: Actor | None = None, demo: bool = False
+) -> MainWindow:
     """The main window over an open store (tests build it the same way).
 
     ``actor``: who is signed in; the local Head of PDU account when not given.
+    ``demo``: the store is the demo PDU, said in the title bar and on the Overview.
     """
     if actor is None:
         actor = startup.local_account(store)
@@ -42,7 +45,9 @@ def build_window(store: Store, inline_ops: bool = False, actor: Actor | None = N
         ask_retry=lambda e: ask_retry(holder[0] if holder else None, e),
         inline=inline_ops,
     )
-    ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
+    ctx = AppContext(
+        store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast(), demo=demo
+    )
     ops.on_changed = ctx.broadcast.data_changed.emit
     window = MainWindow(ctx)
     holder.append(window)
@@ -85,7 +90,7 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         return 1
     if demo:
         _create_demo_if_empty(store, app)
-    window = build_window(store)
+    window = build_window(store, demo=demo)
     window.show()
     _start_upkeep(window)
     code = app.exec()

@@ -18,10 +18,12 @@ class Broadcast(QObject):
 
     ``data_changed(changes: ChangeSet)``: a write committed; the runner sends its change-set.
     ``pdu_changed(pdu: PduInfo)``: the user chose another PDU.
+    ``screen_wanted(title: str)``: a screen asks the window to show another (a link).
     """
 
     data_changed = Signal(object)
     pdu_changed = Signal(object)
+    screen_wanted = Signal(str)
 
 
 @dataclass
@@ -33,6 +35,7 @@ class AppContext:
     ops: Ops
     broadcast: Broadcast
     pdu: PduInfo | None = None
+    demo: bool = False
 
     @property
     def today(self) -> date:

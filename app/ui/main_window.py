@@ -39,6 +39,11 @@ class ScreenEntry:
 # Only screens that work are listed; later features add theirs here.
 SCREENS: list[ScreenEntry] = [
     ScreenEntry(
+        "Overview",
+        "app.ui.overview.screen:OverviewScreen",
+        "This week's figures at a glance and what needs action today",
+    ),
+    ScreenEntry(
         "Caseload",
         "app.ui.caseload.screen:CaseloadScreen",
         "Every case of the PDU: filter, sort, search",
@@ -58,6 +63,11 @@ SCREENS: list[ScreenEntry] = [
         "app.ui.teams.screen:TeamsScreen",
         "Teams, PODs, hours, reductions and absences",
     ),
+    ScreenEntry(
+        "Returns",
+        "app.ui.returns.screen:ReturnsScreen",
+        "Build, preview, export and sign off the weekly return",
+    ),
 ]
 
 
@@ -73,7 +83,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(self.tr("PDU Manager"))
+        self.setWindowTitle(
+            self.tr("PDU Manager demo: synthetic data") if ctx.demo else self.tr("PDU Manager")
+        )
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
@@ -103,6 +115,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         self.nav.currentRowChanged.connect(self._show_screen)
+        self.ctx.broadcast.screen_wanted.connect(self._screen_wanted)
 
         toolbar = QToolBar(self.tr("PDU"))
         toolbar.setObjectName("pdu_toolbar")
@@ -181,6 +194,14 @@ class MainWindow(QMainWindow):
         self._pdu_chosen(index)
 
     # --- behaviour ------------------------------------------------------------
+    def has_screen(self, title: str) -> bool:
+        return any(e.title == title for e in SCREENS)
+
+    @Slot(str)
+    def _screen_wanted(self, title: str) -> None:
+        if self.has_screen(title):
+            self.open_screen(title)
+
     def open_screen(self, title: str) -> QWidget:
         """The screen of that title, built if needed (tests use this too)."""
         row = next(i for i, e in enumerate(SCREENS) if e.title == title)

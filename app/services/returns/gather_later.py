@@ -10,6 +10,8 @@ function is the one place to read those tables once they land.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from app.domain.returns import Week
@@ -32,3 +34,15 @@ def gather_victims(session: Session, pdu_id: int, week: Week) -> VictimInputs:
     """
     del session, pdu_id, week
     return VictimInputs()
+
+
+def sessions_without_supervisor(session: Session, pdu_id: int, today: date) -> int:
+    """Unpaid work sessions from today on with no supervisor (none are recorded yet)."""
+    del session, pdu_id, today
+    return 0
+
+
+def victim_tasks_due(session: Session, pdu_id: int, today: date) -> int:
+    """Victim liaison tasks open and due by today (none are recorded yet)."""
+    del session, pdu_id, today
+    return 0
