@@ -9,7 +9,7 @@ PDU a banner says so.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -73,6 +73,7 @@ class OverviewScreen(QWidget):
         self.view: OverviewView | None = None
         self.cards: list[GlanceCard] = []
         self.action_buttons: dict[str, QPushButton] = {}
+        self._stale = False
         self._build()
         self._connect()
         self.refresh()
@@ -185,4 +186,17 @@ class OverviewScreen(QWidget):
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes:
+            self._refresh_when_seen()
+
+    def _refresh_when_seen(self) -> None:
+        """Refresh now if showing; otherwise once shown again (a hidden screen costs nothing)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.refresh()

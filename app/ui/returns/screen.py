@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -81,6 +81,7 @@ class ReturnsScreen(QWidget):
         self.export_folder: Path | None = None  # chosen once, then kept (tests set it)
         self.week_end_day = "FRI"
         self.history_model = HistoryModel()
+        self._stale = False
         self._build()
         self._build_actions()
         self._connect()
@@ -421,5 +422,15 @@ class ReturnsScreen(QWidget):
 
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(*_WATCHED):
+        if not changes.touches(*_WATCHED):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True  # refreshed once shown again: a hidden screen costs nothing
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.refresh()
