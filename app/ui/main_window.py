@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Navigation"))
-        self.nav.setFixedWidth(180)
+        widest = max(self.nav.fontMetrics().horizontalAdvance(e.title) for e in SCREENS)
+        self.nav.setFixedWidth(widest + 40)  # as narrow as its titles allow: room for tables
         for entry in SCREENS:
             item = QListWidgetItem(self.tr(entry.title))
             item.setStatusTip(self.tr(entry.status_tip))

@@ -21,6 +21,7 @@ from app.services.allocation.queue import CandidateRow
 from app.services.caseload.search import FilterOptions
 from app.ui.allocation.models import CandidateModel
 from app.ui.allocation.panels import make_table
+from app.ui.widgets.columns import WithSecondLine, wrap_column
 
 
 def action_button(action: QAction, name: str) -> QToolButton:
@@ -55,8 +56,16 @@ class CasePanel(QWidget):
         self.candidate_view = make_table(
             self.candidate_model,
             self.tr("Practitioners ranked for this case"),
-            (40, 124, 46, 80, 100, 54, 112),
+            {CandidateModel.POD: 110},
         )
+        # Each practitioner's reasons sit under their name, so none needs scrolling to.
+        self.candidate_view.setItemDelegateForColumn(
+            CandidateModel.NAME, WithSecondLine(CandidateModel.REASONS, self.candidate_view)
+        )
+        self.candidate_view.setColumnHidden(CandidateModel.REASONS, True)
+        self.candidate_view.setColumnHidden(CandidateModel.POD, True)  # in the drill-down
+        self.candidate_view.horizontalHeader().setStretchLastSection(False)
+        wrap_column(self.candidate_view, CandidateModel.NAME)
         title = QLabel(self.tr("&Practitioners ranked for this case"))
         title.setBuddy(self.candidate_view)
         heading = QHBoxLayout()

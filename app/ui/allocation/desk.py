@@ -123,10 +123,12 @@ class AllocationDesk(QWidget):
         self.queue_view = make_table(
             self.queue_model,
             self.tr("Unallocated cases"),
-            (70, 140, 66, 40, 86, 104, 82, 140, 42, 82),
+            {QueueModel.NAME: 150, QueueModel.PREVIOUS: 150},
         )
         self.review_view = make_table(
-            self.review_model, self.tr("Review items"), (82, 78, 150, 100, 150, 45, 80)
+            self.review_model,
+            self.tr("Review items"),
+            {ReviewModel.NAME: 150, ReviewModel.HOLDER: 150, ReviewModel.DETAIL: 320},
         )
         self.lists = QTabWidget()
         self.lists.setAccessibleName(self.tr("Cases to allocate or review"))

@@ -25,10 +25,15 @@ from app.ui.formatting import (
     grade_short,
     mean_capacity,
 )
+from app.ui.widgets.columns import Caps, fit_columns
 
 
-def make_table(model: QAbstractItemModel, name: str, widths: Sequence[int]) -> QTableView:
-    """A read-only, row-selecting table with an accessible name."""
+def make_table(model: QAbstractItemModel, name: str, caps: Caps | None = None) -> QTableView:
+    """A read-only, row-selecting table with an accessible name.
+
+    Its columns fit their header and rows each time the rows change; ``caps``
+    limits the free-text ones (names, notes), which may elide.
+    """
     table = QTableView()
     table.setAccessibleName(name)
     table.setModel(model)
@@ -42,8 +47,10 @@ def make_table(model: QAbstractItemModel, name: str, widths: Sequence[int]) -> Q
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    for col, width in enumerate(widths):
-        table.setColumnWidth(col, width)
+    limits = dict(caps or {})
+    model.modelReset.connect(lambda: fit_columns(table, caps=limits))
+    model.rowsInserted.connect(lambda *_: fit_columns(table, caps=limits))
+    fit_columns(table, caps=limits)
     return table
 
 

@@ -56,7 +56,13 @@ class AllocationScreen(QWidget):
         self.recent_view = make_table(
             self.recent_model,
             self.tr("Allocations of the last 30 days"),
-            (82, 72, 150, 190, 240, 150, 140, 200),
+            {
+                RecentModel.NAME: 150,
+                RecentModel.PRACTITIONER: 180,
+                RecentModel.PLACE: 200,
+                RecentModel.BY: 150,
+                RecentModel.NOTE: 260,
+            },
         )
         self.recent_label = QLabel()
         self.recent_label.setAccessibleName(self.tr("Which team's allocations"))

@@ -33,6 +33,8 @@ from app.services.core.settings import workload_settings
 from app.ui.balance.cell_dialog import CellCasesDialog
 from app.ui.balance.models import (
     ID_ROLE,
+    NAME,
+    POD,
     SORT_ROLE,
     ExceptionsModel,
     PractitionerBalanceModel,
@@ -40,6 +42,7 @@ from app.ui.balance.models import (
 )
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.widgets.columns import fit_columns
 
 if TYPE_CHECKING:
     from app.ui.widgets.charts import StackedBarChart
@@ -199,6 +202,7 @@ class BalanceScreen(QWidget):
     def _show(self, view: BalanceView) -> None:
         self.view = view
         self.model.set_lines(view.practitioners)
+        fit_columns(self.table, caps={NAME: 170, POD: 130})
         self.exceptions_model.set_items(view.exceptions)
         self.matrix_model.set_matrix(view.matrix)
         self._show_summary(view)

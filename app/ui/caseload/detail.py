@@ -53,7 +53,7 @@ class CaseDetailPanel(QTextBrowser):
             _items(_sentence_line(e) for e in d.events),
             "<h3>Tier history</h3>",
             html_table(
-                ["Tier", "From", "Protect pts", "Change pts", "How"],
+                ["Tier", "From", "Protect", "Change", "How"],
                 [
                     [
                         t.tier or "Untiered",

@@ -35,11 +35,14 @@ from app.services.caseload.search import (
 from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
-from app.ui.caseload.model import COLUMNS, CaseTableModel
+from app.ui.caseload.model import COLUMNS, NAME, POD, PRACTITIONER, TEAM, CaseTableModel
 from app.ui.context import AppContext
 from app.ui.formatting import count_label
+from app.ui.widgets.columns import ColumnChooser, fit_columns
 
 ANY = None
+NAME_CAPS = {NAME: 170, PRACTITIONER: 190, TEAM: 140, POD: 120}
+"""The free-text columns stop at these widths (they elide); the rest show whole."""
 
 
 class CaseloadScreen(QWidget):
@@ -113,6 +116,8 @@ class CaseloadScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in enumerate((78, 170, 64, 84, 44, 84, 180, 120, 110, 84)):
             self.table.setColumnWidth(col, width)
+        self.columns = ColumnChooser(self.table, "caseload", always=(0,))
+        self.table.setToolTip(self.tr("Right-click the headings to choose the columns shown"))
 
         self.detail = CaseDetailPanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -120,7 +125,7 @@ class CaseloadScreen(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 440])
+        splitter.setSizes([880, 380])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -191,6 +196,7 @@ class CaseloadScreen(QWidget):
         if generation != self._generation:
             return  # a newer search has started
         self.model.set_first_page(page.ids, page.total)
+        fit_columns(self.table, caps=NAME_CAPS)
         self._show_count(flt, page.total)
         self._reselect(page.ids, complete=len(page.ids) == page.total)
         if len(page.ids) < page.total:
