@@ -33,8 +33,8 @@ Definitions (SPEC.md 7, "Figure definitions"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
@@ -155,6 +155,7 @@ class CaseFacts:
 
     ``tiers`` and ``rosh`` are (date, value) in the order recorded (a tier
     ``None`` is untiered, a RoSH ``None`` not assessed); ``mappa`` likewise.
+    The answers for a day are kept, as each section asks the same ones.
     """
 
     case_id: int
@@ -163,25 +164,42 @@ class CaseFacts:
     rosh: tuple[tuple[date, Rosh | None], ...] = ()
     mappa: tuple[tuple[date, int | None], ...] = ()
     allocations: tuple[AllocationSpan, ...] = ()
+    _memo: dict[tuple[str, date], Any] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def _kept(self, what: str, day: date, work: Callable[[], T]) -> T:
+        key = (what, day)
+        if key not in self._memo:
+            self._memo[key] = work()
+        found: T = self._memo[key]
+        return found
 
     def active_on(self, day: date) -> bool:
-        return any(is_running(e, day) for e in self.events)
+        return self._kept("active", day, lambda: any(is_running(e, day) for e in self.events))
 
     def main_event(self, as_at: date) -> EventFacts | None:
-        return main_event([e for e in self.events if e.sentence_date <= as_at], as_at)
+        return self._kept(
+            "main",
+            as_at,
+            lambda: main_event([e for e in self.events if e.sentence_date <= as_at], as_at),
+        )
 
     def tier_on(self, day: date) -> str | None:
-        return value_on(self.tiers, day)
+        return self._kept("tier", day, lambda: value_on(self.tiers, day))
 
     def rosh_on(self, day: date) -> Rosh | None:
-        return value_on(self.rosh, day)
+        return self._kept("rosh", day, lambda: value_on(self.rosh, day))
 
     def mappa_on(self, day: date) -> int | None:
-        return value_on(self.mappa, day)
+        return self._kept("mappa", day, lambda: value_on(self.mappa, day))
 
     def allocation_on(self, day: date) -> AllocationSpan | None:
-        held = [a for a in self.allocations if a.in_force(day)]
-        return max(held, key=lambda a: a.start, default=None)
+        def work() -> AllocationSpan | None:
+            held = [a for a in self.allocations if a.in_force(day)]
+            return max(held, key=lambda a: a.start, default=None)
+
+        return self._kept("allocation", day, work)
 
 
 def value_on(history: Sequence[tuple[date, T | None]], day: date) -> T | None:
@@ -277,6 +295,10 @@ class AllocationRules:
     working_days: int = 5
 
 
+DEADLINE_REACH_DAYS = 120
+"""No allocation deadline (working days after a clock start) reaches further than this."""
+
+
 @dataclass
 class _AllocationCounts:
     due: int = 0
@@ -311,13 +333,16 @@ def _allocation_case(
     case: CaseFacts, week: Week, rules: AllocationRules, counts: _AllocationCounts
 ) -> None:
     as_at = week.ending
-    counts.reallocations += reallocations_in(case, week)
-    counts.tier_changes += sum(1 for d in tier_changes(case.tiers) if d in week)
+    if any(a.start in week for a in case.allocations):
+        counts.reallocations += reallocations_in(case, week)
+    if any(d in week for d, _t in case.tiers):
+        counts.tier_changes += sum(1 for d in tier_changes(case.tiers) if d in week)
     event = case.main_event(as_at)
     if event is None:
         return
     start = clock_start(event)
-    if start <= as_at:
+    # A deadline in the week needs a clock start within a few weeks before it.
+    if week.starting - timedelta(days=DEADLINE_REACH_DAYS) <= start <= as_at:
         deadline = rules.calendar.add_working_days(start, rules.working_days)
         if deadline in week:
             counts.due += 1

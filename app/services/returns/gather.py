@@ -4,7 +4,7 @@ Every fact is read with its date, so the domain works out each figure as at
 the end of the week (:mod:`app.domain.returns`): a tier or RoSH recorded
 after the week, an allocation begun after it or a case ended after it
 change nothing in that week's figures. Five statements for the cases of one
-PDU, whatever its size, and those of :func:`practitioner_loads`.
+PDU, whatever its size (joined on the PDU and kept to the people who can count), and those of :func:`practitioner_loads`.
 """
 
 from __future__ import annotations
@@ -50,7 +50,17 @@ def _earliest(*days: date | None) -> date | None:
     return min(known, default=None)
 
 
-def _events(session: Session, people: Any) -> dict[int, list[EventFacts]]:
+def _rows(session: Session, query: Any) -> Any:
+    """Plain rows through the session's connection: no ORM result processing (thousands)."""
+    return session.connection().execute(query)
+
+
+def _of_pdu(query: Any, column: Any, pdu_id: int) -> Any:
+    """The query's rows of the PDU's people (a join on the indexed PDU, not a long IN list)."""
+    return query.join(Person, Person.id == column).where(Person.pdu_id == pdu_id)
+
+
+def _events(session: Session, pdu_id: int, people: set[int]) -> dict[int, list[EventFacts]]:
     out: dict[int, list[EventFacts]] = defaultdict(list)
     query = (
         select(
@@ -64,10 +74,12 @@ def _events(session: Session, people: Any) -> dict[int, list[EventFacts]]:
             Person.ended_on,
         )
         .join(Person, Person.id == Event.person_id)
-        .where(Event.person_id.in_(people))
+        .where(Person.pdu_id == pdu_id)
         .order_by(Event.id)
     )
-    for eid, pid, kind, sentenced, released, end, ended, person_ended in session.execute(query):
+    for eid, pid, kind, sentenced, released, end, ended, person_ended in _rows(session, query):
+        if pid not in people:
+            continue
         facts = EventFacts(
             eid, SentenceType(kind), sentenced, released, end, _earliest(ended, person_ended)
         )
@@ -75,67 +87,66 @@ def _events(session: Session, people: Any) -> dict[int, list[EventFacts]]:
     return out
 
 
-def _tiers(session: Session, people: Any) -> dict[int, list[tuple[date, str | None]]]:
+def _tiers(
+    session: Session, pdu_id: int, people: set[int]
+) -> dict[int, list[tuple[date, str | None]]]:
     out: dict[int, list[tuple[date, str | None]]] = defaultdict(list)
-    query = (
-        select(TierRecord.person_id, TierRecord.effective_date, TierRecord.tier)
-        .where(TierRecord.person_id.in_(people))
-        .order_by(TierRecord.id)
-    )
-    for pid, dated, tier in session.execute(query):
-        out[pid].append((dated, tier))
+    query = select(TierRecord.person_id, TierRecord.effective_date, TierRecord.tier)
+    query = _of_pdu(query, TierRecord.person_id, pdu_id).order_by(TierRecord.id)
+    for pid, dated, tier in _rows(session, query):
+        if pid in people:
+            out[pid].append((dated, tier))
     return out
 
 
 def _assessments(
-    session: Session, people: Any
+    session: Session, pdu_id: int, people: set[int]
 ) -> tuple[dict[int, list[tuple[date, Rosh | None]]], dict[int, list[tuple[date, int | None]]]]:
     rosh: dict[int, list[tuple[date, Rosh | None]]] = defaultdict(list)
     mappa: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
-    query = (
-        select(
-            Assessment.person_id,
-            Assessment.assessment_date,
-            Assessment.recorded_at,
-            Assessment.rosh,
-            Assessment.mappa_level,
-        )
-        .where(Assessment.person_id.in_(people))
-        .order_by(Assessment.id)
+    query = select(
+        Assessment.person_id,
+        Assessment.assessment_date,
+        Assessment.recorded_at,
+        Assessment.rosh,
+        Assessment.mappa_level,
     )
-    for pid, assessed, recorded, level, mappa_level in session.execute(query):
+    query = _of_pdu(query, Assessment.person_id, pdu_id).order_by(Assessment.id)
+    for pid, assessed, recorded, level, mappa_level in _rows(session, query):
+        if pid not in people:
+            continue
         dated = assessed or recorded.date()
         rosh[pid].append((dated, None if level is None else Rosh(level)))
         mappa[pid].append((dated, mappa_level))
     return rosh, mappa
 
 
-def _allocations(session: Session, people: Any) -> dict[int, list[AllocationSpan]]:
+def _allocations(
+    session: Session, pdu_id: int, people: set[int]
+) -> dict[int, list[AllocationSpan]]:
     out: dict[int, list[AllocationSpan]] = defaultdict(list)
-    query = (
-        select(
-            Allocation.person_id,
-            Allocation.staff_id,
-            Allocation.start_date,
-            Allocation.end_date,
-            Allocation.reason,
-            Allocation.policy_reason,
-        )
-        .where(Allocation.person_id.in_(people))
-        .order_by(Allocation.id)
+    query = select(
+        Allocation.person_id,
+        Allocation.staff_id,
+        Allocation.start_date,
+        Allocation.end_date,
+        Allocation.reason,
+        Allocation.policy_reason,
     )
-    for pid, staff, start, end, reason, policy_reason in session.execute(query):
-        out[pid].append(AllocationSpan(staff, start, end, reason, bool(policy_reason)))
+    query = _of_pdu(query, Allocation.person_id, pdu_id).order_by(Allocation.id)
+    for pid, staff, start, end, reason, policy_reason in _rows(session, query):
+        if pid in people:
+            out[pid].append(AllocationSpan(staff, start, end, reason, bool(policy_reason)))
     return out
 
 
 def gather_cases(session: Session, pdu_id: int, week: Week) -> tuple[CaseFacts, ...]:
     """Every case of the PDU that can count in the week, with its dated facts."""
-    people = _relevant_people(pdu_id, week).scalar_subquery()
-    events = _events(session, people)
-    tiers = _tiers(session, people)
-    rosh, mappa = _assessments(session, people)
-    allocations = _allocations(session, people)
+    people = set(_rows(session, _relevant_people(pdu_id, week)).scalars())
+    events = _events(session, pdu_id, people)
+    tiers = _tiers(session, pdu_id, people)
+    rosh, mappa = _assessments(session, pdu_id, people)
+    allocations = _allocations(session, pdu_id, people)
     return tuple(
         CaseFacts(
             pid,
