@@ -1,4 +1,4 @@
-"""The bench's weekly return figure (SPEC.md 8): one PDU's return built and exported to both formats.
+"""The bench's weekly return figure (SPEC.md 8): one PDU's return built and exported.
 
 Ours: the return for one PDU of the region database (about 3,600 cases),
 gathered from the store, worked out, and written to Excel and PDF, as

@@ -4,7 +4,8 @@ Every fact is read with its date, so the domain works out each figure as at
 the end of the week (:mod:`app.domain.returns`): a tier or RoSH recorded
 after the week, an allocation begun after it or a case ended after it
 change nothing in that week's figures. Five statements for the cases of one
-PDU, whatever its size (joined on the PDU and kept to the people who can count), and those of :func:`practitioner_loads`.
+PDU, whatever its size (each joined on the PDU and kept to the people who can
+count), and those of :func:`practitioner_loads`.
 """
 
 from __future__ import annotations
