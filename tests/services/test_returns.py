@@ -216,3 +216,30 @@ def test_another_pdus_user_may_not_build_it(session, known: Known) -> None:  # t
     outsider = Actor(None, "x", "Other Admin", Role.ADMIN, pdu_id=known.pdu_id + 1)
     with pytest.raises(PermissionDenied, match="another PDU"):
         build_return(session, outsider, known.pdu_id, WEEK_ENDING)
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb}
+
+
+def test_a_second_export_differs_only_in_the_covers_exporter_and_time(  # type: ignore[no-untyped-def]
+    session, known: Known, head: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export_return(session, admin(session), known.pdu_id, WEEK_ENDING, xlsx=tmp_path / "1.xlsx")
+    session.commit()
+    writes.allocate(session, head, known.unallocated_id, known.po_id, 1, as_at=date(2026, 11, 30))
+    session.commit()
+    monkeypatch.setenv("PDU_MANAGER_TODAY", "2026-12-02")
+    export_return(
+        session, system_actor(session), known.pdu_id, WEEK_ENDING, xlsx=tmp_path / "2.xlsx"
+    )
+    first, second = _sheets(tmp_path / "1.xlsx"), _sheets(tmp_path / "2.xlsx")
+    assert first.keys() == second.keys()
+    for name in first:
+        if name != "Cover":
+            assert first[name] == second[name], name
+    differing = [a[0] for a, b in zip(first["Cover"], second["Cover"], strict=True) if a != b]
+    assert differing == ["Exported by", "Exported"]
