@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from app.db.migrate import SCHEMA_HEAD
+
 
 def test_upgrade_check_backup_restore(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "pdu.sqlite3"
     up = run_cli("--database", str(db), "db", "upgrade")
     assert up.returncode == 0, up.stderr
-    assert "0001_initial" in up.stdout
+    assert SCHEMA_HEAD in up.stdout
     check = run_cli("--database", str(db), "db", "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Database OK" in check.stdout
