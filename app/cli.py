@@ -7,10 +7,10 @@ operating-system login. Errors print one clear line on stderr and exit non-zero.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from app.domain.progress import Progress
 
@@ -64,8 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser(
         "upgrade", parents=[common], help="apply pending schema migrations (after a backup)"
     )
-    db_sub.add_parser(
+    check = db_sub.add_parser(
         "check", parents=[common], help="integrity check and audit chain verification"
+    )
+    check.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        help="the audit head printed on a return's cover: it must still be in the audit log",
     )
     backup = db_sub.add_parser("backup", parents=[common], help="copy the database to FILE")
     backup.add_argument("file", type=Path)
@@ -140,7 +145,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         summary = create_demo(store, cases=args.cases, seed=args.seed, progress=StderrProgress())
     finally:
         store.close()
-    print(summary)
+    out(summary)
     return EXIT_OK
 
 
@@ -164,104 +169,34 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    print(report.text())
+    out(report.text())
     return EXIT_OK if report.accepted else EXIT_REFUSED
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
-    from app.db import migrate
-    from app.db.engine import data_dir, make_engine, sqlite_path
+    from app.services import maintenance
 
     url = _database_url(args)
-    path = sqlite_path(url)
-    if args.db_command in ("check", "backup") and path is not None and not path.exists():
-        raise migrate.SchemaError(f"There is no database at {path}.")
-    engine = make_engine(url)
-    try:
-        if args.db_command == "upgrade":
-            state = migrate.schema_state(engine)
-            if state == "newer":
-                raise migrate.SchemaError(
-                    "This database is newer than this version of PDU Manager."
-                )
-            backup = migrate.upgrade(
-                engine, backup_dir=data_dir() / "backups" if state == "older" else None
-            )
-            _load_reference_data(engine)
-            print(
-                f"Database is at schema {migrate.SCHEMA_HEAD}"
-                + (f" (backup: {backup})" if backup else "")
-            )
-            return EXIT_OK
-        if args.db_command == "check":
-            return _db_check(engine)
-        if args.db_command == "backup":
-            print(f"Backed up to {migrate.backup_file(engine, args.file)}")
-            return EXIT_OK
-        safety = migrate.restore_file(args.file, engine, safety_dir=data_dir() / "backups")
-        _audit_restore(url, args.file, safety)
-        print(f"Restored the database from {args.file}")
-        if safety is not None:
-            print(f"The database as it was before is kept in {safety}")
+    if args.db_command == "upgrade":
+        upgraded = maintenance.upgrade(url)
+        backup = f" (backup: {upgraded.backup})" if upgraded.backup else ""
+        out(f"Database is at schema {upgraded.revision}{backup}")
         return EXIT_OK
-    finally:
-        engine.dispose()
-
-
-def _audit_restore(url: str, backup: Path, safety: Path | None) -> None:
-    """The restored database records who restored it, from what, and where the old one is."""
-    from app.services.core.actor import system_actor
-    from app.services.core.audit import record
-    from app.services.core.store import open_store
-
-    store = open_store(url)
-    try:
-        with store.sessions.begin() as session:
-            record(
-                session,
-                system_actor(session),
-                "db.restored",
-                "database",
-                "",
-                summary=f"Restored from {backup.name}",
-                extra={"backup": str(backup), "previous_kept_in": str(safety or "")},
-            )
-    finally:
-        store.close()
-
-
-def _load_reference_data(engine: Any) -> None:
-    from sqlalchemy.orm import Session
-
-    from app.services.core.reference import load_reference_data
-
-    with Session(engine) as session, session.begin():
-        load_reference_data(session)
-
-
-def _db_check(engine: Any) -> int:
-    from sqlalchemy.orm import Session
-
-    from app.db import migrate
-    from app.services.core.audit import verify_chain
-
-    report = migrate.check(engine)
-    for problem in report.problems:
-        print(f"Problem: {problem}")
-    chain_ok = True
-    if report.revision is not None:
-        with Session(engine) as session:
-            chain = verify_chain(session)
-        chain_ok = chain.ok
-        if chain.ok:
-            entries = "1 entry" if chain.entries == 1 else f"{chain.entries:,} entries"
-            print(f"Audit chain intact: {entries}, head {chain.head}")
-        else:
-            print(f"Problem: the audit chain is broken at entry {chain.first_bad_id}")
-    if report.ok and chain_ok:
-        print(f"Database OK (schema {report.revision})")
+    if args.db_command == "check":
+        checked = maintenance.check(url, expect_head=args.expect_head)
+        for line in checked.lines:
+            out(line)
+        return EXIT_OK if checked.ok else EXIT_ERROR
+    if args.db_command == "backup":
+        out(f"Backed up to {maintenance.backup(url, args.file)}")
         return EXIT_OK
-    return EXIT_ERROR
+    restored = maintenance.restore(url, args.file)
+    out(f"Restored the database from {restored.backup}")
+    if restored.safety_copy is not None:
+        out(f"The database as it was before is kept in {restored.safety_copy}")
+    for line in restored.differences:
+        out(f"  {line}")
+    return EXIT_OK
 
 
 def _cmd_return(args: argparse.Namespace) -> int:
@@ -336,13 +271,52 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def out(text: object) -> None:
+    """Print to stdout, control characters escaped; a closed pipe (``| head``) ends quietly."""
+    from app.domain.parsing import printable
+
+    try:
+        print(printable(str(text)))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """The reader went away: send the rest nowhere, so exiting prints no second error."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _start_up() -> None:
+    """Once per process: owner-only files from birth, a log file for the unexpected."""
+    import logging
+    import os
+
+    if hasattr(os, "umask"):
+        os.umask(0o077)
+    from app.db.engine import data_dir
+    from app.services.core.logfile import start_log
+
+    logging.getLogger("pdu_manager").propagate = False  # never a traceback on the terminal
+    with contextlib.suppress(OSError):
+        start_log(data_dir() / "logs")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _start_up()
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("Stopped: nothing half written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (``| head``)
+        _silence_stdout()
+        return 128 + 13  # as a shell reports a command ended by SIGPIPE
     except Exception as exc:  # one clear line, never a traceback for the user's mistakes
         return _report(exc)
 
@@ -355,6 +329,7 @@ def _report(exc: Exception) -> int:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
     from app.db.migrate import SchemaError
+    from app.domain.parsing import printable
     from app.services.core.errors import UserError
 
     if isinstance(exc, UserError | SchemaError):
@@ -376,5 +351,6 @@ def _report(exc: Exception) -> int:
     else:
         logging.getLogger("pdu_manager").exception("Unexpected error in the command line")
         message = f"unexpected {type(exc).__name__}: {exc} (please report this)"
-    print(f"pdu-manager: {message}", file=sys.stderr)
+    with contextlib.suppress(OSError):
+        print(f"pdu-manager: {printable(message, keep_lines=False)}", file=sys.stderr)
     return EXIT_ERROR

@@ -8,7 +8,6 @@ after a backup; a shared PostgreSQL store is never migrated by the app.
 from __future__ import annotations
 
 import importlib
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from app import clock
 from app.db.engine import is_sqlite, restrict_to_owner, sqlite_path
 
 if TYPE_CHECKING:
@@ -24,9 +22,8 @@ if TYPE_CHECKING:
 
 # Every released revision in order; the last is the head. A test checks this
 # against Alembic's own script directory.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0006_returns")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_hardening", "0006_returns")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
-BACKUPS_KEPT = 14
 
 SchemaState = Literal["empty", "older", "current", "newer"]
 
@@ -84,42 +81,58 @@ def ensure_schema(engine: Engine, backup_dir: Path | None = None) -> SchemaState
     return state
 
 
-def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
-    """Apply every pending migration; on SQLite take a backup first when asked."""
+def upgrade(
+    engine: Engine,
+    backup_dir: Path | None = None,
+    *,
+    config: Config | None = None,
+    target: str = "heads",
+) -> Path | None:
+    """Apply every pending migration in one transaction; on SQLite back up first when asked.
+
+    On SQLite the whole upgrade (DDL included) commits or rolls back as one, so
+    a kill leaves the schema exactly before or after. Foreign keys are off for
+    its duration (a table rebuild would otherwise delete a parent's children)
+    and checked before the commit: any broken link rolls the upgrade back.
+    """
     backup_path = None
-    if backup_dir is not None and is_sqlite(engine):
-        backup_path = backup_to_dir(engine, backup_dir, label="before-upgrade")
-    _run_alembic_upgrade(engine)
-    if is_sqlite(engine):
-        problems = _foreign_key_problems(engine)
-        if problems:
-            if backup_path is not None:
-                engine.dispose()
-                restore_file(backup_path, engine)
-            raise SchemaError(
-                "The upgrade left records pointing at missing records "
-                f"({'; '.join(problems[:5])}); the backup was restored and nothing changed."
-            )
-        path = sqlite_path(str(engine.url))
-        if path is not None:
-            restrict_to_owner(path)
+    path = sqlite_path(str(engine.url))
+    if backup_dir is not None and path is not None and path.exists():
+        from app.db.backups import backup_to_dir
+
+        backup_path = backup_to_dir(path, backup_dir, "before-upgrade")
+    _run_alembic_upgrade(engine, config or alembic_config(), target)
+    if path is not None:
+        restrict_to_owner(path)
     return backup_path
 
 
-def _run_alembic_upgrade(engine: Engine) -> None:
+def _run_alembic_upgrade(engine: Engine, config: Config, target: str) -> None:
     from alembic import command
 
-    config = alembic_config()
     with engine.connect() as conn:
-        if is_sqlite(engine):
-            # Outside the migration's transaction, or SQLite ignores it.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        conn.commit()
-        if is_sqlite(engine):
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        raw = conn.connection.dbapi_connection if is_sqlite(engine) else None
+        if raw is not None:
+            # On the raw connection before the transaction begins: inside one SQLite ignores it.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, target)
+                if raw is not None:
+                    _refuse_broken_links(conn)
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _refuse_broken_links(conn: Connection) -> None:
+    problems = _foreign_key_problems(conn)
+    if problems:
+        raise SchemaError(
+            "The upgrade would leave records pointing at missing records "
+            f"({'; '.join(problems[:5])}); it was undone and nothing changed."
+        )
 
 
 def alembic_config() -> Config:
@@ -133,10 +146,58 @@ def alembic_config() -> Config:
     return config
 
 
-def _foreign_key_problems(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+def _foreign_key_problems(conn: Connection) -> list[str]:
+    rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     return [f"{row[0]} row {row[1]} -> {row[2]}" for row in rows]
+
+
+SQLITE_GUARDS = {
+    "audit_log_no_update": "0001_initial",
+    "audit_log_no_delete": "0001_initial",
+    "store_identity_no_update": "0002_hardening",
+    "store_identity_no_delete": "0002_hardening",
+}
+POSTGRESQL_GUARDS = {
+    "audit_log_append_only": ("audit_log", "0001_initial"),
+    "audit_log_no_truncate": ("audit_log", "0002_hardening"),
+    "audit_log_fill": ("audit_log", "0002_hardening"),
+    "store_identity_fixed": ("store_identity", "0002_hardening"),
+    "store_identity_no_truncate": ("store_identity", "0002_hardening"),
+}
+
+
+def _due(since: str, revision: str) -> bool:
+    known = KNOWN_REVISIONS
+    return revision in known and since in known and known.index(revision) >= known.index(since)
+
+
+def missing_guards(conn: Connection, revision: str) -> list[str]:
+    """The triggers that keep the audit log append-only, each missing or disabled one named."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        found = {str(name): str(sql) for name, sql in rows}
+        return [
+            f"the guard {name} of the audit log is missing (the log could be rewritten)"
+            for name, since in SQLITE_GUARDS.items()
+            if _due(since, revision) and "RAISE(ABORT" not in found.get(name, "")
+        ]
+    rows = conn.exec_driver_sql(
+        "SELECT t.tgname, t.tgenabled, p.prosrc FROM pg_trigger t "
+        "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+    )
+    enabled_and_source = {str(name): (str(on), str(source)) for name, on, source in rows}
+    problems = []
+    for name, (_table, since) in POSTGRESQL_GUARDS.items():
+        if not _due(since, revision):
+            continue
+        enabled, source = enabled_and_source.get(name, ("", ""))
+        if not enabled:
+            problems.append(f"the guard {name} of the audit log is missing")
+        elif enabled == "D":
+            problems.append(f"the guard {name} of the audit log is switched off")
+        elif "RAISE EXCEPTION" not in source.upper() and "session_user" not in source:
+            problems.append(f"the guard {name} of the audit log no longer refuses anything")
+    return problems
 
 
 def check(engine: Engine) -> CheckReport:
@@ -148,8 +209,9 @@ def check(engine: Engine) -> CheckReport:
             result = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
             if result != ["ok"]:
                 problems.extend(result)
-    if is_sqlite(engine):
-        problems.extend(f"broken link: {p}" for p in _foreign_key_problems(engine))
+            problems.extend(f"broken link: {p}" for p in _foreign_key_problems(conn))
+        if revision is not None:
+            problems.extend(missing_guards(conn, revision))
     if revision is None:
         problems.append("the database has no schema yet")
     elif revision != SCHEMA_HEAD:
@@ -157,66 +219,7 @@ def check(engine: Engine) -> CheckReport:
     return CheckReport(ok=not problems, revision=revision, problems=tuple(problems))
 
 
-def backup_file(engine: Engine, destination: Path, overwrite: bool = False) -> Path:
-    """An online copy of a SQLite store (consistent while others write)."""
-    source = sqlite_path(str(engine.url))
-    if source is None:
-        raise SchemaError(
-            "Backups of a shared PostgreSQL database are made by its administrator "
-            "(pg_dump); see the README."
-        )
-    if not source.exists():
-        raise SchemaError(f"There is no database at {source} to back up.")
-    destination = destination.expanduser().absolute()
-    if destination.exists() and not overwrite:
-        raise SchemaError(f"{destination} already exists: choose another name.")
-    if not destination.parent.is_dir():
-        raise SchemaError(f"There is no folder {destination.parent}: check the path.")
-    tmp = destination.with_name(destination.name + ".part")
-    with sqlite3.connect(source) as src, sqlite3.connect(tmp) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-    tmp.replace(destination)
-    restrict_to_owner(destination)
-    return destination
-
-
-def backup_to_dir(engine: Engine, directory: Path, label: str) -> Path:
-    """A dated backup in ``directory``, keeping the newest ``BACKUPS_KEPT``."""
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
-    directory.mkdir(parents=True, exist_ok=True)
-    path = backup_file(engine, directory / f"pdu-manager-{label}-{stamp}.sqlite3")
-    backups = sorted(directory.glob("pdu-manager-*.sqlite3"))
-    for old in backups[:-BACKUPS_KEPT]:
-        old.unlink(missing_ok=True)
-    return path
-
-
-def restore_file(backup: Path, engine: Engine, safety_dir: Path | None = None) -> Path | None:
-    """Replace a SQLite store with a backup, after checking the backup is sound.
-
-    The current database is copied to ``safety_dir`` first (returned), so a
-    restore of the wrong file can itself be undone.
-    """
-    target = sqlite_path(str(engine.url))
-    if target is None:
-        raise SchemaError("Restore a shared database with the server's own tools (pg_restore).")
-    _check_backup(backup)
-    safety = None
-    if safety_dir is not None and target.exists():
-        safety = backup_to_dir(engine, safety_dir, label="before-restore")
-    engine.dispose()
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup, tmp)  # copied before anything of the live store is touched
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    tmp.replace(target)
-    restrict_to_owner(target)
-    return safety
-
-
-def _check_backup(backup: Path) -> None:
+def check_backup(backup: Path) -> None:
     """Refuse anything but a sound PDU Manager database of a version this app knows."""
     if not backup.is_file():
         raise SchemaError(f"There is no backup file at {backup}.")

@@ -388,6 +388,21 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON before/after
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # 1: the first way of hashing (no id, no user_id); 2: every column below.
+    hash_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    # The database login and the server's time of writing (a trigger fills them on PostgreSQL).
+    db_user: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    db_time: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StoreIdentity(Base):
+    """The store's random id, written once: the key of the witness files of its audit chain."""
+
+    __tablename__ = "store_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # --- Weekly returns ---------------------------------------------------------------

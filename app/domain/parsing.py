@@ -17,6 +17,8 @@ from typing import Literal, overload
 MAX_SHOWN = 40
 NO_END_DATE = date(9999, 12, 31)
 """NDelius writes 31/12/9999 for "no end date" (SPEC.md 5)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Dates outside these years are no probation record's (except 31/12/9999)."""
 TWO_DIGIT_YEAR_PIVOT = 70
 """Two-digit years 00-69 are 2000-2069, 70-99 are 1970-1999 (as Oracle's RR format)."""
 
@@ -25,12 +27,35 @@ class ParseError(ValueError):
     """A cell that cannot be read; the message is shown to the user as it is."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_LINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, keep_lines: bool = True) -> str:
+    """Text safe to print on a terminal: control characters (ESC, BEL, bidirectional
+    overrides) are written as visible escapes such as ``\\x1b``, never sent raw.
+
+    ``keep_lines``: line breaks and tabs stay as they are.
+    """
+    pattern = _CONTROL if keep_lines else _CONTROL_OR_LINES
+    return pattern.sub(_escaped, text)
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL_OR_LINES.search(text) is not None
+
+
 def show(value: object) -> str:
-    """A cell's value quoted for a message, shortened when long."""
-    text = str(value).strip()
+    """A cell's value quoted for a message, shortened when long, control characters escaped."""
+    text = str(value)[: MAX_SHOWN * 4].strip()
     if len(text) > MAX_SHOWN:
         text = text[: MAX_SHOWN - 1] + "…"
-    return f"'{text}'"
+    return f"'{printable(text, keep_lines=False)}'"
 
 
 def is_blank(value: object) -> bool:
@@ -64,7 +89,18 @@ NAME_LENGTH = 100
 
 
 def parse_name(value: object) -> str | None:
-    """A name: free text of at most :data:`NAME_LENGTH` characters, or None when blank."""
+    """A name: free text of at most :data:`NAME_LENGTH` characters, or None when blank.
+
+    Control characters (ESC, BEL, bidirectional overrides) are refused: they
+    have no place in a name and could rewrite a terminal or a report.
+    """
+    if isinstance(value, str) and len(value) > NAME_LENGTH * 10:
+        raise ParseError(f"is {len(value):,} characters long: at most {NAME_LENGTH} fit")
+    if isinstance(value, str) and has_control_characters(" ".join(value.split())):
+        raise ParseError(
+            "holds a control character (such as ESC or a text-direction override): "
+            "names take letters, spaces and punctuation only"
+        )
     text = clean_text(value)
     if text is not None and len(text) > NAME_LENGTH:
         raise ParseError(f"is {len(text):,} characters long: at most {NAME_LENGTH} fit")
@@ -134,7 +170,19 @@ def _make_date(text: str, year: int, month: int, day: int) -> date | None:
         raise ParseError(
             f"{show(text)} is not a date: there is no {day} {month_name} {year}"
         ) from None
-    return None if found == NO_END_DATE else found
+    return _plausible(text, found)
+
+
+def _plausible(text: object, found: date) -> date | None:
+    """None for the "no end date" 31/12/9999; a date outside 1900-2100 is refused."""
+    if found == NO_END_DATE:
+        return None
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        raise ParseError(
+            f"{show(text)} is not a plausible date: dates from {FIRST_YEAR} to {LAST_YEAR} "
+            "are read (31/12/9999 means no end date)"
+        )
+    return found
 
 
 def _parse_date_text(text: str) -> date | None:
@@ -164,7 +212,7 @@ def parse_date(value: str | date | datetime | None) -> date | None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return None if value == NO_END_DATE else value
+        return _plausible(format_date(value), value)
     if is_blank(value):
         return None
     if not isinstance(value, str):

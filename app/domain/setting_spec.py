@@ -20,6 +20,12 @@ class SettingSpec:
     source: str
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    """For a text setting with fixed values: (stored code, what the user reads)."""
+
+    def label_of(self, value: Any) -> str:
+        """A value as the user reads it: a choice's words, never its code."""
+        return dict(self.choices).get(str(value), str(value))
 
     def validate(self, value: Any) -> Any:
         """The value in its declared type, or ValueError with a message for the user."""
@@ -55,6 +61,9 @@ class SettingSpec:
             if self.key == "extra_bank_holidays":
                 return [_iso_date(self.label, item) for item in value]
             return value
+        if self.choices and str(value) not in dict(self.choices):
+            allowed = ", ".join(label for _code, label in self.choices)
+            raise ValueError(f"{self.label} must be one of: {allowed}")
         return str(value)
 
 

@@ -33,6 +33,17 @@ _DEFAULT_SHARES = {
     reason.value: round(share * 100) for reason, share in DEFAULT_REDUCTION_SHARES.items()
 }
 
+WEEKDAYS = (
+    ("MON", "Monday"),
+    ("TUE", "Tuesday"),
+    ("WED", "Wednesday"),
+    ("THU", "Thursday"),
+    ("FRI", "Friday"),
+    ("SAT", "Saturday"),
+    ("SUN", "Sunday"),
+)
+"""The days a week may end on, stored as their three-letter codes."""
+
 CORE_SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "allocation_working_days",
@@ -81,6 +92,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         "FRI",
         "Last day of the weekly return's week",
         "PDU Manager: weeks run Saturday to Friday by default",
+        choices=WEEKDAYS,
     ),
     SettingSpec(
         "workload_points",

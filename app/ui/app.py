@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.services import maintenance
 from app.services.caseload.upkeep import run_daily
 from app.services.core import startup
 from app.services.core.actor import Actor
@@ -73,6 +76,20 @@ def _start_upkeep(window: MainWindow) -> None:
     ctx.ops.write(run_daily, ctx.today).start()
 
 
+def start_daily_backup(url: str) -> threading.Thread:
+    """The day's backup on its first start, in the background (SPEC.md 9)."""
+
+    def take() -> None:
+        try:
+            maintenance.daily_backup(url)
+        except Exception:  # a failed backup must not stop the day's work; the log says why
+            logging.getLogger("pdu_manager").exception("The daily backup failed")
+
+    thread = threading.Thread(target=take, name="daily-backup")
+    thread.start()
+    return thread
+
+
 def run_gui(database: str | None = None, demo: bool = False) -> int:
     QCoreApplication.setOrganizationName("PDU Manager")
     QCoreApplication.setApplicationName("PDU Manager demo" if demo else "PDU Manager")
@@ -92,8 +109,10 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         _create_demo_if_empty(store, app)
     window = build_window(store, demo=demo)
     window.show()
+    backup = start_daily_backup(store.url)
     _start_upkeep(window)
     code = app.exec()
     window.ctx.ops.shutdown()
+    backup.join()
     store.close()
     return int(code)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.services.core.errors import ConflictError, UserError, is_store_unavailable
+from app.services.core.logfile import start_log
 from app.services.core.store import SchemaError
 
 log = logging.getLogger("pdu_manager")
@@ -19,14 +19,9 @@ _log_file: Path | None = None
 
 
 def setup_logging(directory: Path) -> Path:
-    """A rotating log in the user's data folder; never log personal data."""
+    """A rotating, owner-only log in the user's data folder; never log personal data."""
     global _log_file
-    directory.mkdir(parents=True, exist_ok=True)
-    _log_file = directory / "pdu-manager.log"
-    handler = RotatingFileHandler(_log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    _log_file = start_log(directory)
     return _log_file
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,7 +25,11 @@ from PySide6.QtWidgets import (
 from app.services.core import reference
 from app.services.core.reference import PduInfo
 from app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from app.ui.help.window import HelpWindow
 from app.ui.widgets.keyboard import tab_leaves_tables
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class ScreenEntry:
     title: str
     target: str
     status_tip: str
+    help_page: str = "index.html"
 
 
 # Only screens that work are listed; later features add theirs here.
@@ -47,21 +53,25 @@ SCREENS: list[ScreenEntry] = [
         "Caseload",
         "app.ui.caseload.screen:CaseloadScreen",
         "Every case of the PDU: filter, sort, search",
+        "caseload.html",
     ),
     ScreenEntry(
         "Allocation",
         "app.ui.allocation.screen:AllocationScreen",
         "Allocate new cases within 5 working days",
+        "allocation.html",
     ),
     ScreenEntry(
         "Tiering balance",
         "app.ui.balance.screen:BalanceScreen",
         "High and medium/low RoSH mix per practitioner",
+        "balance.html",
     ),
     ScreenEntry(
         "Teams and PODs",
         "app.ui.teams.screen:TeamsScreen",
         "Teams, PODs, hours, reductions and absences",
+        "teams.html",
     ),
     ScreenEntry(
         "Returns",
@@ -89,6 +99,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
+        self.restore_dialog: QWidget | None = None  # while open
+        self.help_window: HelpWindow | None = None
+        self._table_menus: dict[int, list[TableMenu]] = {}  # kept alive beside their screens
         self._build()
         self._build_menus()
         tab_leaves_tables(self)
@@ -146,6 +159,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
             file_menu.addAction(action)
         file_menu.addSeparator()
+        self.restore_action = QAction(self.tr("&Restore from backup…"), self)
+        self.restore_action.setStatusTip(
+            self.tr("Replace the database with one of its backups (the current one is kept)")
+        )
+        self.restore_action.triggered.connect(self.open_restore)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setStatusTip(self.tr("Close PDU Manager"))
@@ -170,6 +190,17 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_action = QAction(self.tr("&Guide for this screen"), self)
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # dialogs too
+        self.help_action.setStatusTip(self.tr("How this screen works, its rules and the glossary"))
+        self.help_action.triggered.connect(lambda _=False: self.open_help())
+        help_menu.addAction(self.help_action)
+        glossary = QAction(self.tr("G&lossary"), self)
+        glossary.setStatusTip(self.tr("Every term the screens use, in plain words"))
+        glossary.triggered.connect(lambda: self.open_help("glossary.html"))
+        help_menu.addAction(glossary)
+        help_menu.addSeparator()
         about = QAction(self.tr("&About PDU Manager"), self)
         about.setStatusTip(self.tr("Version and database"))
         about.triggered.connect(self._about)
@@ -187,12 +218,22 @@ class MainWindow(QMainWindow):
             self.pdu_box.addItem(pdu.label, pdu)
         self.pdu_box.blockSignals(False)
         saved = QSettings().value("pdu_number")
-        index = 0
-        for i, pdu in enumerate(pdus):
-            if str(pdu.number) == str(saved):
-                index = i
-        self.pdu_box.setCurrentIndex(index)
-        self._pdu_chosen(index)
+        index = next((i for i, p in enumerate(pdus) if str(p.number) == str(saved)), None)
+        if index is None and len(pdus) > 1 and saved is None:
+            self._ask_for_home_pdu()  # a first start: not "1. East Kent" by default
+            return
+        self.pdu_box.setCurrentIndex(index or 0)
+        self._pdu_chosen(index or 0)
+
+    def _ask_for_home_pdu(self) -> None:
+        """No PDU chosen yet on this login: ask for it, without a dialog in the way."""
+        self.pdu_box.setCurrentIndex(-1)
+        self.pdu_box.setPlaceholderText(self.tr("Choose your PDU…"))
+        self.pdu_box.setToolTip(self.tr("Your PDU: PDU Manager opens on it from now on"))
+        self.statusBar().showMessage(
+            self.tr("Which PDU is yours? Choose it in the PDU box above; it is remembered.")
+        )
+        self.pdu_box.setFocus()
 
     # --- behaviour ------------------------------------------------------------
     def has_screen(self, title: str) -> bool:
@@ -216,6 +257,7 @@ class MainWindow(QMainWindow):
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)
             tab_leaves_tables(widget)
+            self._table_menus[row] = install_table_menus(widget, self.ctx.ops)
             placeholder = self.stack.widget(row)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
@@ -229,8 +271,11 @@ class MainWindow(QMainWindow):
         pdu = self.pdu_box.itemData(index)
         if not isinstance(pdu, PduInfo):
             return
+        first = self.ctx.pdu is None and QSettings().value("pdu_number") is None
         self.ctx.pdu = pdu
         QSettings().setValue("pdu_number", pdu.number)
+        if first:
+            self.statusBar().showMessage(self.tr("PDU Manager opens on %s from now on") % pdu.label)
         self.ctx.broadcast.pdu_changed.emit(pdu)
 
     def refresh_pdus(self) -> None:
@@ -246,6 +291,18 @@ class MainWindow(QMainWindow):
             self.refresh_pdus()
 
     @Slot()
+    def open_restore(self) -> None:
+        from app.ui.backups.dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.ctx, self)
+        self.restore_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.restore_dialog = None
+        if dialog.restored is not None:
+            self.refresh_pdus()
+        dialog.deleteLater()
+
+    @Slot()
     def open_settings(self) -> None:
         from app.ui.settings.dialog import SettingsDialog
 
@@ -254,6 +311,19 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self.settings_dialog = None
         dialog.deleteLater()
+
+    def open_help(self, page: str | None = None) -> None:
+        """The guide at ``page``, else at the page of the screen or dialog in front."""
+        from app.ui.help.window import HelpWindow
+
+        if page is None:
+            row = self.nav.currentRow()
+            page = SCREENS[row].help_page if 0 <= row < len(SCREENS) else "index.html"
+            if self.settings_dialog is not None:
+                page = "settings.html"
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_page(page)
 
     @Slot()
     def _about(self) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.db.migrate import SCHEMA_HEAD
+from app.db import migrate
 
 
 def test_upgrade_check_backup_restore(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "pdu.sqlite3"
     up = run_cli("--database", str(db), "db", "upgrade")
     assert up.returncode == 0, up.stderr
-    assert SCHEMA_HEAD in up.stdout
+    assert migrate.SCHEMA_HEAD in up.stdout
     check = run_cli("--database", str(db), "db", "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Database OK" in check.stdout
@@ -63,7 +63,7 @@ def test_restore_refuses_a_file_that_is_not_ours_and_keeps_a_safety_copy(
     restored = run_cli("--database", str(db), "db", "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert "kept in" in restored.stdout
-    assert list((tmp_path / "data" / "backups").glob("pdu-manager-before-restore-*.sqlite3"))
+    assert list((tmp_path / "data" / "backups").glob("pdu-before-restore-*.sqlite3"))
 
 
 def test_check_of_a_missing_file_says_so_and_creates_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

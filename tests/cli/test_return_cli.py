@@ -84,6 +84,7 @@ def pdu_manager(
         env=env,
         timeout=300,
         check=False,
+        cwd=tmp_path,  # a relative file name is written there
     )
 
 
@@ -112,6 +113,7 @@ def test_the_return_writes_json_excel_and_pdf_owner_only(demo: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "version 1" in done.stdout
+    assert (demo / "r.json").read_text(encoding="utf-8").startswith("{")
     for name in ("r.xlsx", "r.pdf"):
         assert stat.S_IMODE((demo / name).stat().st_mode) == 0o600
     assert (demo / "r.xlsx").read_bytes()[:2] == b"PK"

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from app.db import migrate
 from app.db.engine import make_engine
+from app.services import maintenance
 from app.services.core import audit
 from app.services.core.store import open_store
 
@@ -71,10 +72,10 @@ def test_a_database_from_a_newer_version_is_refused_unchanged(db_path: Path) -> 
 
 def test_backup_and_restore_round_trip(db_path: Path, tmp_path: Path) -> None:
     store = open_store(str(db_path))
-    backup = migrate.backup_file(store.engine, tmp_path / "b.sqlite3")
+    backup = maintenance.backup(store.url, tmp_path / "b.sqlite3")
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE pdu SET name = 'Renamed' WHERE number = 17"))
-    migrate.restore_file(backup, store.engine)
+    maintenance.restore(store.url, backup, held=store.lock)
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM pdu WHERE number = 17")).scalar() == "Leeds"
     assert migrate.check(store.engine).ok
@@ -86,7 +87,7 @@ def test_restore_refuses_a_file_that_is_not_a_database(db_path: Path, tmp_path: 
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(migrate.SchemaError):
-        migrate.restore_file(junk, store.engine)
+        maintenance.restore(store.url, junk, held=store.lock)
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM pdu")).scalar() == 108
     store.close()

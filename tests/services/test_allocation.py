@@ -388,6 +388,9 @@ def test_two_spos_allocating_the_same_case_cannot_both_succeed(store, session, h
         seen_first = version(first, case.id)
         seen_second = version(second, case.id)
         assert seen_first == seen_second == 1
+        # Each SPO read the desk earlier, in a read of its own; each write is a new transaction.
+        first.rollback()
+        second.rollback()
         alloc_writes.allocate(first, head, case.id, d.po.id, seen_first)
         first.commit()
         with pytest.raises(ConflictError) as refused:

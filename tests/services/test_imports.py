@@ -593,13 +593,15 @@ def test_staff_rows_name_a_known_pdu_and_a_team_for_their_pod(
 
 def _race_before_writing(monkeypatch: pytest.MonkeyPatch, importer: Any, race: Any) -> None:
     """Run ``race`` (someone else's committed change) after the import planned, before it writes."""
-    write = importer.write
+    from app.services.imports import service
 
-    def racing_write(self: Any, ctx: Any) -> frozenset[int]:
+    begin = service.begin_writing
+
+    def racing_begin(session: Any) -> None:
         race()
-        return write(self, ctx)
+        begin(session)
 
-    monkeypatch.setattr(importer, "write", racing_write)
+    monkeypatch.setattr(service, "begin_writing", racing_begin)
 
 
 def test_a_case_changed_while_the_file_is_imported_refuses_the_whole_import(

@@ -146,6 +146,9 @@ def test_two_people_renaming_a_team_at_once_cannot_both_win(
         (shown_first,) = teams.list_teams(first, pdu_id, TODAY).teams
         (shown_second,) = teams.list_teams(second, pdu_id, TODAY).teams
         assert shown_first.version == shown_second.version == 1
+        # Each read the screen in a read of its own; each rename is a new transaction.
+        first.rollback()
+        second.rollback()
         teams.rename_team(first, head, team_id, "Team East", shown_first.version)
         first.commit()
         with pytest.raises(

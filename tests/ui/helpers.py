@@ -20,3 +20,14 @@ def when_modal(handle: Callable[[Any], None]) -> None:
         handle(widget)
 
     QTimer.singleShot(0, run)
+
+
+def model_indexes(model: Any, col: int, limit: int = 120) -> list[Any]:
+    """The first rows of a table, or of a tree depth first, in one column."""
+    found: list[Any] = []
+    stack = [model.index(r, 0) for r in reversed(range(model.rowCount()))]
+    while stack and len(found) < limit:
+        first = stack.pop()
+        found.append(first.siblingAtColumn(col))
+        stack.extend(model.index(r, 0, first) for r in reversed(range(model.rowCount(first))))
+    return found

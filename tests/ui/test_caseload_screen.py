@@ -69,6 +69,7 @@ def test_caseload_lists_filters_and_counts(qtbot, store) -> None:  # type: ignor
 def test_an_empty_pdu_says_how_to_begin(qtbot, store) -> None:  # type: ignore[no-untyped-def]
     window = _window(qtbot, store)
     screen = window.open_screen("Caseload")
+    window.pdu_box.setCurrentIndex(window.pdu_box.findText("17. Leeds"))  # a first start asks
     assert screen.model.rowCount() == 0
     assert "import a staff extract, then a caseload extract" in screen.count_label.text()
 
@@ -139,3 +140,16 @@ def test_the_detail_follows_the_list_and_an_empty_search_offers_clear_filters(qt
     assert not screen.clear_button.isVisible()
     screen.tier_box.setCurrentIndex(screen.tier_box.findText("A3"))
     assert screen.count_label.text() == "No case matches these filters"
+
+
+def test_a_first_start_asks_for_the_users_pdu_and_remembers_it(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, store)  # an empty database: every PDU offered, none in use
+    assert window.ctx.pdu is None and window.pdu_box.currentIndex() == -1
+    assert "Which PDU is yours?" in window.statusBar().currentMessage()
+    window.pdu_box.setCurrentIndex(window.pdu_box.findText("17. Leeds"))
+    assert window.ctx.pdu is not None and window.ctx.pdu.number == 17
+    assert "opens on 17. Leeds from now on" in window.statusBar().currentMessage()
+    window.close()
+    again = _window(qtbot, store)
+    assert again.pdu_box.currentText() == "17. Leeds"
+    again.close()

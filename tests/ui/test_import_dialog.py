@@ -109,6 +109,14 @@ def test_a_bad_file_lists_its_problems_and_cannot_be_imported(
         ["'31/02/2026'"],
     ]
     assert "not a date" in dialog.errors_table.item(0, 3).text()
+    assert dialog.save_problems_button.isVisible()
+    saved = tmp_path / "problems.xlsx"
+    dialog.problems_menu.export(saved)  # what Save the problems writes, once a file is chosen
+    from openpyxl import load_workbook
+
+    rows = [r for r in load_workbook(saved).worksheets[0].iter_rows(values_only=True) if any(r)]
+    assert ("Row", "Column", "Value", "Reason") in rows
+    assert any(r[:2] == (2, "sentence_date") and "not a date" in str(r[3]) for r in rows)
     dialog.close()
 
 

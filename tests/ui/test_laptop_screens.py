@@ -7,24 +7,12 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
 
-from app.services.core.actor import system_actor
-from app.services.demo import generate_demo
 from app.ui.app import build_window
 from app.ui.main_window import SCREENS
 from app.ui.widgets.columns import ELIDABLE
+from tests.ui.helpers import model_indexes as _indexes
 
 SIZES = [(1366, 768), (1280, 800)]
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from app.services.core.store import open_store
-
-    store = open_store(str(tmp_path_factory.mktemp("laptop") / "demo.sqlite3"))
-    with store.sessions.begin() as session:
-        generate_demo(session, system_actor(session), 300, 1)
-    yield store
-    store.close()
 
 
 def _views(widget: Any) -> list[QAbstractItemView]:
@@ -68,17 +56,6 @@ def _cut(view: QTableView | QTreeView) -> list[str]:
                 problems.append(f"{title!r} row {row}: {text!r} needs {needed}px of {width}px")
                 break
     return problems
-
-
-def _indexes(model: Any, col: int, limit: int = 120) -> list[Any]:
-    """The first rows of a table, or of a tree depth first, in one column."""
-    found: list[Any] = []
-    stack = [model.index(r, 0) for r in reversed(range(model.rowCount()))]
-    while stack and len(found) < limit:
-        first = stack.pop()
-        found.append(first.siblingAtColumn(col))
-        stack.extend(model.index(r, 0, first) for r in reversed(range(model.rowCount(first))))
-    return found
 
 
 def _depth(index: Any) -> int:

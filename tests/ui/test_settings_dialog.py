@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
 from app.services.core import settings
 from app.services.core.changes import ChangeSet, Kind
@@ -89,8 +89,10 @@ def test_the_table_is_generated_from_the_declarations(qtbot: Any, store: Any) ->
     assert dialog.row_text("extra_bank_holidays", VALUE) == "None"
     dialog.choose("foreign_travel_restrictive")
     assert isinstance(dialog.editor, QCheckBox)
+    assert dialog.row_text("week_end_day", VALUE) == "Friday"  # a day in words, not FRI
     dialog.choose("week_end_day")
-    assert isinstance(dialog.editor, QLineEdit)
+    assert isinstance(dialog.editor, QComboBox) and dialog.editor.currentText() == "Friday"
+    assert dialog.editor.count() == 7
     dialog.choose("workload_points")
     assert isinstance(dialog.editor, QPlainTextEdit) and dialog.editor.isReadOnly()
     assert "later version" in dialog.note.text()
@@ -119,6 +121,7 @@ def test_a_bad_bank_holiday_shows_the_error_and_saves_nothing(qtbot: Any, store:
 
 def test_a_pdu_own_value_is_saved_for_that_pdu_only(qtbot: Any, store: Any) -> None:
     window = _window(qtbot, store)
+    window.pdu_box.setCurrentIndex(0)  # an empty database: the first start asks for the PDU
     pdu = window.ctx.pdu
     assert pdu is not None
     dialog = _dialog(qtbot, window)

@@ -135,7 +135,10 @@ def test_format_date_is_dd_mm_yyyy() -> None:
     assert format_date(None) == ""
 
 
-@given(st.dates(max_value=date(9999, 12, 30)))
+PLAUSIBLE = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+
+
+@given(PLAUSIBLE)
 def test_dates_round_trip_as_dd_mm_yyyy_and_iso(day: date) -> None:
     assert parse_date(f"{day.day:02d}/{day.month:02d}/{day.year:04d}") == day
     assert parse_date(f"{day.day}/{day.month}/{day.year:04d}") == day
@@ -143,7 +146,7 @@ def test_dates_round_trip_as_dd_mm_yyyy_and_iso(day: date) -> None:
     assert parse_date(format_date(day)) == day
 
 
-@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 30)))
+@given(PLAUSIBLE)
 def test_dates_round_trip_as_dd_mon_yyyy(day: date) -> None:
     month = MONTHS[day.month - 1]
     assert parse_date(f"{day.day:02d}-{month}-{day.year}") == day
@@ -381,3 +384,17 @@ def test_blank_text_reads_as_none_or_empty(text: str) -> None:
         assert parse_date(text) is None
         assert coded.parse_rosh(text) is None
         assert coded.parse_requirements(text) == frozenset()
+
+
+@given(st.dates(max_value=date(1899, 12, 31)) | st.dates(date(2101, 1, 1), date(9999, 12, 30)))
+def test_dates_before_1900_or_after_2100_are_refused_as_implausible(day: date) -> None:
+    for text in (format_date(day), day.isoformat()):
+        with pytest.raises(ParseError, match="not a plausible date: dates from 1900 to 2100"):
+            parse_date(text)
+    with pytest.raises(ParseError, match="not a plausible date"):
+        parse_date(day)
+
+
+def test_31_12_9999_still_means_no_end_date() -> None:
+    assert parse_date("31/12/9999") is None
+    assert parse_date(date(9999, 12, 31)) is None

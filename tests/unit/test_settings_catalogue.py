@@ -43,3 +43,12 @@ def test_the_points_table_takes_only_its_own_cells() -> None:
         spec.validate({k: v for k, v in table.items() if k != "licence:A:3"})
     with pytest.raises(ValueError, match="whole numbers"):
         spec.validate(table | {"community:B:1": -5})
+
+
+def test_a_setting_with_choices_takes_only_them_and_reads_in_words() -> None:
+    import pytest
+
+    spec = SETTINGS["week_end_day"]
+    assert spec.validate("SAT") == "SAT" and spec.label_of("FRI") == "Friday"
+    with pytest.raises(ValueError, match="must be one of: Monday"):
+        spec.validate("Friday")

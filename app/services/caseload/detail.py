@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.db.models import Allocation, AppUser, Assessment, Event, Person, Staff, TierRecord
 from app.services.caseload.tiers import explain
+from app.services.core import settings
 from app.services.core.errors import NotFound
 
 
@@ -68,6 +70,9 @@ class CaseDetail:
     tiers: list[TierView]
     allocations: list[AllocationView]
     victim_contact: bool = False
+    # The last day the full (layer 3) needs assessment counts for the tier, when there
+    # is one (DOMAIN.md 3a: 55 weeks, a setting).
+    full_assessment_valid_until: date | None = None
 
 
 def case_detail(session: Session, person_id: int) -> CaseDetail:
@@ -133,6 +138,10 @@ def case_detail(session: Session, person_id: int) -> CaseDetail:
         .order_by(Assessment.id.desc())
         .limit(1)
     )
+    valid_until = None
+    if assessment is not None and assessment.has_full_assessment and assessment.assessment_date:
+        weeks = int(settings.get(session, "assessment_valid_weeks", clock.today(), person.pdu_id))
+        valid_until = assessment.assessment_date + timedelta(weeks=weeks)
     return CaseDetail(
         person_id=person.id,
         crn=person.crn,
@@ -151,4 +160,5 @@ def case_detail(session: Session, person_id: int) -> CaseDetail:
         events=events,
         tiers=tiers,
         allocations=allocations,
+        full_assessment_valid_until=valid_until,
     )

@@ -7,10 +7,10 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Pdu, Region, Team
+from app.db.models import Pdu, Person, Region, Staff, Team
 from app.services.core.errors import NotFound
 
 WALES_REGION = "H"
@@ -73,14 +73,20 @@ def pdu_choices(session: Session) -> list[PduInfo]:
 
 
 def list_pdus(session: Session, with_cases_only: bool = False) -> list[PduInfo]:
-    """All PDUs, by number; optionally only those that have teams (are in use)."""
+    """All PDUs, by number; optionally only those in use (with teams, staff or cases)."""
     query = (
         select(Pdu.id, Pdu.number, Pdu.name, Region.code, Region.name)
         .join(Region, Region.id == Pdu.region_id)
         .order_by(Pdu.number)
     )
     if with_cases_only:
-        query = query.where(Pdu.id.in_(select(Team.pdu_id)))
+        query = query.where(
+            or_(
+                Pdu.id.in_(select(Team.pdu_id)),
+                Pdu.id.in_(select(Staff.pdu_id)),
+                Pdu.id.in_(select(Person.pdu_id)),
+            )
+        )
     return [PduInfo(*row) for row in session.execute(query)]
 
 

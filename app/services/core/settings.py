@@ -52,6 +52,7 @@ class SettingView:
     minimum: float | None
     maximum: float | None
     history: tuple[SettingChange, ...]
+    choices: tuple[tuple[str, str], ...] = ()
 
     @property
     def pdu_own(self) -> bool:
@@ -92,6 +93,7 @@ def list_settings(session: Session, as_at: date, pdu_id: int | None = None) -> l
                 effective_from=None if current is None else current.effective_from,
                 minimum=spec.minimum,
                 maximum=spec.maximum,
+                choices=spec.choices,
                 history=tuple(changes),
             )
         )

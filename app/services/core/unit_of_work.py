@@ -46,6 +46,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "setting": Kind.SETTING,
     "app_user": Kind.USER,
     "audit_log": Kind.AUDIT,
+    "store_identity": Kind.AUDIT,  # written once, by the migration: the audit's anchor
     "pdu": Kind.PDU,
     "region": Kind.PDU,
     "weekly_return": Kind.RETURN,
@@ -281,10 +282,12 @@ def _before_commit(session: Session) -> None:
 
 def _audit_unrecorded(session: Session, pending: _Pending) -> None:
     """A change with no audit entry of its own is recorded as what it changed."""
-    actor = session.info.get(ACTOR_KEY)
-    if pending.audited or not pending.records or actor is None:
-        return
     from app.services.core import audit
+
+    actor = session.info.get(ACTOR_KEY)
+    audited = pending.audited or audit.has_pending(session)
+    if audited or not pending.records or actor is None:
+        return
 
     first = pending.records[0]
     summary = (

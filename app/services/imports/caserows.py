@@ -16,7 +16,14 @@ from typing import Any, NamedTuple
 
 from app.domain import coded
 from app.domain.codes import Requirement
-from app.domain.parsing import parse_crn, parse_date, parse_name, parse_number, show
+from app.domain.parsing import (
+    ParseError,
+    parse_crn,
+    parse_date,
+    parse_name,
+    parse_number,
+    show,
+)
 from app.domain.parsing import parse_percent as _parse_percent
 from app.domain.tiering import ComplexityFactor, Need
 from app.services.imports.cells import Column, Parser
@@ -93,6 +100,12 @@ EVENT_COLUMNS: Mapping[str, str] = {
 _FIELD_INDEX = {name: i for i, name in enumerate(CaseRow._fields)}
 
 
+MAX_HOURS = 1_000
+"""Unpaid work hours above this are no order's (the most a court orders is 300)."""
+MIN_AGE, MAX_AGE = 10, 110
+"""A person on probation is at least 10 (the age of criminal responsibility) and under 110."""
+
+
 def join_codes(codes: frozenset[str] | None) -> str:
     """Codes stored as one text, in a stable order: ``RAR;UPW``."""
     return ";".join(sorted(codes)) if codes else ""
@@ -109,9 +122,13 @@ def _hours(in_minutes: bool) -> Parser:
 
     def parse(value: Any) -> float | None:
         number = parse_number(value, minimum=0)
-        if number is None or not in_minutes:
-            return number
-        return round(number / 60, 2)
+        if number is not None and in_minutes:
+            number = round(number / 60, 2)
+        if number is not None and number > MAX_HOURS:
+            raise ParseError(
+                f"{show(value)} is more hours than any order holds: at most {MAX_HOURS:,} are read"
+            )
+        return number
 
     return parse
 
@@ -281,8 +298,15 @@ class CaseGrouper:
 
     def _check_dates(self, row: CaseRow, errors: list[RowError]) -> None:
         """Dates that cannot be true: born or sentenced after today, ending before sentence."""
-        if row.date_of_birth is not None and row.date_of_birth > self.as_at:
-            errors.append(self._error(row, "date_of_birth", row.date_of_birth, "is in the future"))
+        born = row.date_of_birth
+        if born is not None and born > self.as_at:
+            errors.append(self._error(row, "date_of_birth", born, "is in the future"))
+        elif born is not None and not MIN_AGE <= age_on(born, self.as_at) <= MAX_AGE:
+            reason = (
+                f"is not a plausible date of birth: the person would be "
+                f"{age_on(born, self.as_at):,} years old ({MIN_AGE} to {MAX_AGE} are accepted)"
+            )
+            errors.append(self._error(row, "date_of_birth", born, reason))
         for name in ("assessment_date", "allocation_date"):
             value = getattr(row, name, None)
             if value is not None and value > self.as_at:
@@ -298,6 +322,11 @@ class CaseGrouper:
 
     def _error(self, row: CaseRow, column: str, value: object, reason: str) -> RowError:
         return RowError(row.row, self.labels.get(column, column), _raw(value), reason)
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _raw(value: object) -> object:

@@ -15,6 +15,7 @@ from app.domain.progress import Progress
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError
+from app.services.imports import limits
 from app.services.imports.cells import BlockParser
 from app.services.imports.reader import Table
 from app.services.imports.report import ImportReport, RecordChange, RowError
@@ -64,10 +65,22 @@ class Importer(Protocol):
         ...
 
 
+UNCHECKED = -1
+"""The row number of the closing line "and N more rows were not checked"."""
+
+
+def _bad_rows(errors: list[RowError]) -> int:
+    return len({error.row for error in errors})
+
+
 def parsed_rows(
     table: Table, parser: BlockParser, errors: list[RowError], progress: Progress
 ) -> Iterator[tuple[Any, ...]]:
-    """The table's rows parsed a block at a time, advancing progress and checking for cancel."""
+    """The table's rows parsed a block at a time, advancing progress and checking for cancel.
+
+    After :data:`~app.services.imports.limits.MAX_BAD_ROWS` bad rows the rest
+    are only counted, and a closing line says how many were not checked.
+    """
     block: list[Any] = []
     for item in table.rows:
         block.append(item)
@@ -75,10 +88,27 @@ def parsed_rows(
             yield from parser.parse(block, errors)
             progress.advance(len(block))
             progress.check()
+            if _bad_rows(errors) >= limits.MAX_BAD_ROWS:
+                last = sorted({error.row for error in errors})[limits.MAX_BAD_ROWS - 1]
+                beyond = sum(1 for number, _cells in block if number > last)
+                _count_the_rest(table, errors, progress, beyond)
+                return
             block = []
     if block:
         yield from parser.parse(block, errors)
         progress.advance(len(block))
+
+
+def _count_the_rest(table: Table, errors: list[RowError], progress: Progress, rest: int) -> None:
+    """Count the rows after the last bad row reported; the closing line says how many."""
+    for _item in table.rows:
+        rest += 1
+        if rest % BLOCK == 0:
+            progress.advance(BLOCK)
+            progress.check()
+    if rest:
+        word = "row was" if rest == 1 else "rows were"
+        errors.append(RowError(UNCHECKED, "", None, f"… and {rest:,} more {word} not checked."))
 
 
 def planned_report(

@@ -2,32 +2,29 @@
 
 One header row; the rows after it keep the numbers the user sees in the file
 (the header is row 1 when it is the first line). Wholly blank rows are
-skipped. A file that cannot be read (wrong encoding, not a workbook, empty)
-raises :class:`FileProblem` with a message written for the user.
+skipped. A file that cannot be read (wrong encoding, not a workbook, empty,
+over the limits of :mod:`app.services.imports.limits`) raises
+:class:`FileProblem` with a message written for the user; the file is read
+as a stream, so its size costs time, never the machine's memory.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from app.domain.parsing import is_blank
-from app.services.core.errors import UserError
+from app.services.imports import csvfile, limits, xlsxfile
+from app.services.imports.problems import FileProblem
+
+__all__ = ["Cells", "FileProblem", "Table", "file_digest", "read_table"]
 
 Cells = Sequence[object]
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-class FileProblem(UserError):
-    """The file as a whole cannot be read; nothing in it is imported."""
 
 
 @dataclass(frozen=True)
@@ -45,94 +42,69 @@ class Table:
     size: int
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def read_table(path: Path) -> Table:
     """The table in ``path``; FileNotFoundError if it is missing, FileProblem if unreadable."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if data.startswith(OLD_EXCEL_MAGIC) or path.suffix.lower() == ".xls":
+    name = path.name
+    size = path.stat().st_size
+    if size > limits.MAX_FILE_MB * limits.MB:
         raise FileProblem(
-            f"{path.name} is an old-style Excel file (.xls): save it as .xlsx or as CSV UTF-8."
+            f"{name} is refused: it is {size / limits.MB:,.0f} MB, and files over "
+            f"{limits.MAX_FILE_MB:,} MB are not read (is it the right file?)."
         )
-    if data.startswith(ZIP_MAGIC) or path.suffix.lower() in EXCEL_SUFFIXES:
-        lines, size = _excel_rows(data, path.name)
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start.startswith(OLD_EXCEL_MAGIC) or path.suffix.lower() == ".xls":
+        raise FileProblem(
+            f"{name} is an old-style Excel file (.xls): save it as .xlsx or as CSV UTF-8."
+        )
+    if start.startswith(ZIP_MAGIC) or path.suffix.lower() in EXCEL_SUFFIXES:
+        digest = file_digest(path)
+        workbook, sheet = xlsxfile.open_workbook(path, name)
+        lines: Iterator[Cells] = xlsxfile.sheet_rows(workbook, sheet, name)
+        estimate = int(sheet.max_row or 0)
     else:
-        lines, size = _csv_rows(data, path.name)
-    return _table(digest, lines, size, path.name)
+        scan = csvfile.scan(path, name)
+        digest, estimate = scan.digest, scan.lines
+        lines = csvfile.rows(path, name, scan.encoding)
+    return _table(digest, lines, estimate, name)
 
 
 def _table(digest: str, lines: Iterator[Cells], size: int, name: str) -> Table:
     numbered = enumerate(lines, start=1)
     for number, cells in numbered:
         if not _blank_row(cells):
+            if len(cells) > limits.MAX_COLUMNS:
+                raise FileProblem(
+                    f"{name} is refused: its header has {len(cells):,} columns; at most "
+                    f"{limits.MAX_COLUMNS:,} are read."
+                )
             headers = [None if cell is None else str(cell) for cell in cells]
-            rows = ((n, row) for n, row in numbered if not _blank_row(row))
-            return Table(digest, number, headers, rows, max(size - number, 0))
+            return Table(digest, number, headers, _data_rows(numbered, name), max(size - number, 0))
     raise FileProblem(f"{name} is empty: it needs a header row naming its columns.")
+
+
+def _data_rows(numbered: Iterator[tuple[int, Cells]], name: str) -> Iterator[tuple[int, Cells]]:
+    count = 0
+    for number, row in numbered:
+        if _blank_row(row):
+            continue
+        count += 1
+        if count > limits.MAX_ROWS:
+            raise FileProblem(
+                f"{name} is refused: it has more than {limits.MAX_ROWS:,} rows, the most an "
+                "extract may hold."
+            )
+        yield number, row
 
 
 def _blank_row(cells: Cells) -> bool:
     return all(is_blank(cell) for cell in cells)
-
-
-def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM); failing that, Windows-1252, as Excel's plain "CSV" saves."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(
-            f"{name} is in UTF-16, not UTF-8: save it from Excel as 'CSV UTF-8 (comma delimited)'."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            line = data[: exc.start].count(b"\n") + 1
-            raise FileProblem(
-                f"{name} is not UTF-8 text (line {line} has the byte 0x{data[exc.start]:02X}): "
-                "save it from Excel as 'CSV UTF-8 (comma delimited)' and import it again."
-            ) from None
-
-
-def _csv_rows(data: bytes, name: str) -> tuple[Iterator[Cells], int]:
-    text = _decode(data, name)
-    if "\x00" in text:
-        raise FileProblem(f"{name} is not a CSV file: it holds binary data.")
-    return _csv_lines(text, name), text.count("\n") + 1
-
-
-def _delimiter(text: str) -> str:
-    """Commas, unless the header line is plainly split by semicolons or tabs (European Excel)."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > counts[","] else ","
-
-
-def _csv_lines(text: str, name: str) -> Iterator[Cells]:
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    except csv.Error as exc:
-        raise FileProblem(f"{name} is not a well-formed CSV file: {exc}.") from None
-
-
-def _excel_rows(data: bytes, name: str) -> tuple[Iterator[Cells], int]:
-    # openpyxl is imported only when a workbook is read (start-up stays quick).
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise FileProblem(f"{name} is not an Excel workbook (.xlsx) that can be read.") from None
-    if not workbook.worksheets:
-        workbook.close()
-        raise FileProblem(f"{name} has no sheets.")
-    sheet = workbook.worksheets[0]
-    return _sheet_lines(workbook, sheet), int(sheet.max_row or 0)
-
-
-def _sheet_lines(workbook: Any, sheet: Any) -> Iterator[Cells]:
-    try:
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()

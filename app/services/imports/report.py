@@ -41,7 +41,7 @@ class RowError:
     reason: str
 
     def text(self) -> str:
-        if self.row == 0:
+        if self.row <= 0:
             return self.reason
         where = f"Row {self.row}, {self.column}" if self.column else f"Row {self.row}"
         if self.value is None or self.value == "":
@@ -106,7 +106,7 @@ class ImportReport:
         what = f"the {KIND_LABELS.get(self.kind, self.kind)} extract {self.file_name}"
         if not self.accepted:
             bad_rows = len({e.row for e in self.errors if e.row > 1})
-            problems = _plural(len(self.errors), "problem")
+            problems = _plural(len([e for e in self.errors if e.row >= 0]), "problem")
             where = f" in {_plural(bad_rows, 'row')}" if bad_rows else ""
             return f"Refused: {what} has {problems}{where}; nothing was written."
         counts = f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
@@ -123,7 +123,7 @@ class ImportReport:
         if self.accepted:
             lines += self._count_lines()
         if self.ignored_columns:
-            lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
+            lines.append("Ignored columns: " + ignored_text(self.ignored_columns))
         lines += list(self.notes)
         if self.accepted:
             lines += self._change_lines()
@@ -158,6 +158,16 @@ class ImportReport:
                 "from the extract' in the window)."
             )
         return lines
+
+
+IGNORED_SHOWN = 30
+
+
+def ignored_text(columns: tuple[str, ...]) -> str:
+    """The ignored columns' names, each shortened, the first few of many."""
+    names = [show(name).strip("'") for name in columns[:IGNORED_SHOWN]]
+    more = len(columns) - IGNORED_SHOWN
+    return ", ".join(names) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _plural(n: int, word: str) -> str:

@@ -10,7 +10,6 @@ exactly one, with the file's SHA-256 (SPEC.md 1).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,11 +22,13 @@ from app.domain.progress import Progress
 from app.services.core.actor import Actor
 from app.services.core.errors import UserError
 from app.services.core.unit_of_work import set_actor
+from app.services.imports import limits
 from app.services.imports.cases import CaseImport
-from app.services.imports.common import Context, Importer, write_audit
-from app.services.imports.reader import FileProblem, Table, read_table
+from app.services.imports.common import UNCHECKED, Context, Importer, write_audit
+from app.services.imports.reader import FileProblem, Table, file_digest, read_table
 from app.services.imports.report import ImportReport, RowError, refused
 from app.services.imports.staff import StaffImport
+from app.services.imports.turns import begin_writing, waiting_kindly
 
 KINDS: dict[str, type[CaseImport] | type[StaffImport]] = {
     "cases": CaseImport,
@@ -56,12 +57,12 @@ def run_import(
     ``expected_hash``: the SHA-256 the file had when previewed; a file that no
     longer has it is refused (:class:`FileChanged`) before anything is written.
     """
-    if dry_run:
-        with sessions() as session:
+    with sessions() as session:
+        if dry_run:
             return preview(session, actor, kind, path, progress=progress)
-    with sessions.begin() as session:
         set_actor(session, actor)
-        return apply(
+        # Checked and planned in a read; written in a short final transaction (apply).
+        report = apply(
             session,
             actor,
             kind,
@@ -70,6 +71,8 @@ def run_import(
             expected_hash=expected_hash,
             progress=progress,
         )
+        session.commit()
+        return report
 
 
 def preview(
@@ -127,7 +130,7 @@ def _run(
     try:
         table = read_table(path)
     except FileProblem as problem:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = file_digest(path)
         _check_unchanged(path, digest, expected_hash)
         return refused(kind, path.name, digest, [RowError(0, "", None, str(problem))])
     _check_unchanged(path, table.file_hash, expected_hash)
@@ -151,9 +154,11 @@ def _run(
     report = replace(importer.plan(ctx), ignored_columns=ignored, applied=write)
     if not write or not report.has_changes:
         return report
-    report = replace(report, person_ids=importer.write(ctx))
-    write_audit(ctx, report, importer.audit_extra())
-    session.flush()
+    with waiting_kindly(session):
+        begin_writing(session)
+        report = replace(report, person_ids=importer.write(ctx))
+        write_audit(ctx, report, importer.audit_extra())
+        session.flush()
     return report
 
 
@@ -174,5 +179,18 @@ def _check(
         errors = importer.check(ctx, table, mapping)
     except FileProblem as problem:
         errors = [RowError(0, "", None, str(problem))]
-    errors.sort(key=lambda error: error.row)
-    return errors
+    return first_bad_rows(errors)
+
+
+def first_bad_rows(errors: list[RowError]) -> list[RowError]:
+    """The problems of the first bad rows in row order, then how many rows went unchecked."""
+    closing = [e for e in errors if e.row == UNCHECKED]
+    problems = sorted((e for e in errors if e.row != UNCHECKED), key=lambda e: e.row)
+    kept: list[RowError] = []
+    rows: set[int] = set()
+    for error in problems:
+        if error.row not in rows and len(rows) >= limits.MAX_BAD_ROWS:
+            break
+        rows.add(error.row)
+        kept.append(error)
+    return kept + closing

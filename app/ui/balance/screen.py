@@ -43,6 +43,7 @@ from app.ui.balance.models import (
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
 from app.ui.widgets.columns import fit_columns
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 if TYPE_CHECKING:
     from app.ui.widgets.charts import StackedBarChart
@@ -70,6 +71,7 @@ class BalanceScreen(QWidget):
         self.ctx = ctx
         self.view: BalanceView | None = None
         self.cell_dialog: CellCasesDialog | None = None
+        self.cell_menus: list[TableMenu] = []
         self.chart: StackedBarChart | None = None
         self.model = PractitionerBalanceModel()
         self.exceptions_model = ExceptionsModel()
@@ -275,6 +277,7 @@ class BalanceScreen(QWidget):
             self.cell_dialog.close()
             self.cell_dialog.deleteLater()
         self.cell_dialog = CellCasesDialog(tier, rows, self)
+        self.cell_menus = install_table_menus(self.cell_dialog, self.ctx.ops)
         self.cell_dialog.open()
 
     @Slot(QModelIndex)

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser
 
 from app.domain.codes import ReallocationReason
-from app.services.caseload.detail import AllocationView, CaseDetail, EventView
+from app.services.caseload.detail import AllocationView, CaseDetail, EventView, TierView
 from app.ui.formatting import (
     fmt_date,
     grade_short,
@@ -45,10 +45,10 @@ class CaseDetailPanel(QTextBrowser):
             ),
             "<h3>Risk</h3>",
             _para(
-                f"RoSH {rosh_label(d.rosh)} · RSR {_num(d.rsr_percent)} · "
-                f"OGRS {_num(d.ogrs_percent)} · MAPPA {d.mappa_level or 'none'} · "
-                f"assessed {fmt_date(d.assessment_date) or 'never'}"
+                f"RoSH {rosh_label(d.rosh)} · RSR {_num(d.rsr_percent, '%')} · "
+                f"OGRS {_num(d.ogrs_percent, '%')} · MAPPA {d.mappa_level or 'none'}"
             ),
+            _para(_assessment_line(d)),
             "<h3>Sentences</h3>",
             _items(_sentence_line(e) for e in d.events),
             "<h3>Tier history</h3>",
@@ -60,7 +60,7 @@ class CaseDetailPanel(QTextBrowser):
                         fmt_date(t.effective_date),
                         _num(t.protect_points),
                         _num(t.change_points),
-                        t.source,
+                        _how(t),
                     ]
                     for t in d.tiers
                 ],
@@ -122,8 +122,35 @@ def _allocation_line(a: AllocationView) -> str:
 _REASONS = {r.value for r in ReallocationReason}
 
 
-def _num(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:g}"
+def _num(value: float | int | None, suffix: str = "") -> str:
+    return "–" if value is None else f"{value:g}{suffix}"
+
+
+def _how(t: TierView) -> str:
+    """Where a tier came from, and why 0 change points can still be level 2 (DOMAIN.md 3a)."""
+    if t.source == "imported":
+        return "from the extract"
+    level = t.tier[1:2] if t.tier else ""
+    if t.change_points == 0 and level == "2":
+        return "computed; change level 2 by default: no full needs assessment counts yet"
+    if t.change_points == 0 and level == "0":
+        return "computed; change level 0: no mandate for change"
+    return t.source
+
+
+def _assessment_line(d: CaseDetail) -> str:
+    """Which assessment a date belongs to: a risk (RoSH) review is not a full needs assessment."""
+    risk = (
+        f"Risk last assessed {fmt_date(d.assessment_date)}"
+        if d.assessment_date
+        else ("No risk assessment recorded")
+    )
+    if d.full_assessment_valid_until is None:
+        return f"{risk} · no full needs assessment (layer 3) counts for the tier"
+    return (
+        f"{risk} · full needs assessment (layer 3) counts for the tier until "
+        f"{fmt_date(d.full_assessment_valid_until)}"
+    )
 
 
 def _upw(ordered: float | None, done: float | None) -> str:

@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services.caseload.search import CaseRow
+from app.services.caseload import search as caseload
+from app.services.caseload.search import CaseFilter, CaseRow
 from app.ui.formatting import fmt_date, grade_short, rosh_label, sentence_label, sentence_short
+
+if TYPE_CHECKING:
+    from app.services.core.store import Session
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -187,6 +191,21 @@ class CaseTableModel(QAbstractTableModel):
             if col == SENTENCE:
                 return sentence_label(row.sentence_type)
         return None
+
+
+def export_rows(
+    session: Session, flt: CaseFilter, sort: str, descending: bool
+) -> tuple[list[str], list[list[str]]]:
+    """Every case of the search as the table shows it, for Export to Excel (run off the GUI).
+
+    Only pure formatting happens here: the runner gives the session.
+    """
+    ids = caseload.search(session, flt, sort, descending)
+    out: list[list[str]] = []
+    for start in range(0, len(ids), 2000):
+        for row in caseload.rows(session, ids[start : start + 2000]):
+            out.append([_display(row, col) for col in range(len(COLUMNS))])
+    return [title for title, _key in COLUMNS], out
 
 
 def _display(row: CaseRow, col: int) -> str:

@@ -35,10 +35,19 @@ from app.services.caseload.search import (
 from app.services.core.changes import ChangeSet, Kind
 from app.services.core.reference import PduInfo
 from app.ui.caseload.detail import CaseDetailPanel
-from app.ui.caseload.model import COLUMNS, NAME, POD, PRACTITIONER, TEAM, CaseTableModel
+from app.ui.caseload.model import (
+    COLUMNS,
+    NAME,
+    POD,
+    PRACTITIONER,
+    TEAM,
+    CaseTableModel,
+    export_rows,
+)
 from app.ui.context import AppContext
 from app.ui.formatting import count_label
 from app.ui.widgets.columns import ColumnChooser, fit_columns
+from app.ui.widgets.table_menu import Rows, TableMenu
 
 ANY = None
 NAME_CAPS = {NAME: 170, PRACTITIONER: 190, TEAM: 140, POD: 120}
@@ -117,6 +126,8 @@ class CaseloadScreen(QWidget):
         for col, width in enumerate((78, 170, 64, 84, 44, 84, 180, 120, 110, 84)):
             self.table.setColumnWidth(col, width)
         self.columns = ColumnChooser(self.table, "caseload", always=(0,))
+        self.table.setProperty("table_menu", True)  # its own: every row, not the pages loaded
+        self.table_menu = TableMenu(self.table, self.tr("Caseload"), self.ctx.ops, self._all_rows)
         self.table.setToolTip(self.tr("Right-click the headings to choose the columns shown"))
 
         self.detail = CaseDetailPanel()
@@ -312,6 +323,13 @@ class CaseloadScreen(QWidget):
         self.detail.clear_case()
         self.reload_options()
         self.refresh()
+
+    def _all_rows(self, done: Callable[[Rows], None]) -> None:
+        """Every case of the current filter and sort, as shown, for Export to Excel."""
+        flt = self.current_filter()
+        if flt is not None:
+            sort, descending = self._sort
+            self.ctx.ops.read(export_rows, flt, sort, descending).then(done)
 
     def _fetch_rows(self, ids: list[int], done: Callable[[list[CaseRow]], None]) -> None:
         self.ctx.ops.read(caseload.rows, ids).then(done)

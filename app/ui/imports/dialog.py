@@ -27,6 +27,7 @@ from app.domain.parsing import show
 from app.services.imports import FileChanged, ImportReport, RecordChange, apply, preview
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.widgets.table_menu import install_table_menus
 
 SHOWN = 2000
 """Rows listed in each table; a preview of 250,000 cases lists the first ones."""
@@ -94,9 +95,19 @@ class ImportDialog(QDialog):
             self.tr("&Import"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.import_button.setAccessibleName(self.tr("Import the file"))
+        self.save_problems_button = self.buttons.addButton(
+            self.tr("&Save the problems…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_problems_button.setAccessibleName(self.tr("Save the problems to send back"))
+        self.save_problems_button.setToolTip(
+            self.tr("An Excel list of every bad row, to send back to whoever made the file")
+        )
+        self.save_problems_button.hide()
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setAccessibleName(self.tr("Close"))
         self._lay_out()
+        self.table_menus = install_table_menus(self, self.ctx.ops)
+        self.problems_menu = next(m for m in self.table_menus if m.view is self.errors_table)
 
     def _lay_out(self) -> None:
         file_row = QHBoxLayout()
@@ -125,6 +136,7 @@ class ImportDialog(QDialog):
     def _connect(self) -> None:
         self.choose_button.clicked.connect(self.choose_file)
         self.import_button.clicked.connect(self.start_import)
+        self.save_problems_button.clicked.connect(self.save_problems)
         self.buttons.rejected.connect(self._close)
 
     # --- behaviour ------------------------------------------------------------------
@@ -234,10 +246,18 @@ class ImportDialog(QDialog):
             cells = (str(error.row) if error.row else "", error.column, value, error.reason)
             for column, text in enumerate(cells):
                 self.errors_table.setItem(row, column, QTableWidgetItem(text))
+        self.save_problems_button.setVisible(bool(errors))
         if errors:
             self.tabs.setCurrentWidget(self.errors_table)
         else:
             self.tabs.setCurrentWidget(self.changes_table)
+
+    @Slot()
+    def save_problems(self) -> None:
+        """The problem list as an Excel workbook, to send back to whoever made the file."""
+        if self.path is not None:
+            self.problems_menu.title = self.tr("Problems in %s") % self.path.name
+        self.problems_menu.ask_and_export()
 
 
 def _summary(report: ImportReport | None, empty: str) -> str:

@@ -51,6 +51,7 @@ from app.services.returns.versions import (
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
 from app.ui.returns.models import HistoryModel, ReportTableModel
+from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 _WATCHED = (Kind.RETURN, Kind.CASE, Kind.EVENT, Kind.ALLOCATION, Kind.TIER, Kind.STAFF)
 
@@ -81,6 +82,7 @@ class ReturnsScreen(QWidget):
         self.export_folder: Path | None = None  # chosen once, then kept (tests set it)
         self.week_end_day = "FRI"
         self.history_model = HistoryModel()
+        self.table_menus: list[TableMenu] = []
         self._stale = False
         self._build()
         self._build_actions()
@@ -249,6 +251,8 @@ class ReturnsScreen(QWidget):
         for section in preview.report.sections:
             self.tabs.addTab(self._section_page(section), section.title)
         self.tabs.setCurrentIndex(max(0, current))
+        # Copy and Export to Excel on every previewed table, as on every other table.
+        self.table_menus = install_table_menus(self.tabs, self.ctx.ops)
         self.status.setText(self._status_text(preview))
         self._set_buttons()
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -54,8 +55,10 @@ HEAD_ONLY_NOTE = "Only the Head of PDU changes settings."
 Getter = Callable[[], Any]
 
 
-def show_value(kind: str, value: Any) -> str:
-    """A setting's value as the table shows it: "5", "37.5", "Yes", "25/12/2026"."""
+def show_value(kind: str, value: Any, choices: tuple[tuple[str, str], ...] = ()) -> str:
+    """A setting's value as the table shows it: "5", "37.5", "Yes", "25/12/2026", "Friday"."""
+    if choices:
+        return dict(choices).get(str(value), str(value))
     if kind == "bool":
         return "Yes" if value else "No"
     if kind == "float":
@@ -215,8 +218,8 @@ class SettingsDialog(QDialog):
         for row, view in enumerate(views):
             cells = (
                 view.label,
-                show_value(view.kind, view.value),
-                show_value(view.kind, view.default),
+                show_value(view.kind, view.value, view.choices),
+                show_value(view.kind, view.default, view.choices),
                 _from_text(view),
                 view.source,
             )
@@ -312,6 +315,13 @@ class SettingsDialog(QDialog):
             check.setChecked(bool(view.value))
             check.setEnabled(not read_only)
             return check, check.isChecked, True
+        if view.choices:
+            box = QComboBox()
+            for code, label in view.choices:
+                box.addItem(label, code)
+            box.setCurrentIndex(max(box.findData(str(view.value)), 0))
+            box.setEnabled(not read_only)
+            return box, box.currentData, True
         if view.kind == "str":
             line = QLineEdit(str(view.value))
             line.setMinimumWidth(240)
@@ -330,7 +340,7 @@ class SettingsDialog(QDialog):
         if view.kind == "dict":
             text.setPlainText("\n".join(f"{k}: {v}" for k, v in view.value.items()))
         else:
-            text.setPlainText(show_value(view.kind, view.value))
+            text.setPlainText(show_value(view.kind, view.value, view.choices))
         return text, lambda: view.value, False
 
     def _set_editing(self, on: bool) -> None:
@@ -345,7 +355,7 @@ class SettingsDialog(QDialog):
         rows = [
             [
                 fmt_date(change.effective_from),
-                show_value(view.kind, change.value),
+                show_value(view.kind, change.value, view.choices),
                 "This PDU" if change.pdu_own else "National",
             ]
             for change in view.history

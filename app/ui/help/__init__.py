@@ -1,0 +1,1 @@
+"""The user guide and glossary, shipped in resources/help and opened with F1."""
