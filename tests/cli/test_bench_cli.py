@@ -55,6 +55,8 @@ def test_bench_prints_the_table_and_writes_every_figure_as_json(tmp_path: Path) 
         assert figure["name"] in done.stdout
     measured = {f["name"]: f for f in payload["figures"]}
     assert measured["tier calculation over prepared inputs"]["unit"] == "200000 assessments"
+    weekly = measured["weekly return for one PDU, built and exported to both formats"]
+    assert weekly["seconds"] > 0 and weekly["floor_seconds"] > 0
     startup = measured["start-up to a painted main window accepting input"]
     assert startup["seconds"] > startup["floor_seconds"] > 0
     assert payload["peak_memory_mb"] > 0
