@@ -48,6 +48,7 @@ SCREENS: list[ScreenEntry] = [
         "Overview",
         "app.ui.overview.screen:OverviewScreen",
         "This week's figures at a glance and what needs action today",
+        "overview.html",
     ),
     ScreenEntry(
         "Caseload",
@@ -77,6 +78,7 @@ SCREENS: list[ScreenEntry] = [
         "Returns",
         "app.ui.returns.screen:ReturnsScreen",
         "Build, preview, export and sign off the weekly return",
+        "returns.html",
     ),
 ]
 
