@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 
 # Every released revision in order; the last is the head. A test checks this
 # against Alembic's own script directory.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_hardening", "0006_returns")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_hardening",
+    "0007_decisions",
+    "0006_returns",
+)
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 SchemaState = Literal["empty", "older", "current", "newer"]

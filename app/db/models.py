@@ -254,6 +254,9 @@ class Allocation(Base):
     outside_policy: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    # Undone straight after, as a mistake: kept for the record, counted in no figure.
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    corrected_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class ReviewItem(Base):
@@ -269,6 +272,25 @@ class ReviewItem(Base):
     resolved_on: Mapped[date | None] = mapped_column(Date)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     resolution: Mapped[str] = mapped_column(Text, default="")
+    # The allocation that answered it, so undoing that allocation reopens it.
+    closed_by_allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocation.id"))
+
+
+class NdeliusEntry(Base):
+    """A decision made here marked as entered in NDelius, which stays the record (SPEC.md 5).
+
+    ``kind`` is ``allocation`` (an allocation or reallocation) or ``review`` (a
+    review closed without moving the case); ``record_id`` is that row's id.
+    """
+
+    __tablename__ = "ndelius_entry"
+    __table_args__ = (UniqueConstraint("kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    entered_on: Mapped[date] = mapped_column(Date)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 # --- The caseload read model ---------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,16 +14,29 @@ from app.services.core.reference import PduInfo
 from app.ui.ops import Ops
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What just happened, for the status bar ("Allocated OLIVER, Kerry to Kayleigh Wall").
+
+    ``undo``, when given, takes it back (the status bar offers Undo and Ctrl+Z).
+    """
+
+    message: str
+    undo: Callable[[], None] | None = None
+
+
 class Broadcast(QObject):
     """Signals shared by every screen.
 
     ``data_changed(changes: ChangeSet)``: a write committed; the runner sends its change-set.
     ``pdu_changed(pdu: PduInfo)``: the user chose another PDU.
+    ``told(notice: Notice)``: a screen says what it did, perhaps with an undo.
     ``screen_wanted(title: str)``: a screen asks the window to show another (a link).
     """
 
     data_changed = Signal(object)
     pdu_changed = Signal(object)
+    told = Signal(object)
     screen_wanted = Signal(str)
 
 
@@ -40,3 +54,7 @@ class AppContext:
     @property
     def today(self) -> date:
         return clock.today()
+
+    def tell(self, message: str, undo: Callable[[], None] | None = None) -> None:
+        """Say in the status bar what was done, offering Undo when ``undo`` is given."""
+        self.broadcast.told.emit(Notice(message, undo))

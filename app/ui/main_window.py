@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.services.core import reference
 from app.services.core.reference import PduInfo
-from app.ui.context import AppContext
+from app.ui.context import AppContext, Notice
 
 if TYPE_CHECKING:
     from app.ui.help.window import HelpWindow
@@ -43,6 +44,9 @@ class ScreenEntry:
 
 
 # Only screens that work are listed; later features add theirs here.
+UNDO_SECONDS = 60
+"""How long the status bar offers to undo what was just done."""
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry(
         "Overview",
@@ -146,8 +150,17 @@ class MainWindow(QMainWindow):
 
         self.user_label = QLabel(self.tr("Signed in: %s") % self.ctx.actor.display_name)
         self.db_label = QLabel(self.tr("Database: %s") % self.ctx.store_label)
+        self.undo_button = QPushButton(self.tr("&Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo what was just done"))
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo_last)
+        self.statusBar().addWidget(self.undo_button)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        self._undo: Callable[[], None] | None = None
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self.ctx.broadcast.told.connect(self._told)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -173,6 +186,14 @@ class MainWindow(QMainWindow):
         quit_action.setStatusTip(self.tr("Close PDU Manager"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = QAction(self.tr("&Undo"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setStatusTip(self.tr("Take back the allocation or review just made"))
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo_last)
+        edit_menu.addAction(self.undo_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for row, entry in enumerate(SCREENS):
@@ -313,6 +334,29 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self.settings_dialog = None
         dialog.deleteLater()
+
+    @Slot(object)
+    def _told(self, notice: Notice) -> None:
+        """Say what was done; offer Undo (button and Ctrl+Z) for a while when it can be."""
+        self.statusBar().showMessage(notice.message, UNDO_SECONDS * 1000)
+        self._undo = notice.undo
+        self.undo_button.setVisible(notice.undo is not None)
+        self.undo_action.setEnabled(notice.undo is not None)
+        if notice.undo is not None:
+            self._undo_timer.start()
+
+    @Slot()
+    def undo_last(self) -> None:
+        undo, self._undo = self._undo, None
+        self._forget_undo()
+        if undo is not None:
+            undo()
+
+    @Slot()
+    def _forget_undo(self) -> None:
+        self._undo = None
+        self.undo_button.hide()
+        self.undo_action.setEnabled(False)
 
     def open_help(self, page: str | None = None) -> None:
         """The guide at ``page``, else at the page of the screen or dialog in front."""

@@ -31,11 +31,14 @@ from app.services.core.actor import Actor
 from app.services.core.changes import ChangeSet
 from app.services.core.errors import is_store_unavailable
 from app.services.core.store import Store, last_changes, write_session
+from app.services.core.unit_of_work import set_actor
 
 if TYPE_CHECKING:
     from app.services.core.store import Session
 
 P = ParamSpec("P")
+STAGED = "staged"
+"""A write job that reads first and writes in a short final step (an import)."""
 T = TypeVar("T")
 Failure = Callable[[BaseException], None]
 
@@ -163,6 +166,23 @@ class Ops(QObject):
 
         return self._long(True, parent, title, fn, args, kwargs)
 
+    def long_staged(
+        self,
+        parent: QWidget | None,
+        title: str,
+        fn: Callable[Concatenate[Session, Actor, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Job[T]:
+        """A long write that checks and plans in a read, then takes the write lock briefly.
+
+        For imports: other writers (another window, an SPO allocating) carry on
+        while the file is checked; the service itself starts its short final
+        write step (SPEC.md 9). Its change-set is broadcast as for any write.
+        """
+        return self._long(STAGED, parent, title, fn, args, kwargs)
+
     def long_read(
         self,
         parent: QWidget | None,
@@ -180,7 +200,7 @@ class Ops(QObject):
 
     def _long(
         self,
-        write: bool,
+        write: bool | str,
         parent: QWidget | None,
         title: str,
         fn: Callable[..., T],
@@ -217,7 +237,7 @@ class Ops(QObject):
         done.dialog = dialog
         return progress
 
-    def _submit(self, write: bool, call: Callable[[Session], Any], done: _Done) -> None:
+    def _submit(self, write: bool | str, call: Callable[[Session], Any], done: _Done) -> None:
         if done.dialog is None:  # a long job's progress dialog is gone once it fails
 
             def retry() -> None:
@@ -229,7 +249,13 @@ class Ops(QObject):
 
         def job() -> None:
             try:
-                if write:
+                if write == STAGED:
+                    with self._store.sessions() as session:
+                        set_actor(session, self.actor)
+                        done.result = call(session)
+                        session.commit()
+                    done.changes = last_changes(session)
+                elif write:
                     with write_session(self._store, self.actor) as session:
                         done.result = call(session)
                     done.changes = last_changes(session)

@@ -1,7 +1,7 @@
 """weekly returns: each version's stored figures and who built, exported and signed it off
 
 Revision ID: 0006_returns
-Revises: 0002_hardening
+Revises: 0007_decisions
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_returns"
-down_revision = "0002_hardening"
+down_revision = "0007_decisions"
 branch_labels = None
 depends_on = None
 

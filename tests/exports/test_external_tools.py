@@ -9,28 +9,20 @@ a failure, so these checks cannot silently stop running there.
 from __future__ import annotations
 
 import csv
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from app.domain.report import FORMULA_TRIGGERS, Report, format_value
+from tests import tools
 from tests.exports.sample import AUDIT_HEAD, INJECTIONS
 
 pytestmark = pytest.mark.heavy
 
 
 def need(program: str, package: str) -> str:
-    """The program's path; skipped without it, but a failure under CI."""
-    found = shutil.which(program)
-    if found is None:
-        message = f"{program} is not installed: apt-get install {package}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the heavy export checks. {message}")
-        pytest.skip(message)
-    return found
+    return tools.need(program, package, "run the heavy export checks")
 
 
 # Comma, double quote, UTF-8, from line 1, cells as shown (formatted), every sheet to its own file.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from app.db.models import (
     Event,
     Person,
     Pod,
+    Reduction,
     ReviewItem,
     Staff,
     Team,
@@ -197,16 +199,27 @@ def test_the_caseload_search_finds_the_demo_cases(store: Store, demo: DemoSummar
     assert found == [first.person_id]
 
 
-def test_the_default_demo_has_the_balance_view_exceptions(store: Store) -> None:
+def test_the_default_demo_spreads_capacity_as_real_teams_are(store: Store) -> None:
+    """Issue 16 point 11: about 55% to 125%, a few over 110%, not everyone at 85%."""
     summary = create_demo(store, progress=silent())
     with store.sessions() as s:
         pdu_id = s.scalar(select(Team.pdu_id))
         assert pdu_id is not None
         loads = practitioner_loads(s, pdu_id, TODAY)
-    capacities = [load.capacity_percent for load in loads if load.capacity_percent is not None]
+    capacities = sorted(c for c in (load.capacity_percent for load in loads) if c is not None)
     assert summary.cases == 1500 and 20 <= summary.unallocated <= 30
-    assert sum(c > 100 for c in capacities) == 3
-    assert sum(c > 110 for c in capacities) == 1
+    assert len(capacities) == 47  # the one off sick has no capacity while away
+    assert 50 <= capacities[0] <= 62 and 118 <= capacities[-1] <= 130
+    assert 2 <= sum(c > 110 for c in capacities) <= 6  # a few flagged
+    assert 6 <= sum(100 < c <= 110 for c in capacities) <= 14
+    assert sum(c < 75 for c in capacities) >= 5  # some with room to spare
+    assert sum(84 <= c <= 86 for c in capacities) <= 5  # not bunched at 84-86%
+    quartiles = capacities[len(capacities) // 4], capacities[3 * len(capacities) // 4]
+    assert quartiles[1] - quartiles[0] >= 12
+    for grade in ("PO", "PQIP", "PSO"):
+        own = [load.capacity_percent for load in loads if load.grade == grade]
+        spread = [c for c in own if c is not None]
+        assert max(spread) - min(spread) >= 20, grade  # every grade is uneven
     no_mix = [
         load
         for load in loads
@@ -215,7 +228,39 @@ def test_the_default_demo_has_the_balance_view_exceptions(store: Store) -> None:
     assert len(no_mix) == 1 and no_mix[0].load.high_cases == 0
     assert sum(1 for load in loads if load.grade == "PSO" and load.load.high_cases) == 1
     assert not any(load.grade == "PQIP" and load.load.high_cases for load in loads)
-    assert any(load.reduction_hours == load.contracted_hours for load in loads)  # off sick
+
+
+def test_the_demo_has_part_timers_pqips_at_each_stage_absences_and_a_leaver(
+    store: Store, demo: DemoSummary
+) -> None:
+    calendar = WorkingCalendar()
+    with store.sessions() as s:
+        pdu_id = s.scalar(select(Team.pdu_id))
+        assert pdu_id is not None
+        loads = {load.staff_id: load for load in practitioner_loads(s, pdu_id, TODAY)}
+        leavers = s.execute(
+            select(Staff.id, Staff.leave_date).where(Staff.leave_date.is_not(None))
+        ).all()
+        absences = s.execute(
+            select(Reduction.staff_id, Reduction.start_date, Reduction.end_date).where(
+                Reduction.is_absence.is_(True)
+            )
+        ).all()
+        stages = set(s.scalars(select(Reduction.reason).where(Reduction.reason.like("PQIP_%"))))
+        pqip_now = sorted(load.reduction_hours for load in loads.values() if load.grade == "PQIP")
+    part_time = [load for load in loads.values() if load.contracted_hours < 37]
+    assert len(part_time) >= 6 and {load.grade for load in part_time} == {"PO", "PSO"}
+    assert stages == {"PQIP_MONTHS_0_6", "PQIP_MONTHS_6_12", "PQIP_MONTHS_12_18"}
+    # In force today: 80%, 60% and 40% of 37 hours (DOMAIN.md 4a).
+    assert {29.6, 22.2, 14.8} <= set(pqip_now)
+    current = [a for a in absences if a.start_date <= TODAY <= a.end_date]
+    coming = [a for a in absences if TODAY < a.start_date <= TODAY + timedelta(days=7)]
+    assert len(current) == 1 and len(coming) == 1
+    assert loads[current[0].staff_id].capacity_percent is None  # away: no capacity now
+    assert loads[coming[0].staff_id].load.cases > 0
+    [(leaver, leaving)] = leavers
+    assert TODAY < leaving <= calendar.add_working_days(TODAY, 5)
+    assert loads[leaver].load.cases > 0  # still in post and holding cases, to be moved
 
 
 def test_the_demo_is_refused_where_cases_exist_and_audited_once(

@@ -219,10 +219,10 @@ def test_a_tier_column_is_kept_as_imported_when_the_row_has_no_assessment(
     assert (again.changed, again.unchanged) == (0, 1)
 
 
-def test_a_rosh_without_needs_keeps_the_extract_tier_until_a_full_assessment(
+def test_an_extract_tier_stands_until_a_row_without_a_tier_gives_a_full_assessment(
     staffed: Store, head: Actor, tmp_path: Path
 ) -> None:
-    """SPEC.md 5: a row with no need or OGRS filled takes its tier column, marked imported."""
+    """SPEC.md 5: a row's tier column stands, marked imported; a row without one is calculated."""
     header = [*CASE_HEADER, "Tier_Code"]
     rows = [[*case_row(rosh="High"), "7"]]  # NDelius 7 is B1
     report = run(staffed, head, "cases", write_csv(tmp_path / "c.csv", header, rows))
@@ -231,8 +231,8 @@ def test_a_rosh_without_needs_keeps_the_extract_tier_until_a_full_assessment(
         record = session.scalars(select(TierRecord)).one()
         assert (record.tier, record.source) == ("B1", "imported")
 
-    full = [*CASE_HEADER, "ogrs_percent", "need_attitudes"]
-    rows = [[*case_row(rosh="High"), "45", "severe"]]
+    full = [*CASE_HEADER, "ogrs_percent", "need_attitudes", "assessment_date"]
+    rows = [[*case_row(rosh="High"), "45", "severe", "01/10/2026"]]
     report = run(staffed, head, "cases", write_csv(tmp_path / "d.csv", full, rows))
     assert report.accepted, report.text()
     with staffed.sessions() as session:
@@ -552,12 +552,12 @@ def test_cancelling_rolls_back_everything(staffed: Store, head: Actor, tmp_path:
 def test_an_extract_with_fewer_assessment_columns_keeps_the_stored_needs(
     staffed: Store, head: Actor, tmp_path: Path
 ) -> None:
-    header = [*CASE_HEADER, "ogrs_percent", "need_attitudes"]
+    header = [*CASE_HEADER, "ogrs_percent", "need_attitudes", "assessment_date"]
     run(
         staffed,
         head,
         "cases",
-        write_csv(tmp_path / "a.csv", header, [[*case_row(), "55", "severe"]]),
+        write_csv(tmp_path / "a.csv", header, [[*case_row(), "55", "severe", "01/10/2026"]]),
     )
     report = run(
         staffed, head, "cases", write_csv(tmp_path / "b.csv", CASE_HEADER, [case_row(rosh="High")])
@@ -572,6 +572,7 @@ def test_an_extract_with_fewer_assessment_columns_keeps_the_stored_needs(
             55,
             {"ATTITUDES": "SEVERE"},
         )
+        assert latest.assessment_date == date(2026, 10, 1)  # the file is silent on the date
         tiers = session.scalars(select(TierRecord.tier).order_by(TierRecord.id)).all()
         assert tiers == ["C1", "B1"]  # protect 10 -> 20; change: attitudes 4 + OGRS 5
 

@@ -39,8 +39,9 @@ from app.services.core.actor import system_actor
 from app.services.core.store import open_store, write_session
 from app.services.returns.export import export_return
 from tests.exports.test_excel import tables
-from tests.exports.test_external_tools import CSV_FILTER, need
+from tests.exports.test_external_tools import CSV_FILTER
 from tests.services.returns_setup import FRIDAY, WEEK_ENDING, build_pdu
+from tests.tools import need
 
 SHEETS = {key: title for key, title in SECTION_TITLES.items()}
 ON_THE_COVER = {"pdu", "pdu_number", "week_starting", "week_ending", "audit_head"}

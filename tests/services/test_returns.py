@@ -243,3 +243,25 @@ def test_a_second_export_differs_only_in_the_covers_exporter_and_time(  # type: 
             assert first[name] == second[name], name
     differing = [a[0] for a, b in zip(first["Cover"], second["Cover"], strict=True) if a != b]
     assert differing == ["Exported by", "Exported"]
+
+
+def test_an_allocation_undone_as_a_mistake_counts_in_no_figure(  # type: ignore[no-untyped-def]
+    session, known: Known, head: Actor
+) -> None:
+    from app.db.models import Person
+    from app.services.allocation.undo import undo_allocation
+
+    allocation_id = writes.allocate(
+        session, head, known.unallocated_id, known.po_id, 1, as_at=date(2026, 11, 25)
+    )
+    session.commit()
+    assert (
+        preview_return(session, known.pdu_id, WEEK_ENDING).figures["allocation"]["unallocated"] == 0
+    )
+    version = session.get(Person, known.unallocated_id).version
+    undo_allocation(session, head, allocation_id, version)
+    session.commit()
+    figures = preview_return(session, known.pdu_id, WEEK_ENDING).figures
+    assert figures["allocation"]["unallocated"] == 1
+    assert figures["allocation"]["allocated_on_time"] == 0
+    assert figures["workload"]["cases"] == 3

@@ -612,3 +612,52 @@ def test_tab_goes_from_the_queue_to_the_allocate_button_without_walking_cells(qt
     qtbot.keyClick(desk.allocate_button, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not desk.allocate_button
     window.close()
+
+
+def test_decisions_to_enter_in_ndelius_are_listed_and_ticked_off(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    from app.db.models import NdeliusEntry, Person
+
+    data = _data(store)
+    with store.sessions.begin() as s:
+        head = local_actor(s)
+        version = s.get(Person, data.oldest).version  # type: ignore[union-attr]
+        allocation = alloc_writes.allocate(s, head, data.oldest, data.po, version)
+    window, screen = _screen(qtbot, store)
+    screen.tabs.setCurrentWidget(screen.ndelius)
+    panel = screen.ndelius
+    row = _column(panel.model, panel.model.CRN).index(data.oldest_crn)
+    assert _column(panel.model, panel.model.WHAT)[row] == "Allocated to Priya Shah (PO)"
+    assert set(_column(panel.model, panel.model.ENTERED)) == {"Not yet"}
+    listed = panel.model.rowCount()
+    panel.view.selectRow(row)
+    panel.mark(True)
+    assert panel.model.rowCount() == listed - 1  # entered ones are hidden by default
+    assert data.oldest_crn not in _column(panel.model, panel.model.CRN)
+    panel.hide_entered.setChecked(False)
+    row = _column(panel.model, panel.model.CRN).index(data.oldest_crn)
+    assert _column(panel.model, panel.model.ENTERED)[row].startswith("Yes, 25/11/2026")
+    with store.sessions() as s:
+        [entry] = s.scalars(select(NdeliusEntry)).all()
+        assert (entry.kind, entry.record_id, entry.entered_on) == ("allocation", allocation, TODAY)
+    window.close()
+
+
+def test_the_status_bar_says_what_was_allocated_and_undo_takes_it_back(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    data = _data(store)
+    window, screen = _screen(qtbot, store)
+    desk = screen.desk
+    desk.queue_view.selectRow(0)
+    desk.candidate_view.selectRow(0)
+    when_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    desk.allocate()
+    assert window.statusBar().currentMessage() == "Allocated OLDEST, Alex to Priya Shah"
+    assert window.undo_button.isVisible() and window.undo_action.isEnabled()
+    assert data.oldest_crn not in _column(desk.queue_model, QueueModel.CRN)
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage().startswith("Undone: OLDEST, Alex")
+    assert data.oldest_crn in _column(desk.queue_model, QueueModel.CRN)  # back in the queue
+    assert not window.undo_button.isVisible()
+    with store.sessions() as s:
+        [row] = s.scalars(select(Allocation).where(Allocation.person_id == data.oldest)).all()
+        assert row.corrected_at is not None and row.end_date == row.start_date
+    window.close()

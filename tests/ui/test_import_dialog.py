@@ -144,3 +144,31 @@ def test_a_file_changed_after_its_preview_is_not_imported_but_previewed_again(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.imported and _count(store, Staff) == 3
     dialog.close()
+
+
+DIFFERING_CSV = """crn,forename,surname,pdu,sentence_type,sentence_date,requirements,rosh,\
+ogrs_percent,assessment_date,tier
+X100001,Alex,Testcase,17,CO,20/11/2026,RAR,Medium,35,01/10/2026,C2
+X100002,Sam,Example,17,CO,21/11/2026,RAR,Medium,35,,
+"""
+
+
+def test_the_preview_lists_tier_differences_and_undated_assessments_to_check(
+    qtbot: Any, store: Any, tmp_path: Path
+) -> None:
+    window = _window(qtbot, store)
+    path = tmp_path / "tiers.csv"
+    path.write_text(DIFFERING_CSV, encoding="utf-8")
+    dialog = _dialog(qtbot, window, "cases", path)
+    summary = dialog.summary.text()
+    assert "The tier in the extract differs from the calculation for 1 case" in summary
+    assert "1 assessment without an assessment date" in summary
+    assert dialog.tabs.currentWidget() is dialog.findings_table
+    tab = dialog.tabs.tabText(dialog.tabs.indexOf(dialog.findings_table))
+    assert tab == "To chec&k (2)"
+    assert _column(dialog.findings_table, 0) == ["Tier differs", "No assessment date"]
+    assert _column(dialog.findings_table, 1) == ["X100001", "X100002"]
+    detail = dialog.findings_table.item(0, 3).text()
+    assert detail.startswith("tier C2 in the extract, C1 by the calculation (protect 10 points")
+    assert _count(store, Person) == 0
+    dialog.close()

@@ -77,7 +77,9 @@ def test_tree_shows_teams_pods_and_members(qtbot: Any, store: Any) -> None:
     screen = _screen(qtbot, store)
     team = screen.tree.item_for(("team", ids["team"]))
     assert team.text(0) == "Team East  ·  SPO: Sam Lead"
-    pod = team.child(0)
+    leader = team.child(0)  # the SPO first, as a member of the team they lead
+    assert [leader.text(c) for c in range(2)] == ["Sam Lead", "Senior Probation Officer"]
+    pod = team.child(1)
     assert pod.text(0) == "POD Alpha"
     member = pod.child(0)
     assert [member.text(c) for c in range(4)] == ["Priya Shah", "PO", "37", ""]
@@ -262,3 +264,42 @@ def test_reductions_model_passes_the_qt_model_tester(qtmodeltester: Any, store: 
     model.set_rows(rows)
     qtmodeltester.check(model)
     assert [model.index(r, 0).data() for r in range(2)] == ["Absence: sickness", "Other"]
+
+
+IMPORTED_STAFF = """staff_code,forename,surname,grade,pdu,team,pod
+N07A001,Ada,Fielding,PO,17,Team North,POD 1
+N07A010,Sue,Lead,SPO,17,Team North,
+N07A011,Tom,Second,SPO,17,Team North,
+N07A012,Cat,Admin,Case administrator,17,Team North,
+N07A013,Val,Liaison,VLO,17,,
+"""
+
+
+def _children(item: Any) -> list[str]:
+    return [item.child(i).text(0) for i in range(item.childCount())]
+
+
+def test_every_imported_member_of_staff_shows_in_the_tree(
+    qtbot: Any, store: Any, head: Actor, tmp_path: Any
+) -> None:
+    """Issue 16 point 3: the imported SPO leads their team; nobody is left out."""
+    from app.services.imports import run_import
+
+    path = tmp_path / "staff.csv"
+    path.write_text(IMPORTED_STAFF, encoding="utf-8")
+    assert run_import(store.sessions, head, "staff", path).applied
+    screen = _screen(qtbot, store)
+    tree = screen.tree
+    assert tree.topLevelItemCount() == 2
+    team = tree.topLevelItem(0)
+    assert team.text(0) == "Team North  ·  SPO: Sue Lead"
+    assert _children(team) == ["Sue Lead", "POD 1", "Not in a POD"]
+    assert team.child(0).text(1) == "Senior Probation Officer"
+    assert _children(team.child(1)) == ["Ada Fielding"]
+    assert _children(team.child(2)) == ["Cat Admin", "Tom Second"]
+    nobody = tree.topLevelItem(1)
+    assert nobody.text(0) == "Not in a team" and _children(nobody) == ["Val Liaison"]
+    tree.setCurrentItem(team.child(2).child(1))  # Tom, an SPO: hours yes, no POD to move to
+    assert screen.hours_action.isEnabled() and not screen.move_action.isEnabled()
+    tree.setCurrentItem(team.child(2).child(0))  # Cat, a case administrator, may join a POD
+    assert screen.move_action.isEnabled()

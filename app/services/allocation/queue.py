@@ -38,6 +38,7 @@ from app.services.caseload.tiers import (
     REVIEW_OUTSIDE_GRADE,
     REVIEW_PRACTITIONER_LEFT,
     REVIEW_REASSESS,
+    REVIEW_TIER_DIFFERS,
     REVIEW_TIER_RISE,
 )
 from app.services.core import settings
@@ -53,11 +54,16 @@ ALLOCATION_REVIEW_KINDS = (
 )
 """Review items the allocation desk answers by reallocating (TOM 777)."""
 
+DESK_REVIEW_KINDS = (*ALLOCATION_REVIEW_KINDS, REVIEW_TIER_DIFFERS)
+"""Review items the desk lists: those above, and tiers to check against NDelius (SPEC.md 5),
+which an allocation does not answer."""
+
 REVIEW_LABELS = {
     REVIEW_TIER_RISE: "Tier rose",
     REVIEW_OUTSIDE_GRADE: "Outside grade",
     REVIEW_REASSESS: "Reassess",
     REVIEW_PRACTITIONER_LEFT: "Practitioner left",
+    REVIEW_TIER_DIFFERS: "Extract tier differs",
 }
 
 
@@ -321,7 +327,7 @@ def _queue_clock(session: Session, pdu_id: int, as_at: date) -> Callable[[CaseBr
 
 
 def reviews(session: Session, pdu_id: int) -> list[ReviewRow]:
-    """Open tier-rise and outside-grade review items of the PDU, oldest first (TOM 777)."""
+    """Open review items of the PDU the desk answers, oldest first (TOM 777, SPEC.md 5)."""
     items = session.execute(
         select(ReviewItem, CaseloadRow, Person.version)
         .join(CaseloadRow, CaseloadRow.person_id == ReviewItem.person_id)
@@ -329,7 +335,7 @@ def reviews(session: Session, pdu_id: int) -> list[ReviewRow]:
         .where(
             CaseloadRow.pdu_id == pdu_id,
             ReviewItem.resolved_on.is_(None),
-            ReviewItem.kind.in_(ALLOCATION_REVIEW_KINDS),
+            ReviewItem.kind.in_(DESK_REVIEW_KINDS),
         )
         .order_by(ReviewItem.raised_on, ReviewItem.id)
     ).all()
@@ -367,7 +373,7 @@ def desk_update(
         .where(
             in_ids(ReviewItem.person_id, ids),
             ReviewItem.resolved_on.is_(None),
-            ReviewItem.kind.in_(ALLOCATION_REVIEW_KINDS),
+            ReviewItem.kind.in_(DESK_REVIEW_KINDS),
         )
         .order_by(ReviewItem.raised_on, ReviewItem.id)
     ).all()

@@ -217,6 +217,7 @@ def team_allocations(
             Person.pdu_id == pdu_id,
             Allocation.start_date > since,
             Allocation.start_date <= as_at,
+            Allocation.corrected_at.is_(None),  # undone as a mistake: not an allocation
         )
         .order_by(Allocation.start_date.desc(), Allocation.id.desc())
     )

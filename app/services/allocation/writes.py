@@ -194,7 +194,7 @@ def _move(
     session.add(allocation)
     session.flush()
     if row.open_reviews:
-        _resolve_reviews(session, actor, person.id, staff, day, holder is None)
+        _resolve_reviews(session, actor, person.id, staff, day, holder is None, allocation.id)
     _audit(session, actor, person, staff, allocation, before, verdict)
     return allocation.id
 
@@ -348,7 +348,13 @@ def _policy_record(
 
 
 def _resolve_reviews(
-    session: Session, actor: Actor, person_id: int, staff: Staff, day: date, first: bool
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    staff: Staff,
+    day: date,
+    first: bool,
+    allocation_id: int | None = None,
 ) -> list[int]:
     """A (re)allocation answers the case's tier-rise and outside-grade reviews (TOM 777).
 
@@ -367,6 +373,7 @@ def _resolve_reviews(
     for item in items:
         item.resolved_on, item.resolved_by = day, actor.user_id
         item.resolution = f"{moved} to {staff.forename} {staff.surname}"
+        item.closed_by_allocation_id = allocation_id
     return [item.id for item in items]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,6 +49,9 @@ REVIEW_TIER_RISE = "TIER_RISE"
 REVIEW_OUTSIDE_GRADE = "OUTSIDE_GRADE"
 REVIEW_REASSESS = "REASSESS"
 REVIEW_PRACTITIONER_LEFT = "PRACTITIONER_LEFT"
+REVIEW_TIER_DIFFERS = "TIER_DIFFERS"
+"""The tier in an extract differs from the calculation on the row's assessment (SPEC.md 5)."""
+FROM_EXTRACT = "Tier from the extract"
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,10 @@ def _computed(
     }
 
 
-def _policy(session: Session, as_at: date) -> tuple[int, frozenset[Requirement]]:
+TierPolicy = tuple[int, frozenset[Requirement]]
+
+
+def tier_policy(session: Session, as_at: date) -> TierPolicy:
     """The tiering settings in force: assessment validity and restrictive requirements."""
     weeks = int(settings.get(session, "assessment_valid_weeks", as_at))
     restrictive = RESTRICTIVE_REQUIREMENTS
@@ -189,11 +195,24 @@ def explain(session: Session, person_id: int, as_at: date) -> tuple[str, ...]:
         .order_by(Assessment.id.desc())
         .limit(1)
     ).first()
-    inputs = tier_inputs(gender, events, assessment, as_at, *_policy(session, as_at))
+    inputs = tier_inputs(gender, events, assessment, as_at, *tier_policy(session, as_at))
     return calculate_tier(inputs).explanation
 
 
-def _imported(person_id: int, tier: str, as_at: date, now: datetime) -> dict[str, Any]:
+def calculate(
+    gender: str | None,
+    events: Sequence[Any],
+    assessment: Any | None,
+    as_at: date,
+    policy: TierPolicy,
+) -> TierResult:
+    """The calculated tier of a case from its records (rows, ORM objects or look-alikes)."""
+    return calculate_tier(tier_inputs(gender, events, assessment, as_at, *policy))
+
+
+def _imported(
+    person_id: int, tier: str, as_at: date, now: datetime, note: str = ""
+) -> dict[str, Any]:
     parsed = parse_tier(tier)
     protect, change, unsupervised = parsed if parsed else (None, None, False)
     return {
@@ -206,33 +225,70 @@ def _imported(person_id: int, tier: str, as_at: date, now: datetime) -> dict[str
         "unsupervised": unsupervised,
         "model": MODEL,
         "source": "imported",
-        "explanation": "Tier taken from the extract (no assessment to compute it from)",
+        "explanation": note or FROM_EXTRACT,
         "effective_date": as_at,
         "assessment_id": None,
         "recorded_at": now,
     }
 
 
+@dataclass(frozen=True)
+class ExtractTier:
+    """A tier an extract gives for a case, with what the calculation said of it."""
+
+    tier: str
+    note: str = ""
+
+
 def recompute(
     session: Session,
     person_ids: Iterable[int],
     as_at: date,
-    imported: dict[int, str] | None = None,
+    imported: Mapping[int, ExtractTier] | None = None,
+    compute: Collection[int] = (),
 ) -> list[TierChange]:
     """Recompute the tiers of these cases; record and return those that changed.
 
-    A case with no full assessment keeps a tier given by an extract, marked
-    "imported", not computed (SPEC.md 5): ``imported`` holds such tiers from
-    the extract being imported; an earlier imported tier stays until a full
-    assessment arrives.
+    A tier given by an extract stands, marked "from the extract" (SPEC.md 5):
+    NDelius works it out from the full assessment, which an extract rarely
+    carries whole. ``imported`` holds the tiers of the extract being
+    imported; an earlier extract's tier stays until an extract gives another,
+    or until ``compute`` names the case (its extract row gave no tier).
     """
     ids = sorted(set(person_ids))
-    imported = imported or {}
-    policy = _policy(session, as_at)
+    policy = tier_policy(session, as_at)
     now = clock.now().replace(tzinfo=None)
+    keep = _KeepOrCompute(imported or {}, frozenset(compute), as_at, now, policy)
     changes: list[TierChange] = []
     for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
+        records = keep.records(session, ids[start : start + 5000])
+        for record, old in records:
+            changes.append(
+                TierChange(
+                    record["person_id"],
+                    old.tier if old else None,
+                    record["tier"],
+                    old.protect if old else None,
+                    record["protect"],
+                )
+            )
+        if records:
+            bulk_insert(session, TierRecord, [record for record, _old in records])
+    return changes
+
+
+@dataclass(frozen=True)
+class _KeepOrCompute:
+    """Which tier each case of a chunk has now: the extract's, the one it had, or computed."""
+
+    imported: Mapping[int, ExtractTier]
+    compute: frozenset[int]
+    as_at: date
+    now: datetime
+    policy: TierPolicy
+
+    def records(self, session: Session, chunk: list[int]) -> list[tuple[dict[str, Any], Any]]:
+        """The new tier records of the chunk's cases whose tier changed, with the old one."""
         genders: dict[int, str | None] = {
             pid: gender
             for pid, gender in session.execute(
@@ -256,39 +312,27 @@ def recompute(
                 .order_by(TierRecord.id)
             )
         )
-        records = []
+        out = []
         for pid in chunk:
-            assessment = assessments.get(pid)
             old = olds.get(pid)
-            full = assessment is not None and assessment.has_full_assessment
-            if not full and pid in imported:
-                record = _imported(pid, imported[pid], as_at, now)
-            elif not full and old is not None and old.source == "imported":
-                continue  # an extract's tier stands until a full assessment arrives
+            if pid in self.imported:
+                given = self.imported[pid]
+                record = _imported(pid, given.tier, self.as_at, self.now, given.note)
+            elif old is not None and old.source == "imported" and pid not in self.compute:
+                continue  # an extract's tier stands until an extract says otherwise
             else:
-                inputs = tier_inputs(genders.get(pid), events[pid], assessment, as_at, *policy)
+                assessment = assessments.get(pid)
+                result = calculate(
+                    genders.get(pid), events[pid], assessment, self.as_at, self.policy
+                )
                 record = _computed(
-                    pid, calculate_tier(inputs), as_at, assessment.id if assessment else None, now
+                    pid, result, self.as_at, assessment.id if assessment else None, self.now
                 )
-            if old is not None and (old.tier, old.unsupervised, old.source) == (
-                record["tier"],
-                record["unsupervised"],
-                record["source"],
-            ):
+            same = ("tier", "unsupervised", "source")
+            if old is not None and all(getattr(old, k) == record[k] for k in same):
                 continue
-            records.append(record)
-            changes.append(
-                TierChange(
-                    pid,
-                    old.tier if old else None,
-                    record["tier"],
-                    old.protect if old else None,
-                    record["protect"],
-                )
-            )
-        if records:
-            bulk_insert(session, TierRecord, records)
-    return changes
+            out.append((record, old))
+        return out
 
 
 def raise_reviews(

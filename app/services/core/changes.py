@@ -28,6 +28,7 @@ class Kind(StrEnum):
     USER = "user"
     AUDIT = "audit"
     PDU = "pdu"
+    DECISION = "decision"  # a decision ticked off as entered in NDelius
     RETURN = "return"
 
 

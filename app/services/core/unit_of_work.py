@@ -48,6 +48,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "audit_log": Kind.AUDIT,
     "store_identity": Kind.AUDIT,  # written once, by the migration: the audit's anchor
     "pdu": Kind.PDU,
+    "ndelius_entry": Kind.DECISION,
     "region": Kind.PDU,
     "weekly_return": Kind.RETURN,
 }

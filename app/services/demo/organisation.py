@@ -1,7 +1,12 @@
-"""The demo PDU's people at work: teams, PODs, staff and their reductions.
+"""The demo PDU's people at work: teams, PODs, staff, their hours and reductions.
 
 Pure planning: every value comes from the seeded random generators and the
 as-at date, so the same seed on the same day plans the same organisation.
+Like a real PDU it has part-timers, PQiPs in each stage of their programme
+(months 0-6, 6-12 and 12-18), someone off sick, someone going on leave in the
+coming days, a practitioner leaving this week who still holds cases, and
+caseloads spread from about 55% to 125% of capacity, a few over 110%
+(each practitioner's ``target``, which :mod:`app.services.demo.allocation` fills).
 """
 
 from __future__ import annotations
@@ -36,8 +41,26 @@ PRACTITIONER_GRADES = (Grade.PO,) * 21 + (Grade.PQIP,) * 9 + (Grade.PSO,) * 18
 
 # PQiP programme starts, in months ago: spread over the three reduction bands.
 _PQIP_MONTHS_AGO = (2, 5, 7, 9, 12, 13, 15, 16, 17)
-_HOURS = (37.0, 30.0, 22.5, 18.5)
-_HOURS_WEIGHTS = (90, 4, 3, 3)
+PART_TIME_HOURS = (30.0, 30.0, 30.0, 22.5, 22.5, 22.5, 18.5, 18.5)
+"""Contracted hours of the part-timers among the POs and PSOs (a sixth of them)."""
+
+
+def _spread(low: float, high: float, n: int) -> tuple[float, ...]:
+    return tuple(round(low + (high - low) * i / (n - 1), 3) for i in range(n))
+
+
+CAPACITY_TARGETS = (
+    *_spread(0.55, 0.74, 6),  # room to spare: new starters, lighter caseloads
+    *_spread(0.76, 0.99, 30),
+    *_spread(1.01, 1.09, 8),  # over 100%: shown red
+    *_spread(1.12, 1.25, 4),  # over 110%: flagged
+)
+"""The share of capacity each practitioner's cases fill, shuffled among them.
+
+Real teams are uneven (TOM 779 asks the workload tool for an even spread
+because they are): a demo where everyone sits at 85% leaves the allocation
+ranking and the balance view nothing to show.
+"""
 
 
 @dataclass
@@ -56,6 +79,9 @@ class StaffPlan:
     specialisms: tuple[Specialism, ...] = ()
     reductions: list[Reduction] = field(default_factory=list)
     absences: list[Reduction] = field(default_factory=list)
+    leave_date: date | None = None
+    target: float = 0.85
+    """The share of their capacity the demo fills with cases."""
 
     @property
     def is_practitioner(self) -> bool:
@@ -100,11 +126,6 @@ class _People:
                 self.taken.add(code)
                 return code
 
-    def _hours(self, grade: Grade) -> float:
-        if not grade.is_practitioner:
-            return 37.0
-        return self.rng.choices(_HOURS, _HOURS_WEIGHTS)[0]
-
     def member(
         self, grade: Grade, letter: str, team: int | None, pod: int | None, today: date
     ) -> StaffPlan:
@@ -117,7 +138,7 @@ class _People:
             surname=self.fake.last_name(),
             grade=grade,
             gender=gender,
-            contracted_hours=self._hours(grade),
+            contracted_hours=37.0,
             team=team,
             pod=pod,
             start_date=today - timedelta(days=365 * years + self.rng.randint(0, 364)),
@@ -142,9 +163,68 @@ def plan_organisation(
         team = pods[pod][0]
         staff.append(people.member(grade, TEAMS[team][1], team, pod, today))
     plan = OrganisationPlan(teams, pods, staff)
+    _add_part_timers(rng, plan.practitioners)
     _add_specialisms(rng, plan.practitioners)
     _add_reductions(rng, plan.practitioners, today)
+    _add_absence_and_leaver(rng, plan.practitioners, today)
+    _add_targets(rng, plan.practitioners)
     return plan
+
+
+def _add_part_timers(rng: random.Random, practitioners: list[StaffPlan]) -> None:
+    """A sixth of the POs and PSOs work part time (PQiPs are full time on the programme)."""
+    qualified = [p for p in practitioners if p.grade is not Grade.PQIP]
+    for p, hours in zip(rng.sample(qualified, len(PART_TIME_HOURS)), PART_TIME_HOURS, strict=True):
+        p.contracted_hours = hours
+
+
+def _plain(practitioners: list[StaffPlan], grade: Grade) -> list[StaffPlan]:
+    """Full-time practitioners of a grade with no reduction, absence or leave date yet."""
+    return [
+        p
+        for p in practitioners
+        if p.grade is grade
+        and p.contracted_hours == 37.0
+        and not p.reductions
+        and not p.absences
+        and p.leave_date is None
+    ]
+
+
+def _add_absence_and_leaver(
+    rng: random.Random, practitioners: list[StaffPlan], today: date
+) -> None:
+    """A PSO going on leave in the coming days, and a PO leaving within five working days.
+
+    Both still hold their cases, as they would: the allocation desk should
+    rank them after those available, and the leaver's cases need moving.
+    """
+    going = _plain(practitioners, Grade.PSO)[-1]
+    start = _weekday_on_or_after(today + timedelta(days=rng.randint(1, 2)))
+    going.absences = [
+        Reduction(
+            start=start,
+            end=start + timedelta(weeks=rng.randint(2, 4), days=-1),
+            hours_per_week=going.contracted_hours,
+            reason=ReductionReason.SPECIAL_LEAVE,
+            note="Planned leave",
+        )
+    ]
+    leaver = _plain(practitioners, Grade.PO)[-1]
+    leaver.leave_date = _weekday_on_or_after(today + timedelta(days=rng.randint(2, 3)))
+
+
+def _weekday_on_or_after(day: date) -> date:
+    """Monday to Friday: at most two days later (bank holidays aside)."""
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
+def _add_targets(rng: random.Random, practitioners: list[StaffPlan]) -> None:
+    """Each practitioner's share of capacity to fill, from :data:`CAPACITY_TARGETS`."""
+    targets = list(CAPACITY_TARGETS)
+    rng.shuffle(targets)
+    for p, target in zip(practitioners, targets, strict=True):
+        p.target = target
 
 
 def _add_specialisms(rng: random.Random, practitioners: list[StaffPlan]) -> None:

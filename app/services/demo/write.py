@@ -37,7 +37,7 @@ def _staff_row(plan: StaffPlan, pdu_id: int, teams: list[int], pods: list[int]) 
         "pod_id": None if plan.pod is None else pods[plan.pod],
         "specialisms": ";".join(s.value for s in plan.specialisms),
         "start_date": plan.start_date,
-        "leave_date": None,
+        "leave_date": plan.leave_date,
         "version": 1,
     }
 

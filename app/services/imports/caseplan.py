@@ -9,7 +9,9 @@ blank name, date of birth or gender never erases one; for sentences the
 extract is the record, so a blank cell there is a blank. A row with no
 assessment cell filled leaves the stored assessment alone; one with some
 filled gives a new assessment (when it differs from the latest) whose blank
-cells are blanks and whose missing columns keep their stored values.
+cells are blanks and whose missing columns keep their stored values (a new
+person's start blank): an assessment date is never invented. The tier is settled by
+:mod:`app.services.imports.casetiers`.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from sqlalchemy import Row
 from app.db.models import ASSESSMENT_FIELDS
 from app.domain.codes import Rosh, SentenceType
 from app.domain.parsing import format_date
+from app.services.caseload.tiers import TierPolicy
 from app.services.imports.caserows import NEED_COLUMNS, CaseFacts, CaseRow, join_codes
+from app.services.imports.casetiers import PersonRef, TierPlan, TierSettler
 from app.services.imports.existing import Existing, codes_text
 from app.services.imports.lookups import PractitionerLookup
 from app.services.imports.report import FieldChange, RecordChange
 
-PersonRef = int | str  # a stored person's id, or the CRN of a person still to be added
 NEW_PERSON: dict[str, Any] = {
     "date_of_birth": None,
     "gender": None,
@@ -102,7 +105,7 @@ class CasePlan:
     new_assessments: list[dict[str, Any]] = field(default_factory=list)
     allocation_ends: list[dict[str, Any]] = field(default_factory=list)
     new_allocations: list[dict[str, Any]] = field(default_factory=list)
-    imported_tiers: dict[PersonRef, str] = field(default_factory=dict)
+    tiers: TierPlan = field(default_factory=TierPlan)
     endings: list[dict[str, Any]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     changes: list[RecordChange] = field(default_factory=list)
@@ -133,6 +136,7 @@ class CasePlanner:
         present: frozenset[str],
         staff: PractitionerLookup,
         *,
+        policy: TierPolicy,
         as_at: date,
         now: datetime,
         user_id: int | None,
@@ -145,7 +149,8 @@ class CasePlanner:
         self.now = now
         self.user_id = user_id
         self.note = note
-        self.plan = CasePlan()
+        self.settler = TierSettler(existing, present, policy, as_at)
+        self.plan = CasePlan(tiers=self.settler.plan)
         # Positions in a CaseRow of the assessment columns the file has.
         index = {name: i for i, name in enumerate(CaseRow._fields) if name in present}
         self._flags = [(name, index[name]) for name in _FLAGS if name in index]
@@ -172,9 +177,7 @@ class CasePlanner:
         assessment = self._assessment(facts.latest, None)
         if assessment is not None:
             plan.new_assessments.append(assessment | {"person_id": crn})
-        tier = self._tier(facts.latest)
-        if tier is not None and not (assessment or {}).get("has_full_assessment"):
-            plan.imported_tiers[crn] = tier
+        self.settler.settle(crn, facts, None, assessment, [])
         staff_id = facts.latest.practitioner_code
         if staff_id is not None:
             start = facts.latest.allocation_date or self.as_at
@@ -194,7 +197,8 @@ class CasePlanner:
             update["ended_on"] = None
             fields.append(FieldChange("ended_on", stored.ended_on, None))
         self._events(facts, stored.id, fields)
-        self._assessment_change(facts.latest, stored.id, fields)
+        assessment = self._assessment_change(facts.latest, stored.id, fields)
+        self.settler.settle(stored.id, facts, stored, assessment, fields)
         self._allocation_change(facts.latest, stored.id, fields)
         name = person_name(stored.forename, stored.surname)
         if not fields:
@@ -235,7 +239,10 @@ class CasePlanner:
         values = self._assessment_values(row, latest)
         if latest is not None and _same_assessment(values, row.assessment_date, latest):
             return None
-        values["assessment_date"] = row.assessment_date or self.as_at
+        if "assessment_date" in self.present or _new_needs(values, latest):
+            # A blank date stays blank; a file silent on the date keeps the stored one
+            # only while the needs and OGRS it dates are the same (never invented).
+            values["assessment_date"] = row.assessment_date
         values["recorded_at"] = self.now
         return values
 
@@ -263,7 +270,10 @@ class CasePlanner:
         values["has_full_assessment"] = full
         return values
 
-    def _assessment_change(self, row: CaseRow, person_id: int, fields: list[FieldChange]) -> None:
+    def _assessment_change(
+        self, row: CaseRow, person_id: int, fields: list[FieldChange]
+    ) -> dict[str, Any] | None:
+        """The new assessment the row gives a stored case, if any, with its changed fields."""
         latest = self.existing.assessments.get(person_id)
         values = self._assessment(row, latest)
         if values is not None:
@@ -272,29 +282,7 @@ class CasePlanner:
             for name in ASSESSMENT_FIELDS:
                 if values[name] != before[name]:
                     fields.append(FieldChange(name, before[name], values[name]))
-        effective = values or latest or NO_ASSESSMENT
-        tier = self._tier(row)
-        if tier is None or effective.get("has_full_assessment"):
-            return
-        current = self.existing.tiers.get(person_id)
-        old = None
-        if current is not None and current.tier:
-            old = f"{current.tier}{'S' if current.unsupervised else ''}"
-        if old != tier or current is None or current.source != "imported":
-            self.plan.imported_tiers[person_id] = tier
-            fields.append(FieldChange("tier", old, tier))
-
-    def _tier(self, row: CaseRow) -> str | None:
-        """The extract's tier, kept as imported when the row has no need or OGRS filled.
-
-        SPEC.md 5: such a row takes its ``tier`` column, marked "imported";
-        ``tiers.recompute`` keeps it while the case has no full assessment.
-        """
-        if row.tier is None or row.ogrs_percent is not None:
-            return None
-        if any(getattr(row, name) is not None for name in NEED_COLUMNS):
-            return None
-        return row.tier
+        return values
 
     # --- allocation ---------------------------------------------------------------------
     def _allocation(self, person: PersonRef, staff_id: int, start: date) -> dict[str, Any]:
@@ -355,6 +343,13 @@ def _same_assessment(values: dict[str, Any], given: date | None, latest: dict[st
     if given is not None and given != latest["assessment_date"]:
         return False
     return all(values[name] == latest[name] for name in _COMPARED)
+
+
+def _new_needs(values: dict[str, Any], latest: dict[str, Any] | None) -> bool:
+    """Whether the row's needs or OGRS differ from the stored assessment's (or there is none)."""
+    if latest is None:
+        return True
+    return any(values[name] != latest[name] for name in ("needs", "ogrs_percent"))
 
 
 def _set_need(needs: dict[str, str], need: str, severity: object) -> None:

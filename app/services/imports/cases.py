@@ -12,8 +12,9 @@ from app.domain.columns import CASE_COLUMNS, HeaderMapping
 from app.services.caseload import tiers
 from app.services.core.changes import Kind
 from app.services.core.unit_of_work import refresh_pending, touch
-from app.services.imports.caseplan import CasePlan, CasePlanner, PersonRef
+from app.services.imports.caseplan import CasePlan, CasePlanner
 from app.services.imports.caserows import CaseGrouper, CaseRow, case_columns
+from app.services.imports.casetiers import PersonRef, raise_tier_reviews
 from app.services.imports.cells import BlockParser
 from app.services.imports.common import (
     Context,
@@ -74,6 +75,7 @@ class CaseImport:
             load_existing(ctx.session, list(cases)),
             self.present,
             self.staff,
+            policy=tiers.tier_policy(ctx.session, ctx.as_at),
             as_at=ctx.as_at,
             now=ctx.now,
             user_id=ctx.actor.user_id,
@@ -96,6 +98,7 @@ class CaseImport:
             ended=len(plan.endings),
             changes=plan.changes,
             notes=plan.notes(),
+            findings=plan.tiers.findings,
         )
         return self.report
 
@@ -124,18 +127,23 @@ class CaseImport:
             raise conflict(len(ends) - ended, "cases", _ended_elsewhere(session, ends))
         insert_rows(session, Allocation, resolve(plan.new_allocations), progress)
         touched = plan.touched | set(ids.values())
-        self._tiers_and_caseload(
-            ctx, touched, {_id(ids, k): t for k, t in plan.imported_tiers.items()}
-        )
+        self._tiers_and_caseload(ctx, touched, ids)
         return frozenset(touched)
 
-    def _tiers_and_caseload(
-        self, ctx: Context, touched: set[int], imported: dict[int, str]
-    ) -> None:
+    def _tiers_and_caseload(self, ctx: Context, touched: set[int], ids: dict[str, int]) -> None:
         ctx.progress.advance(0, "Working out tiers…")
         ctx.progress.check()
-        changes = tiers.recompute(ctx.session, touched, ctx.as_at, imported=imported)
+        planned = self.cases_plan.tiers
+        changes = tiers.recompute(
+            ctx.session,
+            touched,
+            ctx.as_at,
+            imported={_id(ids, ref): tier for ref, tier in planned.extract.items()},
+            compute={_id(ids, ref) for ref in planned.compute},
+        )
         tiers.raise_reviews(ctx.session, changes, ctx.as_at, also=touched)
+        reviews = {_id(ids, ref): detail for ref, detail in planned.reviews.items()}
+        raise_tier_reviews(ctx.session, reviews, ctx.as_at)
         touch(ctx.session, Kind.CASE, touched)
         for kind in (Kind.EVENT, Kind.ASSESSMENT, Kind.TIER, Kind.ALLOCATION, Kind.REVIEW):
             touch(ctx.session, kind, bulk=True)
@@ -144,7 +152,12 @@ class CaseImport:
 
     def audit_extra(self) -> dict[str, Any]:
         assert self.report is not None
-        return diff_payload(self.report) | {"not_in_extract": list(self.report.missing)}
+        findings = self.report.finding_kinds()
+        return diff_payload(self.report) | {
+            "not_in_extract": list(self.report.missing),
+            "tier_differs": {f.key: f.detail for f in findings.get("tier_differs", ())},
+            "no_assessment_date": [f.key for f in findings.get("no_assessment_date", ())],
+        }
 
 
 def _ended_elsewhere(session: Session, rows: list[dict[str, Any]]) -> list[str]:

@@ -18,7 +18,7 @@ from app.services.core.errors import ConflictError
 from app.services.imports import limits
 from app.services.imports.cells import BlockParser
 from app.services.imports.reader import Table
-from app.services.imports.report import ImportReport, RecordChange, RowError
+from app.services.imports.report import Finding, ImportReport, RecordChange, RowError
 
 BLOCK = 5000
 
@@ -122,6 +122,7 @@ def planned_report(
     notes: Sequence[str],
     missing: Sequence[str] = (),
     ended: int = 0,
+    findings: Sequence[Finding] = (),
 ) -> ImportReport:
     """The report of an accepted file: what writing it would add, change, leave alone and end."""
     return ImportReport(
@@ -137,6 +138,7 @@ def planned_report(
         ended=ended,
         changes=tuple(changes),
         notes=tuple(notes),
+        findings=tuple(findings),
         end_missing=ctx.end_missing,
     )
 

@@ -78,7 +78,7 @@ def load_existing(session: Session, crns: Sequence[str]) -> Existing:
         for row in session.execute(select(*person_columns).where(Person.crn.in_(chunk))):
             found.people[row.crn] = row
     ids = sorted(row.id for row in found.people.values())
-    for row in _rows(session, Event, ("id", "person_id", *EVENT_FIELDS), ids):
+    for row in _rows(session, Event, ("id", "person_id", *EVENT_FIELDS, "ended_on"), ids):
         found.events.setdefault(row.person_id, {})[row.sentence_date] = row
     found.assessments = {
         person_id: stored_assessment(row)

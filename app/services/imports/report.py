@@ -14,7 +14,15 @@ from typing import Literal
 from app.domain.parsing import format_date, show
 
 Action = Literal["added", "changed", "missing", "ended"]
+FindingKind = Literal["tier_differs", "no_assessment_date", "team_spo"]
 SHOWN_IN_TEXT = 20
+FINDINGS_IN_TEXT = 1000
+"""Findings of each kind the printed report names, as with bad rows (SPEC.md 5)."""
+FINDING_LABELS: dict[str, str] = {
+    "tier_differs": "Tier differs",
+    "no_assessment_date": "No assessment date",
+    "team_spo": "Team's SPO",
+}
 KIND_LABELS = {"cases": "caseload", "staff": "staff"}
 
 
@@ -75,6 +83,45 @@ class RecordChange:
         return self.summary or "; ".join(change.text() for change in self.fields)
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the import does that the user should know of, though it refuses nothing.
+
+    A tier in the extract that the calculation would not give, an assessment
+    with no date, a team's SPO chosen (or kept) by a staff extract.
+    """
+
+    kind: FindingKind
+    key: str  # a CRN or a staff code
+    name: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return FINDING_LABELS[self.kind]
+
+    def text(self) -> str:
+        return f"{self.key} ({self.name}): {self.detail}"
+
+
+def finding_heading(kind: str, count: int) -> str:
+    """What a group of findings means, in one line."""
+    if kind == "tier_differs":
+        return (
+            f"The tier in the extract differs from the calculation for {_plural(count, 'case')}: "
+            "the extract's tier stands, and the allocation desk gets a review item to check each."
+        )
+    if kind == "no_assessment_date":
+        return (
+            f"{_plural(count, 'assessment')} without an assessment date: stored without one, "
+            "so those cases have no valid assessment until a dated one arrives."
+        )
+    return (
+        f"{_plural(count, 'SPO')} in the extract whose team already has another SPO: "
+        "the current SPO is kept."
+    )
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """The outcome of checking (and, when ``applied``, importing) one extract."""
@@ -94,6 +141,7 @@ class ImportReport:
     ignored_columns: tuple[str, ...] = ()
     changes: tuple[RecordChange, ...] = ()
     notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
     end_missing: bool = False
     person_ids: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
@@ -126,6 +174,7 @@ class ImportReport:
             lines.append("Ignored columns: " + ignored_text(self.ignored_columns))
         lines += list(self.notes)
         if self.accepted:
+            lines += self._finding_lines()
             lines += self._change_lines()
         lines += [error.text() for error in self.errors]
         return "\n".join(line for line in lines if line)
@@ -140,6 +189,22 @@ class ImportReport:
         if self.kind == "cases":
             lines.append(f"Not in this extract: {len(self.missing)}")
             lines.append(f"Ended: {self.ended}")
+        return lines
+
+    def finding_kinds(self) -> dict[str, list[Finding]]:
+        """The findings grouped by kind, in the order first found."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.kind, []).append(finding)
+        return groups
+
+    def _finding_lines(self) -> list[str]:
+        lines: list[str] = []
+        for kind, group in self.finding_kinds().items():
+            lines.append(finding_heading(kind, len(group)))
+            lines += [f"  {finding.text()}" for finding in group[:FINDINGS_IN_TEXT]]
+            if len(group) > FINDINGS_IN_TEXT:
+                lines.append(f"  ... and {len(group) - FINDINGS_IN_TEXT:,} more")
         return lines
 
     def _change_lines(self) -> list[str]:

@@ -7,7 +7,9 @@ contracted hours, leaves the stored value alone; a move to another team
 without a POD leaves the member of staff in no POD. The cases of a
 practitioner given a leave date on or before today go to the allocation
 desk's reviews list to be reallocated; a new grade flags the cases it puts
-outside the practitioner's grade.
+outside the practitioner's grade. An SPO named with a team leads it when it
+has no SPO yet; a team that has one keeps it, and the preview says so
+(:mod:`app.services.imports.teamleads`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from app.services.imports.programme import programme_reductions
 from app.services.imports.reader import Table
 from app.services.imports.report import FieldChange, ImportReport, RecordChange, RowError
 from app.services.imports.staffrows import StaffGrouper, StaffRow, staff_columns
+from app.services.imports.teamleads import TeamLeads
 from app.services.imports.writing import changed_since_read, insert_rows, update_rows
 
 NewTeam = tuple[int, str]  # (PDU id, folded name) of a team still to be created
@@ -138,6 +141,7 @@ class StaffImport:
         self.new_staff: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
         self.names: dict[int, str] = {}  # staff id -> name, of the staff updated
+        self.leads = TeamLeads()
         self.report: ImportReport | None = None
 
     def check(self, ctx: Context, table: Table, mapping: HeaderMapping) -> list[RowError]:
@@ -178,6 +182,7 @@ class StaffImport:
                 changes.append(RecordChange("changed", code, name, tuple(self._shown(fields))))
             else:
                 unchanged += 1
+        self.leads = TeamLeads.plan(ctx.session, self.staff, stored, self._team_of, ctx.as_at)
         self.report = planned_report(
             ctx,
             self,
@@ -185,9 +190,16 @@ class StaffImport:
             changed=len(self.updates),
             unchanged=unchanged,
             changes=changes,
-            notes=self.structure.notes(self.pdu_names),
+            notes=self.structure.notes(self.pdu_names) + self.leads.notes(self.structure.teams),
+            findings=self.leads.findings(self.structure.teams),
         )
         return self.report
+
+    def _team_of(self, row: StaffRow) -> TeamRef | None:
+        """The team a row names (known, or to be created by this import)."""
+        if row.team is None or row.pdu is None:
+            return None
+        return self.structure.team(row.pdu, row.team)
 
     def _values(self, row: StaffRow) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -255,6 +267,7 @@ class StaffImport:
         touched = [row["id"] for row in self.updates]
         for chunk in chunks(codes):
             touched += ctx.session.scalars(select(Staff.id).where(Staff.staff_code.in_(chunk)))
+        self.leads.write(ctx.session, teams)
         trainees = programme_reductions(ctx.session, touched, ctx.as_at)
         held = _cases_held_by(ctx.session, [row["id"] for row in self.updates] + trainees)
         self._raise_reviews(ctx, held)
@@ -311,6 +324,7 @@ class StaffImport:
         return diff_payload(self.report) | {
             "teams_created": sorted(structure.new_teams.values()),
             "pods_created": sorted(structure.new_pods.values()),
+            "team_spos": self.leads.audit(structure.teams),
         }
 
 

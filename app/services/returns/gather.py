@@ -134,7 +134,11 @@ def _allocations(
         Allocation.reason,
         Allocation.policy_reason,
     )
-    query = _of_pdu(query, Allocation.person_id, pdu_id).order_by(Allocation.id)
+    query = (
+        _of_pdu(query, Allocation.person_id, pdu_id)
+        .where(Allocation.corrected_at.is_(None))  # undone as a mistake: counted in no figure
+        .order_by(Allocation.id)
+    )
     for pid, staff, start, end, reason, policy_reason in _rows(session, query):
         if pid in people:
             out[pid].append(AllocationSpan(staff, start, end, reason, bool(policy_reason)))

@@ -66,7 +66,12 @@ class PodView:
 
 @dataclass(frozen=True)
 class TeamView:
-    """A team with its SPO, its PODs and members not yet in a POD."""
+    """A team with its SPO, its PODs and its other members, who sit in no POD.
+
+    ``spo`` is the SPO who leads it, when they are in post; ``without_pod``
+    holds everyone else of the team outside a POD (another SPO, a case
+    administrator not yet placed, a victim liaison officer...).
+    """
 
     id: int
     name: str
@@ -75,11 +80,12 @@ class TeamView:
     pods: tuple[PodView, ...]
     without_pod: tuple[MemberView, ...]
     version: int
+    spo: MemberView | None = None
 
 
 @dataclass(frozen=True)
 class TeamsView:
-    """A PDU's teams, and its POD staff who are in no team yet."""
+    """A PDU's teams, and its staff in post who are in no team (the Head of PDU...)."""
 
     teams: tuple[TeamView, ...]
     without_team: tuple[MemberView, ...]
@@ -95,10 +101,11 @@ class StaffOption:
 
 
 def _members(session: Session, pdu_id: int, as_at: date) -> list[MemberView]:
+    """Everyone of the PDU in post on ``as_at``, whatever their grade."""
     loads = {p.staff_id: p for p in practitioner_loads(session, pdu_id, as_at)}
     staff = session.scalars(
         select(Staff)
-        .where(Staff.pdu_id == pdu_id, Staff.grade.in_([g.value for g in POD_GRADES]))
+        .where(Staff.pdu_id == pdu_id)
         .where(in_post(as_at))
         .order_by(Staff.surname, Staff.forename)
     )
@@ -124,24 +131,35 @@ def _members(session: Session, pdu_id: int, as_at: date) -> list[MemberView]:
 
 
 def list_teams(session: Session, pdu_id: int, as_at: date) -> TeamsView:
-    """The PDU's teams with their SPO, PODs and members (capacity as at ``as_at``)."""
+    """The PDU's teams with their SPO, PODs and members (capacity as at ``as_at``).
+
+    Everyone in post appears once: an SPO under the team they lead, others in
+    their POD, or in their team outside a POD, or among those in no team.
+    """
     members = _members(session, pdu_id, as_at)
+    by_id = {m.staff_id: m for m in members}
     names = {s.id: f"{s.forename} {s.surname}" for s in session.scalars(select(Staff))}
     pods = session.scalars(
         select(Pod).join(Team, Team.id == Pod.team_id).where(Team.pdu_id == pdu_id)
     ).all()
+    stored_teams = session.scalars(select(Team).where(Team.pdu_id == pdu_id).order_by(Team.name))
+    team_list = list(stored_teams)
+    leaders = {t.spo_id for t in team_list if t.spo_id in by_id}
+    placed = [m for m in members if m.staff_id not in leaders]
+    team_ids = {t.id for t in team_list}
     teams = []
-    for t in session.scalars(select(Team).where(Team.pdu_id == pdu_id).order_by(Team.name)):
+    for t in team_list:
         team_pods = sorted((p for p in pods if p.team_id == t.id), key=lambda p: p.name.casefold())
         pod_views = tuple(
-            PodView(p.id, t.id, p.name, tuple(m for m in members if m.pod_id == p.id), p.version)
+            PodView(p.id, t.id, p.name, tuple(m for m in placed if m.pod_id == p.id), p.version)
             for p in team_pods
         )
         pod_ids = {p.id for p in team_pods}
-        loose = tuple(m for m in members if m.team_id == t.id and m.pod_id not in pod_ids)
+        loose = tuple(m for m in placed if m.team_id == t.id and m.pod_id not in pod_ids)
         spo = names.get(t.spo_id, "") if t.spo_id else ""
-        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose, t.version))
-    without_team = tuple(m for m in members if m.team_id is None)
+        leader = by_id.get(t.spo_id) if t.spo_id else None
+        teams.append(TeamView(t.id, t.name, t.spo_id, spo, pod_views, loose, t.version, leader))
+    without_team = tuple(m for m in placed if m.team_id not in team_ids)
     return TeamsView(tuple(teams), without_team)
 
 

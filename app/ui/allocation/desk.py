@@ -8,7 +8,6 @@ DOMAIN.md 2).
 
 from __future__ import annotations
 
-import itertools
 from functools import partial
 from typing import Any
 
@@ -44,6 +43,7 @@ from app.services.core.errors import ConflictError
 from app.ui.allocation.case_panel import CasePanel, action_button
 from app.ui.allocation.dialogs import AllocateDialog, KeepDialog
 from app.ui.allocation.models import QueueModel, ReviewModel
+from app.ui.allocation.outcomes import Outcomes
 from app.ui.allocation.panels import make_table
 from app.ui.allocation.text import (
     appointment_text,
@@ -55,6 +55,7 @@ from app.ui.allocation.text import (
 from app.ui.context import AppContext
 from app.ui.errors import describe, show_error
 from app.ui.formatting import without_sources
+from app.ui.widgets.keyboard import chain_tab_order
 
 
 class AllocationDesk(QWidget):
@@ -77,6 +78,7 @@ class AllocationDesk(QWidget):
         self.extra: list[str] = []  # the chosen case's lines under its risk
         self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
+        self.outcomes = Outcomes(ctx, self._failed)
         self._build_actions()
         self._build()
         self._connect()
@@ -171,7 +173,7 @@ class AllocationDesk(QWidget):
     def _tab_order(self) -> None:
         """Tab goes the way an SPO works: the case, the practitioners, then the decision."""
         self.panel.drilldown.setTabChangesFocus(True)
-        chain = [
+        chain_tab_order(
             self.lists,
             self.queue_view,
             self.review_view,
@@ -181,9 +183,7 @@ class AllocationDesk(QWidget):
             self.candidate_view,
             *self.panel.buttons,
             self.panel.drilldown,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        )
 
     def _connect(self) -> None:
         self.queue_view.selectionModel().selectionChanged.connect(self._queue_selected)
@@ -427,7 +427,10 @@ class AllocationDesk(QWidget):
                 policy_reason=dialog.policy_reason(),
                 confirmed=dialog.confirmed(),
             )
-        job.then(self._written, on_failure=self._failed)
+        job.then(
+            partial(self.outcomes.allocated, case, choice.ranked.name, reallocating),
+            on_failure=self._failed,
+        )
 
     @Slot()
     def keep(self) -> None:
@@ -435,12 +438,10 @@ class AllocationDesk(QWidget):
             return
         dialog = KeepDialog(self.case, self)
         if self.run_dialog(dialog):
-            self.ctx.ops.write(
-                alloc_writes.resolve_review, self.review_id, dialog.resolution()
-            ).then(self._written, on_failure=self._failed)
-
-    def _written(self, _record_id: int) -> None:
-        """Saved: the broadcast change-set updates the desk (:meth:`apply_changes`)."""
+            resolution = dialog.resolution()
+            self.ctx.ops.write(alloc_writes.resolve_review, self.review_id, resolution).then(
+                partial(self.outcomes.kept, self.case, resolution), on_failure=self._failed
+            )
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the desk up to date with a committed change: only the cases it names.

@@ -1,9 +1,9 @@
 """The Allocation screen (SPEC.md 4.3): allocate new cases within 5 working days (TOM 775).
 
-Three tabs: the allocation desk (queue, reviews, ranked practitioners,
+Four tabs: the allocation desk (queue, reviews, ranked practitioners,
 drill-down), the team's allocations of the last 30 days (the team chosen in
-the desk's team filter; an SPO starts on their own), and the teams, PODs and
-practitioners with their capacity.
+the desk's team filter; an SPO starts on their own), the teams, PODs and
+practitioners with their capacity, and the decisions to enter in NDelius.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from app.services.core.reference import PduInfo
 from app.services.core.settings import workload_settings
 from app.ui.allocation.desk import AllocationDesk
 from app.ui.allocation.models import RecentModel
+from app.ui.allocation.ndelius import NdeliusPanel
 from app.ui.allocation.panels import PodTeamTree, make_table
 from app.ui.context import AppContext
 
@@ -44,7 +45,7 @@ class AllocationScreen(QWidget):
         self.ctx = ctx
         self.setAccessibleName(self.tr("Allocation"))
         self.recent_model = RecentModel()
-        self._stale = {1: True, 2: True}
+        self._stale = {1: True, 2: True, 3: True}
         self._build()
         self._connect()
         self.desk.clear()
@@ -78,6 +79,8 @@ class AllocationScreen(QWidget):
         self.tabs.addTab(self.desk, self.tr("Allocation &desk"))
         self.tabs.addTab(recent, self.tr("Last &30 days"))
         self.tabs.addTab(self.pod_tree, self.tr("P&ODs and teams"))
+        self.ndelius = NdeliusPanel(self.ctx)
+        self.tabs.addTab(self.ndelius, self.tr("To enter in &NDelius"))
         self.refresh_action = QAction(self.tr("&Refresh"), self)
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -97,7 +100,7 @@ class AllocationScreen(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Reload what is shown; the other tabs reload when next opened."""
-        self._stale = {1: True, 2: True}
+        self._stale = {1: True, 2: True, 3: True}
         if self.ctx.pdu is not None:
             self.ctx.ops.read(workload_settings, self.ctx.today, self.ctx.pdu.id).then(
                 self._set_settings
@@ -126,6 +129,8 @@ class AllocationScreen(QWidget):
             self.ctx.ops.read(alloc_views.pod_team_view, pdu.id, self.ctx.today).then(
                 self._show_pods
             )
+        elif index == 3:
+            self.ndelius.refresh()
 
     def _recent_heading(self, team_id: int | None) -> str:
         if team_id is None:
@@ -161,9 +166,12 @@ class AllocationScreen(QWidget):
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
         """The desk updates the rows the change names; the other tabs reload when opened."""
+        if changes.touches(Kind.DECISION):
+            self._stale[3] = True
         if not changes.touches(*WATCHED):
+            self._tab_shown(self.tabs.currentIndex())
             return
-        self._stale = {1: True, 2: True}
+        self._stale = {1: True, 2: True, 3: True}
         if changes.touches(Kind.SETTING) and self.ctx.pdu is not None:
             self.ctx.ops.read(workload_settings, self.ctx.today, self.ctx.pdu.id).then(
                 self._set_settings

@@ -67,7 +67,13 @@ class CaseDetailPanel(QTextBrowser):
             ),
         ]
         if d.tiers and d.tiers[0].explanation:
-            parts.append("<p>Points behind the current tier:</p>")
+            imported = d.tiers[0].source == "imported"
+            about = (
+                self.tr("About the current tier:")
+                if imported
+                else self.tr("Points behind the current tier:")
+            )
+            parts.append(f"<p>{escape(about)}</p>")
             parts.append(_items(d.tiers[0].explanation.splitlines()))
         parts.append("<h3>Allocation history</h3>")
         parts.append(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.parsing import show
 from app.services.imports import FileChanged, ImportReport, RecordChange, apply, preview
+from app.services.imports.report import finding_heading
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.widgets.table_menu import install_table_menus
@@ -81,9 +82,14 @@ class ImportDialog(QDialog):
             self.tr("Problems"), [self.tr("Row"), self.tr("Column"), self.tr("Value"),
                                   self.tr("Reason")],
         )  # fmt: skip
+        self.findings_table = self._table(
+            self.tr("To check"), [self.tr("What"), self.tr("Reference"), self.tr("Name"),
+                                  self.tr("Details")],
+        )  # fmt: skip
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(self.tr("Changes and problems"))
+        self.tabs.setAccessibleName(self.tr("Changes, what to check and problems"))
         self.tabs.addTab(self.changes_table, self.tr("C&hanges"))
+        self.tabs.addTab(self.findings_table, self.tr("To chec&k"))
         self.tabs.addTab(self.errors_table, self.tr("&Problems"))
         self.cap_note = QLabel(wordWrap=True)
         self.cap_note.setAccessibleName(self.tr("How much is listed"))
@@ -167,7 +173,7 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        self.ctx.ops.long_write(
+        self.ctx.ops.long_staged(
             self,
             self.tr("Importing %s…") % self.path.name,
             apply,
@@ -218,6 +224,7 @@ class ImportDialog(QDialog):
         )
         self.summary.setText(message or _summary(report, self.tr("Choose a file to check.")))
         self._fill_changes(report.changes if report else ())
+        self._fill_findings(report)
         self._fill_errors(report)
 
     def _fill_changes(self, changes: tuple[RecordChange, ...]) -> None:
@@ -238,6 +245,23 @@ class ImportDialog(QDialog):
         )
         self.cap_note.setVisible(len(listed) > SHOWN)
 
+    def _fill_findings(self, report: ImportReport | None) -> None:
+        """Tier differences, undated assessments and team SPOs, each named (the first 2,000)."""
+        findings = report.findings if report else ()
+        rows = [(f.label, f.key, f.name, f.detail) for f in findings[:SHOWN]]
+        if len(findings) > SHOWN:
+            more = self.tr("and %s more, of the kinds above") % f"{len(findings) - SHOWN:,}"
+            rows.append(("…", "", "", more))
+        self.findings_table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                self.findings_table.setItem(row, column, QTableWidgetItem(text))
+        index = self.tabs.indexOf(self.findings_table)
+        self.tabs.setTabText(
+            index,
+            self.tr("To chec&k (%s)") % f"{len(findings):,}" if findings else self.tr("To chec&k"),
+        )
+
     def _fill_errors(self, report: ImportReport | None) -> None:
         errors = report.errors[:SHOWN] if report else ()
         self.errors_table.setRowCount(len(errors))
@@ -249,6 +273,8 @@ class ImportDialog(QDialog):
         self.save_problems_button.setVisible(bool(errors))
         if errors:
             self.tabs.setCurrentWidget(self.errors_table)
+        elif report is not None and report.findings:
+            self.tabs.setCurrentWidget(self.findings_table)
         else:
             self.tabs.setCurrentWidget(self.changes_table)
 
@@ -276,4 +302,6 @@ def _summary(report: ImportReport | None, empty: str) -> str:
     if report.ignored_columns:
         lines.append("Ignored columns: " + ", ".join(report.ignored_columns))
     lines += report.notes
+    if report.accepted:
+        lines += [finding_heading(k, len(g)) for k, g in report.finding_kinds().items()]
     return "\n".join(lines)

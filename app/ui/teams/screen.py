@@ -196,7 +196,7 @@ class TeamsScreen(QWidget):
         self.new_pod_action.setEnabled(bool(self.view.teams))
         self.rename_action.setEnabled(key is not None and key[0] in ("team", "pod"))
         self.spo_action.setEnabled(key is not None and key[0] == "team")
-        self.move_action.setEnabled(member is not None)
+        self.move_action.setEnabled(member is not None and Grade(member.grade) in teams.POD_GRADES)
         self.hours_action.setEnabled(member is not None)
         self.reduction_action.setEnabled(practitioner)
         self.absence_action.setEnabled(practitioner)

@@ -95,6 +95,8 @@ class TeamsTree(QTreeWidget):
         for team in view.teams:
             spo = team.spo_name or self.tr("no SPO yet")
             item = self._group(None, f"{team.name}  ·  SPO: {spo}", ("team", team.id), bold=True)
+            if team.spo is not None:
+                self._member(item, team.spo)
             for pod in team.pods:
                 pod_item = self._group(item, pod.name, ("pod", pod.id))
                 for member in pod.members:

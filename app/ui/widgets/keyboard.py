@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 
@@ -12,3 +14,9 @@ def tab_leaves_tables(root: QWidget) -> None:
         views.append(root)
     for view in views:
         view.setTabKeyNavigation(False)
+
+
+def chain_tab_order(*widgets: QWidget) -> None:
+    """Tab goes through ``widgets`` in this order (hidden or disabled ones are skipped)."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
