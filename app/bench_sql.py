@@ -185,7 +185,8 @@ def case_rows(
         rows[Allocation] = {
             "id": pid, "person_id": pid, "staff_id": holder.id,
             "start_date": iso(spec.allocation_date), "note": "", "outside_policy": False,
-            "policy_reason": "", "recorded_at": now,
+            "policy_reason": "", "safeguard_warning": "", "safeguard_reason": "",
+            "recorded_at": now,
         }  # fmt: skip
     return rows
 

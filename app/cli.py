@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--cases", type=int, default=250_000)
     bench.add_argument("--json", type=Path, dest="json_file")
+    bench.add_argument(
+        "--batch",
+        action="store_true",
+        help="instead: the batch allocation proposal against list order on synthetic teams",
+    )
+    bench.add_argument("--seeds", type=int, default=20, help="with --batch: seeds per queue")
     return parser
 
 
@@ -244,6 +250,10 @@ def _cmd_return(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.batch:
+        from app.batch_bench import run_batch_bench
+
+        return run_batch_bench(seeds=args.seeds, json_file=args.json_file)
     from app.bench import run_bench
 
     return run_bench(cases=args.cases, json_file=args.json_file)

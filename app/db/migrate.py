@@ -26,6 +26,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0001_initial",
     "0002_hardening",
     "0007_decisions",
+    "0008_allocation_desk",
     "0006_returns",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]

@@ -253,10 +253,30 @@ class Allocation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     outside_policy: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_reason: Mapped[str] = mapped_column(Text, default="")
+    # A practitioner who could not take the case then (absent, leaving, over
+    # the flagged capacity): what the desk said, and the SPO's reason (issue 16).
+    safeguard_warning: Mapped[str] = mapped_column(Text, default="", server_default="")
+    safeguard_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     # Undone straight after, as a mistake: kept for the record, counted in no figure.
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
     corrected_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class ProposalHold(Base):
+    """A case in an SPO's open batch proposal, so no one else proposes it too (issue 23).
+
+    Nothing is allocated by a hold; it lapses after a few hours (a setting) or
+    when the SPO accepts the line or closes the proposal.
+    """
+
+    __tablename__ = "proposal_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    pdu_id: Mapped[int] = mapped_column(ForeignKey("pdu.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ReviewItem(Base):

@@ -16,8 +16,21 @@ order they weigh:
 - a female practitioner where one was asked for; specialisms: women for a
   woman's case, young adults (18-25), domestic abuse when flagged;
 - the PO's mix of high and medium/low RoSH cases (TOM 817, DOMAIN.md 2);
-- capacity now and after this case (DOMAIN.md 4a): lower first; over 100%
-  after the case ranks lower, over 110% is flagged and ranks lower still.
+- the 7-day count: each case over it costs more;
+- capacity now and after this case (DOMAIN.md 4a): the load cost of the
+  bands climbed, steeper with the load (over 100% much steeper).
+
+These are weighed by the one set of weights the batch proposal uses too
+(:mod:`app.domain.allocation_weights`, each a setting), term by term
+(:mod:`app.domain.allocation_terms`).
+
+Before all of these, the safeguards (issue 16): a practitioner who cannot
+take the case now (absent on the allocation date or for most of the working
+week after it, leaving within it: :mod:`app.domain.availability`; or over
+the flagged capacity, 110%, after this case, or with no available hours) is
+ranked after everyone available, with the reason in words; choosing them
+needs a recorded reason, like a choice outside the policy. A shorter
+absence is a note.
 
 Ties are broken by capacity after the case, then name, then staff id, so the
 order is total and repeatable. Pure rules: no Qt, no database.
@@ -30,6 +43,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from app.domain.allocation_terms import PQIP_HIGH, choice_terms
+from app.domain.allocation_weights import DEFAULT_WEIGHTS, AllocationWeights
+from app.domain.availability import AVAILABLE, Availability
 from app.domain.calendar import DeadlineState, DeadlineStatus, WorkingCalendar, deadline_status
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
 from app.domain.policy import check_grade
@@ -39,21 +55,6 @@ ALLOCATION_WORKING_DAYS = 5
 """A case is allocated within 5 working days of its clock start (TOM 775; a setting)."""
 
 FEMALE_REQUEST_REASON = "asked for a female practitioner"
-
-# Score weights. Each 10% of capacity after the case costs 3 points. The
-# previous practitioner (60) stays ahead of an empty caseload up to 110% after
-# the case, the over-100% penalty included; a colleague in their POD (15)
-# outweighs 50% of capacity, a specialism (8) about 27%.
-CONTINUITY = 60.0
-SAME_POD = 15.0
-FEMALE_AS_ASKED = 20.0
-SPECIALISM = 8.0
-MIX_BONUS = 10.0
-NO_MIX_PENALTY = 5.0
-CAPACITY_WEIGHT = 0.3
-OVER_CAPACITY_PENALTY = 25.0
-FLAGGED_CAPACITY_PENALTY = 50.0
-NO_CAPACITY_PENALTY = 60.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,11 @@ class CaseForAllocation:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A practitioner who could take the case, with their load (DOMAIN.md 4)."""
+    """A practitioner who could take the case, with their load (DOMAIN.md 4).
+
+    ``availability``: absences and leaving over the next working days;
+    ``recent_allocations``: cases given to them in the last 7 days.
+    """
 
     staff_id: int
     name: str
@@ -97,6 +102,8 @@ class Candidate:
     gender: Gender | None = None
     specialisms: frozenset[Specialism] = frozenset()
     pod_id: int | None = None
+    availability: Availability = AVAILABLE
+    recent_allocations: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grade", Grade(self.grade))
@@ -152,12 +159,50 @@ def policy_verdict(
 
 
 @dataclass(frozen=True)
+class SafeguardVerdict:
+    """Whether a practitioner can take the case now (issue 16).
+
+    ``reason``: why not, in words ("absent until 14/09/2026", "123% after this
+    case"), "" when they can; choosing them then needs a recorded reason.
+    ``note``: a shorter absence, mentioned in the ranking.
+    """
+
+    reason: str = ""
+    note: str = ""
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.reason)
+
+
+def _after_text(after: float, limit: float) -> str:
+    shown = f"{after:.0f}%" if round(after) > limit else f"{after:.1f}%"
+    return f"{shown} after this case"
+
+
+def safeguard_verdict(
+    case: CaseForAllocation, c: Candidate, rules: RankingRules = DEFAULT_RULES
+) -> SafeguardVerdict:
+    """Unavailable (absent, leaving) or over the flagged capacity after this case (issue 16)."""
+    reasons = [c.availability.unavailable] if c.availability.unavailable else []
+    after = c.load.after(case.points, case.rosh).capacity_percent
+    if after is None:
+        if c.availability.available:
+            reasons.append("no available hours")
+    elif after > rules.flagged_capacity_percent:
+        reasons.append(_after_text(after, rules.flagged_capacity_percent))
+    return SafeguardVerdict("; ".join(reasons), c.availability.note)
+
+
+@dataclass(frozen=True)
 class RankedCandidate:
     """One practitioner in the ranking, with the reasons an SPO reads.
 
     ``rank`` counts from 1. ``within_policy`` is False both for a choice
     outside the policy (``outside_policy``: a recorded reason is needed) and
     for one that needs the SPO's confirmation; ``policy_reason`` says why.
+    ``unavailable``: the practitioner cannot take the case now (a recorded
+    reason is needed); ``safeguard_reason`` says why; ``note`` a shorter absence.
     """
 
     staff_id: int
@@ -174,6 +219,9 @@ class RankedCandidate:
     score: float
     mix_now: tuple[int, int] = (0, 0)
     mix_after: tuple[int, int] = (0, 0)
+    unavailable: bool = False
+    safeguard_reason: str = ""
+    note: str = ""
 
     @property
     def capacity_text(self) -> str:
@@ -201,89 +249,27 @@ def age_on(date_of_birth: date | None, as_at: date) -> int | None:
     return years - ((as_at.month, as_at.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def _continuity(case: CaseForAllocation, c: Candidate) -> tuple[float, list[str]]:
-    """Previous practitioner first, then their POD (TOM 777, 855-860)."""
-    if case.previous_staff_id is not None and c.staff_id == case.previous_staff_id:
-        return CONTINUITY, ["previous practitioner (continuity)"]
-    if case.previous_pod_id is not None and c.pod_id == case.previous_pod_id:
-        return SAME_POD, ["same POD as the previous practitioner"]
-    return 0.0, []
-
-
-def _fit(case: CaseForAllocation, c: Candidate, rules: RankingRules) -> tuple[float, list[str]]:
-    """A female practitioner as asked (TOM 771) and specialisms (SPEC.md 3)."""
-    score, reasons = 0.0, []
-    if case.female_practitioner_requested and c.gender == Gender.FEMALE:
-        score += FEMALE_AS_ASKED
-        reasons.append("female practitioner, as she asked")
-    if case.gender == Gender.FEMALE and Specialism.WOMEN in c.specialisms:
-        score += SPECIALISM
-        reasons.append("women's specialist")
-    low, high = rules.young_adult_ages
-    young = case.age is not None and low <= case.age <= high
-    if young and Specialism.YOUNG_ADULTS in c.specialisms:
-        score += SPECIALISM
-        reasons.append(f"young adults specialist ({low}-{high})")
-    if case.domestic_abuse and Specialism.DOMESTIC_ABUSE in c.specialisms:
-        score += SPECIALISM
-        reasons.append("domestic abuse specialist")
-    return score, reasons
-
-
-def _mix(case: CaseForAllocation, c: Candidate, rules: RankingRules) -> tuple[float, list[str]]:
-    """A PO's mix of high and medium/low RoSH cases (TOM 817); POs only, not PQiPs."""
-    if c.grade is not Grade.PO or case.rosh is None:
-        return 0.0, []
-    load = c.load
-    if case.rosh.is_high and load.high_cases == 0:
-        return MIX_BONUS, ["holds no High RoSH case: adds to the mix"]
-    if not case.rosh.is_high and load.medium_low_cases == 0 and load.high_cases > 0:
-        return MIX_BONUS, ["holds only High RoSH cases: adds to the mix"]
-    after = load.after(case.points, case.rosh)
-    assessed = after.high_cases + after.medium_low_cases
-    if assessed >= rules.po_mix_min_cases and 0 in (after.high_cases, after.medium_low_cases):
-        side = "High" if after.high_cases else "Medium or Low"
-        return -NO_MIX_PENALTY, [f"would hold {assessed} cases, all {side} RoSH: no mix"]
-    return 0.0, []
-
-
-def _capacity(
-    now: float | None, after: float | None, rules: RankingRules
-) -> tuple[float, list[str]]:
-    """Lower capacity after the case first; over 100% lower, over 110% flagged (DOMAIN.md 4a)."""
-    if after is None:
-        return -NO_CAPACITY_PENALTY, ["no available hours (absent or fully reduced)"]
-    score = -after * CAPACITY_WEIGHT
-    text = f"capacity {capacity_change_text(now, after)}"
-    if after > rules.flagged_capacity_percent:
-        limit = rules.flagged_capacity_percent
-        return score - FLAGGED_CAPACITY_PENALTY, [f"{text}: flagged, over {limit:g}%"]
-    if after > rules.over_capacity_percent:
-        limit = rules.over_capacity_percent
-        return score - OVER_CAPACITY_PENALTY, [f"{text}: over {limit:g}%"]
-    return score, [text]
-
-
 def _assess(
-    case: CaseForAllocation, c: Candidate, rules: RankingRules
+    case: CaseForAllocation, c: Candidate, rules: RankingRules, weights: AllocationWeights
 ) -> tuple[int, float, RankedCandidate]:
     verdict = policy_verdict(case, c.grade, c.gender)
     after_load = c.load.after(case.points, case.rosh)
     now, after = c.load.capacity_percent, after_load.capacity_percent
-    parts = [
-        _continuity(case, c),
-        _fit(case, c, rules),
-        _mix(case, c, rules),
-        _capacity(now, after, rules),
-    ]
-    score = round(sum(s for s, _ in parts), 6)
+    terms = [t for t in choice_terms(case, c, rules, weights) if t.kind != PQIP_HIGH]
+    score = round(-sum(t.cost for t in terms), 6)
+    safeguard = safeguard_verdict(case, c, rules)
     reasons: list[str] = []
+    if safeguard.blocked:
+        reasons.append(f"not available: {safeguard.reason}")
     if verdict.outside_policy:
         reasons.append(f"outside policy: {verdict.reason}")
     elif verdict.needs_confirmation:
         reasons.append(f"needs confirmation: {verdict.reason}")
-    reasons.extend(r for _, found in parts for r in found)
+    if safeguard.note:
+        reasons.append(f"note: {safeguard.note}")
+    reasons.extend(t.reason for t in terms)
     group = 2 if verdict.outside_policy else 1 if verdict.needs_confirmation else 0
+    group += 3 if safeguard.blocked else 0
     ranked = RankedCandidate(
         staff_id=c.staff_id,
         name=c.name,
@@ -299,6 +285,9 @@ def _assess(
         score=score,
         mix_now=(c.load.high_cases, c.load.medium_low_cases),
         mix_after=(after_load.high_cases, after_load.medium_low_cases),
+        unavailable=safeguard.blocked,
+        safeguard_reason=safeguard.reason,
+        note=safeguard.note,
     )
     return group, score, ranked
 
@@ -313,14 +302,18 @@ def rank_candidates(
     case: CaseForAllocation,
     candidates: Iterable[Candidate],
     rules: RankingRules = DEFAULT_RULES,
+    weights: AllocationWeights = DEFAULT_WEIGHTS,
 ) -> list[RankedCandidate]:
     """The practitioners best suited to the case first, each with its reasons (SPEC.md 4.3).
 
-    Within policy first, then a PQiP needing confirmation, then choices
+    Everyone available first, then those who cannot take the case now; in
+    each, within policy first, then a PQiP needing confirmation, then choices
     outside the policy; inside each group by score, then capacity after the
-    case, name and staff id.
+    case, name and staff id. The score is minus the cost of the choice's
+    terms (:mod:`app.domain.allocation_terms`), the same the batch proposal
+    adds up.
     """
-    assessed = sorted((_assess(case, c, rules) for c in candidates), key=_order_key)
+    assessed = sorted((_assess(case, c, rules, weights) for c in candidates), key=_order_key)
     return [replace(ranked, rank=i) for i, (_g, _s, ranked) in enumerate(assessed, start=1)]
 
 

@@ -146,7 +146,7 @@ def mix_exception(
     return BalanceException(
         ExceptionKind.PO_NO_MIX,
         f"PO with no mix: all {_cases(high + medium_low)} assessed are {side} RoSH "
-        f"(a mix is expected from {min_cases} cases)",
+        f"(a mix is expected from {_cases(min_cases)})",
         flagged=False,
     )
 

@@ -44,17 +44,7 @@ class SettingSpec:
                 raise ValueError(f"{self.label} must be at most {self.maximum:g}")
             return number
         if self.kind is dict:
-            if not isinstance(value, dict) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
-            ):
-                raise ValueError(f"{self.label} must map names to whole numbers, none negative")
-            missing = set(self.default) - set(value)
-            if missing:
-                raise ValueError(f"{self.label} has no value for {sorted(missing)[0]}")
-            unknown = set(value) - set(self.default)
-            if unknown:
-                raise ValueError(f"{self.label} has no place for {sorted(unknown)[0]!r}")
-            return {str(k): int(v) for k, v in value.items()}
+            return self._table(value)
         if self.kind is list:
             if not isinstance(value, list):
                 raise ValueError(f"{self.label} must be a list")
@@ -65,6 +55,24 @@ class SettingSpec:
             allowed = ", ".join(label for _code, label in self.choices)
             raise ValueError(f"{self.label} must be one of: {allowed}")
         return str(value)
+
+    def _table(self, value: Any) -> dict[str, int]:
+        """A table of whole numbers with a value for each of the default's keys, none more."""
+        if not isinstance(value, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+        ):
+            raise ValueError(f"{self.label} must map names to whole numbers, none negative")
+        missing = set(self.default) - set(value)
+        if missing:
+            raise ValueError(f"{self.label} has no value for {sorted(missing)[0]}")
+        unknown = set(value) - set(self.default)
+        if unknown:
+            raise ValueError(f"{self.label} has no place for {sorted(unknown)[0]!r}")
+        top = self.maximum
+        over = sorted(k for k, v in value.items() if top is not None and v > top)
+        if over:
+            raise ValueError(f"{self.label}: {over[0]} must be at most {top:g}")
+        return {str(k): int(v) for k, v in value.items()}
 
 
 def _iso_date(label: str, item: object) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.domain.allocation_weights import ALLOCATION_WEIGHT_SETTINGS
+from app.domain.availability import AVAILABILITY_SETTINGS
 from app.domain.rag import RAG_SETTINGS
 from app.domain.setting_spec import SettingSpec
 from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
@@ -114,6 +116,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         _DEFAULT_SHARES,
         "Share of contracted hours each reduction reason takes by default (%)",
         "HMPPS workload service (2021)",
+        maximum=100,
     ),
     SettingSpec(
         "unsupervised_points",
@@ -139,7 +142,7 @@ CORE_SETTINGS: tuple[SettingSpec, ...] = (
         DEFAULT_SETTINGS.newly_qualified_months,
         "Months a newly qualified PO's reduction lasts",
         "HMPPS workload service (2021)",
-        0,
+        1,
         36,
     ),
     SettingSpec(
@@ -194,7 +197,12 @@ def _catalogue(*groups: tuple[SettingSpec, ...]) -> dict[str, SettingSpec]:
 
 # Each feature adds its own tuple here (unpaid work, victims, returns, sign-in...).
 SETTINGS: dict[str, SettingSpec] = _catalogue(
-    CORE_SETTINGS, UNPAID_WORK_SETTINGS, VICTIM_SETTINGS, RAG_SETTINGS
+    CORE_SETTINGS,
+    UNPAID_WORK_SETTINGS,
+    VICTIM_SETTINGS,
+    AVAILABILITY_SETTINGS,
+    ALLOCATION_WEIGHT_SETTINGS,
+    RAG_SETTINGS,
 )
 
 SETTINGS_EPOCH = date(2000, 1, 1)

@@ -379,7 +379,7 @@ def protect_rank(letter: str) -> int:
 def format_tier(protect: str, change: int, unsupervised: bool = False) -> str:
     """A tier as written, e.g. ``B2``, or ``B2S`` in the unsupervised part of a licence."""
     protect_rank(protect)
-    if isinstance(change, bool) or change not in CHANGE_LEVELS:
+    if isinstance(change, bool) or not isinstance(change, int) or change not in CHANGE_LEVELS:
         raise TierInputError(f"Unknown change level {change!r}: expected 0, 1, 2 or 3")
     return f"{protect.strip().upper()}{change}{'S' if unsupervised else ''}"
 

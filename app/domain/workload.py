@@ -8,10 +8,12 @@ reads a global. Pure rules: no Qt, no database.
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal
 
@@ -134,17 +136,53 @@ class WorkloadSettings:
     newly_qualified_months: int = 9
 
     def __post_init__(self) -> None:
+        """Refuse numbers no PDU can mean: each would divide by zero or count backwards."""
         missing = set(DEFAULT_POINTS) - set(self.points)
         if missing:
             raise WorkloadInputError(f"The points table has no value for {sorted(missing)[0]}")
-        if any(v < 0 for v in self.points.values()) or self.default_hours <= 0:
-            raise WorkloadInputError("Workload points and default hours cannot be negative")
+        for (kind, protect, change), value in sorted(self.points.items()):
+            _not_negative(value, f"Workload points of a {kind} case in tier {protect}{change}")
+        _not_negative(self.unsupervised_points, "Workload points of an unsupervised case")
+        _not_negative(self.untiered_points, "Workload points of an untiered case")
+        for grade, target in self.grade_targets.items():
+            _not_negative(target, f"The target points of a {Grade(grade).short}")
+        _more_than_zero(
+            self.default_hours, "The default hours a grade's target points are for", " hours"
+        )
+        _more_than_zero(self.over_capacity_percent, "Capacity shown red above", "%")
+        _more_than_zero(self.flagged_capacity_percent, "Capacity flagged above", "%")
+        for reason, share in self.reduction_shares.items():
+            if not 0 <= share <= 1:
+                raise WorkloadInputError(
+                    f"{ReductionReason(reason).label} must take from 0% to 100% of "
+                    f"contracted hours, not {share * 100:g}%"
+                )
+        pqip = (0, *self.pqip_months)
+        if len(pqip) != 4 or any(a >= b for a, b in pairwise(pqip)):
+            raise WorkloadInputError(
+                f"The PQiP bands must end at rising months after the start, not {self.pqip_months}"
+            )
+        if self.newly_qualified_months < 1:
+            raise WorkloadInputError(
+                "A newly qualified PO's reduction must last at least 1 month, "
+                f"not {self.newly_qualified_months}"
+            )
         for name in ("points", "grade_targets", "reduction_shares"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def points_for(self, kind: str, protect: str, change: int) -> int:
         """Points for one case of a kind and tier (DOMAIN.md 4a table)."""
         return self.points[(kind, protect, change)]
+
+
+def _not_negative(value: float, what: str) -> None:
+    if not value >= 0:  # NaN too
+        raise WorkloadInputError(f"{what} cannot be negative: {value:g}")
+
+
+def _more_than_zero(value: float, what: str, unit: str) -> None:
+    if not (0 < value < math.inf):  # a zero divides by zero later; NaN and infinity mean nothing
+        raise WorkloadInputError(f"{what} must be more than 0{unit}, not {value:g}{unit}")
 
 
 DEFAULT_SETTINGS = WorkloadSettings()

@@ -1,7 +1,7 @@
 """weekly returns: each version's stored figures and who built, exported and signed it off
 
 Revision ID: 0006_returns
-Revises: 0007_decisions
+Revises: 0008_allocation_desk
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_returns"
-down_revision = "0007_decisions"
+down_revision = "0008_allocation_desk"
 branch_labels = None
 depends_on = None
 

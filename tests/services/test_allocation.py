@@ -259,9 +259,18 @@ def test_a_practitioner_in_post_on_the_day_is_accepted(session, head) -> None:  
     )
     case = f.case(session, d.pdu_id)
     session.commit()
-    alloc_writes.allocate(session, head, case.id, new.id, version(session, case.id))
+    # In post today; leaving tomorrow asks for a reason (issue 16), but is no refusal.
+    alloc_writes.allocate(
+        session,
+        head,
+        case.id,
+        new.id,
+        version(session, case.id),
+        safeguard_reason="Covering the first appointment only",
+    )
     session.commit()
-    assert [a.staff_id for a in open_allocations(session, case.id)] == [new.id]
+    [row] = open_allocations(session, case.id)
+    assert row.staff_id == new.id and row.safeguard_warning == "leaves on 26/11/2026"
 
 
 def test_a_practitioner_of_another_pdu_is_refused(session, head) -> None:  # type: ignore[no-untyped-def]

@@ -198,7 +198,11 @@ def test_spo_allocates_the_oldest_case_to_the_top_practitioner(qtbot, store) -> 
 
 
 def test_one_allocation_written_and_shown_runs_at_most_15_statements(qtbot, store) -> None:  # type: ignore[no-untyped-def]
-    """Write and the desk's refresh from the change-set together (issue 14: was 63)."""
+    """Write and the desk's refresh from the change-set together (issue 14: was 63).
+
+    16: the safeguards (issue 16) read the practitioner's cases and reductions
+    in one statement to refuse a choice over capacity or absent without a reason.
+    """
     data = _data(store)
     with store.sessions.begin() as s:  # one case waiting, so no next case is chosen after
         s.execute(

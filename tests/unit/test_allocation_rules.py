@@ -312,10 +312,14 @@ def test_ranking_is_a_total_order_with_policy_first(
     # A permutation of the candidates, ranked 1..n.
     assert sorted(r.staff_id for r in ranked) == sorted(c.staff_id for c in pool)
     assert [r.rank for r in ranked] == list(range(1, len(pool) + 1))
-    # Every outside-policy candidate ranks after every within-policy one;
-    # a PQiP needing only confirmation sits between the two.
-    groups = [0 if r.within_policy else 2 if r.outside_policy else 1 for r in ranked]
+    # Everyone available before anyone who cannot take the case now; in each,
+    # every outside-policy candidate after every within-policy one, a PQiP
+    # needing only confirmation between the two.
+    groups = [
+        (r.unavailable, 0 if r.within_policy else 2 if r.outside_policy else 1) for r in ranked
+    ]
     assert groups == sorted(groups)
+    assert all(r.unavailable == bool(r.safeguard_reason) for r in ranked)
     assert all(r.within_policy != (r.outside_policy or r.needs_confirmation) for r in ranked)
     # The same order whatever order the candidates come in.
     shuffled = list(pool)

@@ -141,3 +141,82 @@ def test_tier_mix_summary_groups_by_protect_level_and_folds_unsupervised() -> No
     assert tier_mix_summary(counts) == "A 1 · B 4 · D 2 · untiered 2"
     assert tier_mix_summary({}) == ""
     assert tier_mix_summary({"": 1}) == "untiered 1"
+
+
+# --- What the senior probation officer reads, word for word ----------------------
+
+
+def test_each_grade_exception_says_how_many_cases_and_why() -> None:
+    pso = grade_exceptions(Grade.PSO, [HIGH, VERY_HIGH, MEDIUM])
+    assert [e.reason for e in pso] == [
+        "PSO holding 2 cases of High or Very High RoSH or MAPPA level 2/3: these belong with a PO"
+    ]
+    pqip = grade_exceptions(
+        Grade.PQIP, [VERY_HIGH, HIGH, HIGH, HIGH, HeldCase(Rosh.HIGH, None, True)]
+    )
+    assert [(e.kind, e.reason, e.flagged) for e in pqip] == [
+        (
+            ExceptionKind.PQIP_OUTSIDE_GRADE,
+            "PQiP holding 1 case of Very High RoSH or MAPPA level 2/3: these belong with a PO",
+            True,
+        ),
+        (
+            ExceptionKind.PQIP_UNCONFIRMED,
+            "PQiP holding 3 cases of High RoSH without the SPO's recorded confirmation",
+            True,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("grade", [Grade.SPO, Grade.CASE_ADMIN, Grade.HEAD_OF_PDU, Grade.PO])
+def test_grades_outside_the_pso_and_pqip_rules_have_no_grade_exceptions(grade: Grade) -> None:
+    assert grade_exceptions(grade, [VERY_HIGH, HIGH, HeldCase(None, 3)]) == []
+
+
+def test_the_no_mix_exception_is_a_warning_naming_the_threshold() -> None:
+    found = mix_exception(Grade.PO, 0, 3, min_cases=3)
+    assert found == BalanceException(
+        ExceptionKind.PO_NO_MIX,
+        "PO with no mix: all 3 cases assessed are Medium or Low RoSH "
+        "(a mix is expected from 3 cases)",
+        flagged=False,
+    )
+    high = mix_exception(Grade.PO, 1, 0, min_cases=1)
+    assert high is not None and high.reason == (
+        "PO with no mix: all 1 case assessed are High or Very High RoSH "
+        "(a mix is expected from 1 case)"
+    )
+    assert mix_exception(Grade.PO, 0, 4, min_cases=5) is None
+
+
+def test_negative_case_counts_are_refused_in_words() -> None:
+    with pytest.raises(ValueError, match=r"^Case counts cannot be negative$"):
+        po_lacks_mix(3, -1)
+
+
+def test_over_capacity_is_a_warning_with_its_percentage() -> None:
+    found = capacity_exception(104.6)
+    assert found == BalanceException(
+        ExceptionKind.OVER_CAPACITY, "Capacity 105%: over 100%", flagged=False
+    )
+    flagged = capacity_exception(120.0)
+    assert flagged == BalanceException(ExceptionKind.CAPACITY_FLAGGED, "Capacity 120%: over 110%")
+
+
+def test_practitioner_exceptions_count_each_high_case_once() -> None:
+    assert practitioner_exceptions(Grade.PO, [HIGH] * 3, 50.0) == ()
+    assert practitioner_exceptions(Grade.PO, [HIGH, VERY_HIGH] * 2, 50.0) == ()
+    found = practitioner_exceptions(Grade.PO, [HIGH] * 5, 50.0)
+    assert kinds(found) == [ExceptionKind.PO_NO_MIX]
+
+
+def test_practitioner_exceptions_use_the_given_threshold_and_settings() -> None:
+    strict = WorkloadSettings(over_capacity_percent=80, flagged_capacity_percent=90)
+    found = practitioner_exceptions(Grade.PO, [LOW] * 2, 85.0, min_cases=2, settings=strict)
+    assert kinds(found) == [ExceptionKind.PO_NO_MIX, ExceptionKind.OVER_CAPACITY]
+    assert found[1].reason == "Capacity 85%: over 80%"
+    assert practitioner_exceptions(Grade.PO, [LOW] * 2, 85.0) == ()
+
+
+def test_tier_mix_summary_adds_up_every_untiered_spelling() -> None:
+    assert tier_mix_summary({"Untiered": 2, "": 1, "C1": 1, "0": 4}) == "C 1 · untiered 7"

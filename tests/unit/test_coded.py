@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 import pytest
@@ -355,3 +355,88 @@ def test_code_tables_are_total(text: str) -> None:
             assert shown in str(error) or "…" in str(error)
         with contextlib.suppress(ParseError):
             table.parse_many(text)
+
+
+# --- Building tables (the app's tables are built once, at import) ----------------
+
+
+class Shade(StrEnum):
+    PALE = "PL"
+    DARK_GREY = "DG"
+
+    @property
+    def label(self) -> str:
+        return {"PL": "Light", "DG": "Charcoal"}[self.value]
+
+
+class Plain(Enum):
+    ONE = "1"
+    TWO = "2"
+
+
+def test_a_code_table_reads_its_texts_blanks_and_suffixes() -> None:
+    table = coded.CodeTable(
+        "a colour",
+        {"R": ("Red", "r", "-"), "G": ("Green", "Vert")},
+        hint="Red or Green",
+        blank_texts=("No colour", "none"),
+        suffixes=("colour", "Shade"),
+    )
+    assert (table.what, table.hint) == ("a colour", "Red or Green")
+    assert dict(table.codes) == {"red": "R", "r": "R", "green": "G", "vert": "G"}
+    assert table.parse("No colour") is None and table.parse(" NONE ") is None
+    assert table.parse("Red colour") == "R" and table.parse("green shade") == "G"
+    assert table.lookup("No colour") is None
+    assert table.parse_many("red; none; Vert") == {"R", "G"}
+    with pytest.raises(ParseError) as error:
+        table.parse("Blue")
+    assert str(error.value) == "'Blue' is not a colour: use Red or Green"
+    with pytest.raises(ParseError) as error:
+        table.parse_many("Red;Blue")
+    assert str(error.value) == "'Blue' in 'Red;Blue' is not a colour: use Red or Green"
+
+
+def test_a_code_table_without_blanks_or_suffixes_reads_only_its_texts() -> None:
+    table = coded.CodeTable("a colour", {"R": ("Red",)}, hint="Red")
+    assert table.parse("Red") == "R"
+    assert table.lookup("Red colour") is None
+    with pytest.raises(ParseError, match="'none' is not a colour"):
+        table.parse("none")
+
+
+def test_a_text_naming_two_values_is_refused_by_name() -> None:
+    with pytest.raises(ValueError) as error:
+        coded.CodeTable("a thing", {1: ("one", "uno"), 2: ("two", "One")}, hint="1 or 2")
+    assert str(error.value) == "'One' names both 1 and 2"
+    same = coded.CodeTable("a thing", {1: ("one", "One", "ONE")}, hint="1")
+    assert dict(same.codes) == {"one": 1}
+
+
+def test_an_enum_table_reads_each_members_value_name_label_and_extra_texts() -> None:
+    table = coded.enum_table(
+        Shade,
+        "a shade",
+        {Shade.DARK_GREY: ("Slate",)},
+        hint="Light or Charcoal",
+        blank_texts=("No shade",),
+        suffixes=("tone",),
+    )
+    assert dict(table.codes) == {
+        "pl": Shade.PALE,
+        "pale": Shade.PALE,
+        "light": Shade.PALE,
+        "dg": Shade.DARK_GREY,
+        "darkgrey": Shade.DARK_GREY,
+        "charcoal": Shade.DARK_GREY,
+        "slate": Shade.DARK_GREY,
+    }
+    assert table.parse("No shade") is None
+    assert table.parse("slate tone") is Shade.DARK_GREY
+    with pytest.raises(ParseError) as error:
+        table.parse("Navy")
+    assert str(error.value) == "'Navy' is not a shade: use Light or Charcoal"
+
+
+def test_an_enum_without_labels_is_read_from_its_values_and_names() -> None:
+    table = coded.enum_table(Plain, "a number", {}, hint="1 or 2")
+    assert dict(table.codes) == {"1": Plain.ONE, "one": Plain.ONE, "2": Plain.TWO, "two": Plain.TWO}

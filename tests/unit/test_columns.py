@@ -184,3 +184,68 @@ def test_canonical_headers_in_any_order_map_to_their_positions(headers: list[str
 @given(st.text())
 def test_normalise_header_is_idempotent(text: str) -> None:
     assert normalise_header(normalise_header(text)) == normalise_header(text)
+
+
+# --- Building a spec (each file's spec is built once, at import) -----------------
+
+
+def test_build_reads_starred_names_as_required_and_keeps_the_order() -> None:
+    spec = ColumnSpec.build("things", ("code*", "name*", "rosh", "notes"))
+    assert spec.kind == "things"
+    assert spec.columns == ("code", "name", "rosh", "notes")
+    assert spec.required == frozenset({"code", "name"})
+    assert spec.canonical("Code") == ("code", False)
+    assert spec.canonical("NOTES") == ("notes", False)
+
+
+def test_build_adds_the_shared_aliases_and_this_kinds_own() -> None:
+    spec = ColumnSpec.build(
+        "people", iter(["crn*", "surname", "team"]), extra={"surname": ("OM_Surname", "Family")}
+    )
+    assert spec.canonical("Case_Ref_No") == ("crn", False)  # a shared alias
+    assert spec.canonical("Last name") == ("surname", False)  # a shared alias
+    assert spec.canonical("OM_Surname") == ("surname", False)  # this kind's own
+    assert spec.canonical("family") == ("surname", False)
+    assert spec.canonical("Team_Desc") == ("team", False)
+    assert spec.canonical("OM_Forename") == (None, False)
+    assert dict(spec) == {
+        "crn": "crn",
+        "surname": "surname",
+        "team": "team",
+        "omsurname": "surname",
+        "family": "surname",
+        "caserefno": "crn",
+        "casereferencenumber": "crn",
+        "lastname": "surname",
+        "familyname": "surname",
+        "teamcode": "team",
+        "teamdesc": "team",
+        "teamname": "team",
+    }
+    assert len(spec) == 12 and sorted(spec) == sorted(dict(spec))
+
+
+def test_an_alias_never_takes_a_columns_own_name() -> None:
+    # "staff_code" is an alias of practitioner_code too: in a spec with both, each keeps its own.
+    spec = ColumnSpec.build("both", ("practitioner_code", "staff_code*"))
+    assert spec["staffcode"] == "staff_code"
+    assert spec["practitionercode"] == "practitioner_code"
+    assert spec["omkey"] == "practitioner_code"  # the first column to claim an alias keeps it
+
+
+def test_a_spec_without_extra_aliases_builds_from_the_shared_ones() -> None:
+    spec = ColumnSpec.build("hours", ("upw_hours_ordered",), extra=None)
+    assert spec.canonical("UPW_Length") == ("upw_hours_ordered", False)
+    assert spec.canonical("upw_minutes_ordered") == ("upw_hours_ordered", True)
+
+
+def test_a_header_naming_no_column_is_not_in_minutes_either() -> None:
+    assert CASE_COLUMNS.canonical("Favourite colour") == (None, False)
+    assert CASE_COLUMNS.canonical("Favourite minutes") == (None, False)
+    assert CASE_COLUMNS.canonical(None) == (None, False)
+
+
+def test_only_the_star_marks_a_required_column() -> None:
+    spec = ColumnSpec.build("boxes", ("BOX*", "fax", "tax_x*"))
+    assert spec.columns == ("BOX", "fax", "tax_x")
+    assert spec.required == frozenset({"BOX", "tax_x"})

@@ -34,6 +34,7 @@ from app.domain.tiering import (
     protect_rank,
     tier_sort_key,
 )
+from tests.unit import examples
 
 
 def tier(**kwargs: Any) -> TierResult:
@@ -660,7 +661,7 @@ def reference_tier(i: TierInputs) -> tuple[int, int, str]:
     return protect_points, change_points, f"{protect}{change}"
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(reference_inputs)
 def test_calculate_tier_agrees_with_the_plain_reading_of_domain_3a(inputs: TierInputs) -> None:
     result = calculate_tier(inputs)

@@ -31,9 +31,12 @@ from app.domain.allocation import (
     first_appointment_clock,
     rank_candidates,
 )
+from app.domain.availability import AVAILABLE, Availability
 from app.domain.calendar import DeadlineStatus
 from app.domain.codes import Gender, Grade, Rosh, SentenceType, Specialism
 from app.domain.workload import DEFAULT_SETTINGS, WorkloadSettings, case_points
+from app.services.allocation.availability import availabilities
+from app.services.allocation.weights import allocation_weights
 from app.services.caseload.tiers import (
     REVIEW_OUTSIDE_GRADE,
     REVIEW_PRACTITIONER_LEFT,
@@ -461,7 +464,7 @@ def ranking_rules(session: Session, pdu_id: int, as_at: date) -> RankingRules:
     )
 
 
-def to_candidate(p: PractitionerSummary) -> Candidate:
+def to_candidate(p: PractitionerSummary, availability: Availability = AVAILABLE) -> Candidate:
     return Candidate(
         staff_id=p.staff_id,
         name=p.name,
@@ -470,6 +473,8 @@ def to_candidate(p: PractitionerSummary) -> Candidate:
         gender=_gender(p.gender),
         specialisms=_specialisms(p.specialisms),
         pod_id=p.pod_id,
+        availability=availability,
+        recent_allocations=p.allocated_last_7_days,
     )
 
 
@@ -480,6 +485,7 @@ def candidates(
 
     The practitioner who holds the case now is left out; ``team_id`` keeps
     only one team's practitioners (an SPO allocates within their own team).
+    Those who cannot take it now come last, with the reason (issue 16).
     """
     brief = case_brief(session, person_id)
     workload = settings.workload_settings(session, as_at, pdu_id)
@@ -490,9 +496,11 @@ def candidates(
         and (brief.holder is None or p.staff_id != brief.holder.staff_id)
     ]
     by_id = {p.staff_id: p for p in loads}
+    away = availabilities(session, pdu_id, by_id, as_at)
     ranked = rank_candidates(
         case_facts(brief, as_at, workload),
-        [to_candidate(p) for p in loads],
+        [to_candidate(p, away.get(p.staff_id, AVAILABLE)) for p in loads],
         ranking_rules(session, pdu_id, as_at),
+        allocation_weights(session, as_at, pdu_id),
     )
     return [CandidateRow(r, by_id[r.staff_id]) for r in ranked]

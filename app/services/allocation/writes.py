@@ -6,7 +6,9 @@ do both anywhere in the PDU (SPEC.md 1). Only a probation practitioner (PO,
 PQiP or PSO) of the case's PDU and in post can be given a case (DOMAIN.md 1);
 anyone else is refused, never ranked. A choice outside the PO allocation
 policy needs a recorded reason; a PQiP taking a High RoSH case needs the
-SPO's recorded confirmation (DOMAIN.md 2). Two people allocating the same
+SPO's recorded confirmation (DOMAIN.md 2); so does a practitioner who cannot
+take the case now: absent, leaving, or over the flagged capacity after it
+(issue 16, :mod:`app.services.allocation.choice`). Two people allocating the same
 case at once cannot both succeed: the case's version is checked and bumped
 in the same statement (optimistic locking, SPEC.md 9).
 
@@ -26,10 +28,11 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import Allocation, AppUser, CaseloadRow, Person, ReviewItem, Staff, Team
-from app.domain.allocation import PolicyVerdict, policy_verdict
+from app.domain.allocation import PolicyVerdict
 from app.domain.codes import Grade, ReallocationReason, Role
-from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS, row_facts
-from app.services.core import audit, settings
+from app.services.allocation.choice import check_choice, recorded
+from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS
+from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
@@ -45,6 +48,7 @@ class _Request:
     policy_reason: str
     confirmed: bool
     reason: ReallocationReason | None
+    safeguard_reason: str = ""
 
 
 def allocate(
@@ -57,14 +61,20 @@ def allocate(
     policy_reason: str = "",
     confirmed: bool = False,
     *,
+    safeguard_reason: str = "",
     as_at: date | None = None,
 ) -> int:
     """Allocate an unallocated case to a practitioner from ``as_at`` (TOM 775).
 
-    Returns the new allocation's id.
+    ``policy_reason``: why, when outside the policy; ``confirmed``: the SPO's
+    confirmation of a PQiP with a High RoSH case; ``safeguard_reason``: why,
+    when the practitioner cannot take it now (issue 16). Returns the new
+    allocation's id.
     """
     actor.require(*ALLOCATING_ROLES, action="allocate cases")
-    request = _Request(note.strip(), policy_reason.strip(), confirmed, None)
+    request = _Request(
+        note.strip(), policy_reason.strip(), confirmed, None, safeguard_reason.strip()
+    )
     return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
 
 
@@ -79,6 +89,7 @@ def reallocate(
     policy_reason: str = "",
     confirmed: bool = False,
     *,
+    safeguard_reason: str = "",
     as_at: date | None = None,
 ) -> int:
     """Move an allocated case to another practitioner, with the reason (SPEC.md 4.3)."""
@@ -89,7 +100,9 @@ def reallocate(
         raise UserError("Choose why the case is being reallocated.") from None
     if why is ReallocationReason.OTHER and not note.strip():
         raise UserError("Say in the note why the case is being reallocated.")
-    request = _Request(note.strip(), policy_reason.strip(), confirmed, why)
+    request = _Request(
+        note.strip(), policy_reason.strip(), confirmed, why, safeguard_reason.strip()
+    )
     return _move(session, actor, person_id, staff_id, expected_version, request, as_at)
 
 
@@ -175,8 +188,16 @@ def _move(
     _check_team(session, actor, staff.id, "the practitioner")
     if request.reason is not None and holder is not None:
         _check_team(session, actor, holder.staff_id, "the case's practitioner")
-    verdict = _verdict(session, row, staff, day)
-    outside, recorded = _policy_record(actor, person, staff, verdict, request)
+    check = check_choice(session, row, staff, day)
+    kept = recorded(
+        actor,
+        person,
+        staff,
+        check,
+        request.policy_reason,
+        request.confirmed,
+        request.safeguard_reason,
+    )
     before = _describe(session, holder) if holder else None
     if holder is not None:
         holder.end_date = day
@@ -187,15 +208,17 @@ def _move(
         allocated_by=actor.user_id,
         reason=request.reason.value if request.reason else None,
         note=request.note,
-        outside_policy=outside,
-        policy_reason=recorded,
+        outside_policy=kept.outside_policy,
+        policy_reason=kept.policy_reason,
+        safeguard_warning=kept.safeguard_warning,
+        safeguard_reason=kept.safeguard_reason,
         recorded_at=clock.now().replace(tzinfo=None),
     )
     session.add(allocation)
     session.flush()
     if row.open_reviews:
         _resolve_reviews(session, actor, person.id, staff, day, holder is None, allocation.id)
-    _audit(session, actor, person, staff, allocation, before, verdict)
+    _audit(session, actor, person, staff, allocation, before, check.policy)
     return allocation.id
 
 
@@ -320,33 +343,6 @@ def _check_team(session: Session, actor: Actor, staff_id: int | None, whom: str)
         )
 
 
-def _verdict(session: Session, row: CaseloadRow, staff: Staff, day: date) -> PolicyVerdict:
-    workload = settings.workload_settings(session, day, row.pdu_id)
-    return policy_verdict(row_facts(row, day, workload), staff.grade, staff.gender)
-
-
-def _policy_record(
-    actor: Actor, person: Person, staff: Staff, verdict: PolicyVerdict, request: _Request
-) -> tuple[bool, str]:
-    """Whether the allocation is outside the policy, and the reason recorded (DOMAIN.md 2)."""
-    name = f"{staff.forename} {staff.surname}"
-    if verdict.outside_policy and not request.policy_reason:
-        raise UserError(
-            f"Allocating {person.crn} to {name} is outside the allocation policy "
-            f"({verdict.reason}). Record a reason to go ahead."
-        )
-    if verdict.needs_confirmation and not request.confirmed:
-        raise UserError(
-            f"{name} is a PQiP: holding a High RoSH case needs the SPO's recorded "
-            "confirmation. Tick the confirmation to go ahead."
-        )
-    recorded = request.policy_reason if verdict.outside_policy else ""
-    if verdict.needs_confirmation:
-        confirmation = f"PQiP holding a High RoSH case confirmed by {actor.display_name}"
-        recorded = f"{confirmation}; {recorded}" if recorded else confirmation
-    return verdict.outside_policy, recorded
-
-
 def _resolve_reviews(
     session: Session,
     actor: Actor,
@@ -403,6 +399,8 @@ def _audit(
         "outside_policy": allocation.outside_policy,
         "policy_reason": allocation.policy_reason,
         "policy_check": verdict.reason,
+        "safeguard_warning": allocation.safeguard_warning,
+        "safeguard_reason": allocation.safeguard_reason,
     }
     moved = "reallocated" if before else "allocated"
     audit.record(

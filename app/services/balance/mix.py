@@ -97,6 +97,7 @@ class BalanceView:
     matrix: TierMatrix
     outside_policy_cases: int
     mix_min_cases: int
+    safeguard_override_cases: int = 0
 
     @property
     def exceptions(self) -> list[tuple[PractitionerBalance, BalanceException]]:
@@ -124,6 +125,7 @@ def balance(
         matrix=tier_matrix(session, pdu_id, as_at),
         outside_policy_cases=outside_policy_count(session, pdu_id, as_at),
         mix_min_cases=mix_min,
+        safeguard_override_cases=safeguard_override_count(session, pdu_id, as_at),
     )
 
 
@@ -209,6 +211,22 @@ def outside_policy_count(session: Session, pdu_id: int, as_at: date) -> int:
         .join(Allocation, Allocation.person_id == CaseloadRow.person_id)
         .where(_pdu_active(pdu_id, as_at))
         .where(Allocation.end_date.is_(None), Allocation.outside_policy.is_(True))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def safeguard_override_count(session: Session, pdu_id: int, as_at: date) -> int:
+    """Active cases given, with a recorded reason, to someone who could not take them then.
+
+    Absent, leaving, or over the flagged capacity after the case (issue 16);
+    counted beside the cases held outside the PO allocation policy.
+    """
+    query = (
+        select(func.count())
+        .select_from(CaseloadRow)
+        .join(Allocation, Allocation.person_id == CaseloadRow.person_id)
+        .where(_pdu_active(pdu_id, as_at))
+        .where(Allocation.end_date.is_(None), Allocation.safeguard_reason != "")
     )
     return int(session.scalar(query) or 0)
 

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     AUDIT = "audit"
     PDU = "pdu"
     DECISION = "decision"  # a decision ticked off as entered in NDelius
+    PROPOSAL = "proposal"  # a case held in an SPO's open batch proposal
     RETURN = "return"
 
 

@@ -50,6 +50,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "pdu": Kind.PDU,
     "ndelius_entry": Kind.DECISION,
     "region": Kind.PDU,
+    "proposal_hold": Kind.PROPOSAL,
     "weekly_return": Kind.RETURN,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""

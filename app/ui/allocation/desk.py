@@ -79,6 +79,7 @@ class AllocationDesk(QWidget):
         self.teams_pdu: int | None = None  # the PDU whose teams the filter lists
         self.open_dialog: QDialog | None = None
         self.outcomes = Outcomes(ctx, self._failed)
+        self.proposal_dialog: QDialog | None = None
         self._build_actions()
         self._build()
         self._connect()
@@ -120,6 +121,12 @@ class AllocationDesk(QWidget):
             "Find an allocated case by CRN to reallocate it",
             self.focus_find,
         )
+        self.propose_action = self._action(
+            "&Propose allocations…",
+            "Ctrl+Shift+P",
+            "Propose a practitioner for every case in the queue at once, then accept the lines",
+            self.propose,
+        )
 
     def _build(self) -> None:
         self.queue_view = make_table(
@@ -144,11 +151,16 @@ class AllocationDesk(QWidget):
         find_row.addWidget(self.find_box, 1)
         self.find_button = action_button(self.find_action, self.tr("Find case"))
         find_row.addWidget(self.find_button)
+        self.propose_button = action_button(self.propose_action, self.tr("Propose allocations"))
+        propose_row = QHBoxLayout()
+        propose_row.addWidget(self.propose_button)
+        propose_row.addStretch(1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.lists, 1)
         left_layout.addLayout(find_row)
+        left_layout.addLayout(propose_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -179,6 +191,7 @@ class AllocationDesk(QWidget):
             self.review_view,
             self.find_box,
             self.find_button,
+            self.propose_button,
             self.panel.team_box,
             self.candidate_view,
             *self.panel.buttons,
@@ -389,6 +402,15 @@ class AllocationDesk(QWidget):
             dialog.deleteLater()
 
     @Slot()
+    def propose(self) -> None:
+        """Open the batch proposal for the queue (issue 23: :mod:`.proposal_dialog`)."""
+        from app.ui.allocation.proposal_dialog import ProposalDialog
+
+        self.proposal_dialog = ProposalDialog(self.ctx, self.team_id(), self)
+        self.proposal_dialog.show()
+        self.proposal_dialog.start()
+
+    @Slot()
     def allocate(self) -> None:
         self._allocate_or_reallocate(reallocating=False)
 
@@ -416,6 +438,7 @@ class AllocationDesk(QWidget):
                 note=dialog.note(),
                 policy_reason=dialog.policy_reason(),
                 confirmed=dialog.confirmed(),
+                safeguard_reason=dialog.safeguard_reason(),
             )
         else:
             job = self.ctx.ops.write(
@@ -426,6 +449,7 @@ class AllocationDesk(QWidget):
                 note=dialog.note(),
                 policy_reason=dialog.policy_reason(),
                 confirmed=dialog.confirmed(),
+                safeguard_reason=dialog.safeguard_reason(),
             )
         job.then(
             partial(self.outcomes.allocated, case, choice.ranked.name, reallocating),

@@ -1,8 +1,10 @@
 """The small dialogs of the allocation desk: allocate or reallocate, keep a reviewed case.
 
 Outside the policy the SPO must record a reason; a PQiP with a High RoSH case
-needs the SPO's confirmation (DOMAIN.md 2). The dialog will not accept until
-what is required is given; the service checks again (SPEC.md 1).
+needs the SPO's confirmation (DOMAIN.md 2); so does choosing a practitioner
+who cannot take the case now: absent, leaving or over capacity (issue 16).
+The dialog will not accept until what is required is given; the service
+checks again (SPEC.md 1).
 """
 
 from __future__ import annotations
@@ -88,11 +90,19 @@ class AllocateDialog(QDialog):
             self.tr("Reason for going outside the policy"),
             self.tr("Required: why this practitioner all the same"),
         )
+        self.safeguard_label = QLabel()
+        self.safeguard_label.setWordWrap(True)
+        self.safeguard_label.setStyleSheet("color: #8a1c1c;")
+        self.safeguard_box = _text_box(
+            self.tr("Reason for choosing someone who cannot take the case now"),
+            self.tr("Required: why this practitioner all the same"),
+        )
         self.confirm_box = QCheckBox(self.tr("I &confirm this PQiP may hold this High RoSH case"))
         self.confirm_box.setAccessibleName(self.tr("SPO's confirmation"))
         self.reason_box.currentIndexChanged.connect(self._update)
         self.note_box.textChanged.connect(self._update)
         self.policy_box.textChanged.connect(self._update)
+        self.safeguard_box.textChanged.connect(self._update)
         self.confirm_box.toggled.connect(self._update)
 
     def _form(self, r: RankedCandidate) -> QFormLayout:
@@ -115,6 +125,12 @@ class AllocateDialog(QDialog):
             form.addRow(self.tr("Reason for &going ahead:"), self.policy_box)
         if r.needs_confirmation:
             form.addRow(self.confirm_box)
+        if r.unavailable:
+            self.safeguard_label.setText(
+                self.tr("Cannot take the case now: %s.") % r.safeguard_reason
+            )
+            form.addRow(self.safeguard_label)
+            form.addRow(self.tr("Reason for choosing &them:"), self.safeguard_box)
         return form
 
     def _build_buttons(self, verb: str) -> None:
@@ -148,6 +164,8 @@ class AllocateDialog(QDialog):
             return self.tr("Record a reason for going outside the policy.")
         if self._ranked.needs_confirmation and not self.confirmed():
             return self.tr("Tick the confirmation.")
+        if self._ranked.unavailable and not self.safeguard_reason():
+            return self.tr("Record why you choose someone who cannot take the case now.")
         return ""
 
     def note(self) -> str:
@@ -155,6 +173,9 @@ class AllocateDialog(QDialog):
 
     def policy_reason(self) -> str:
         return self.policy_box.toPlainText().strip() if self._ranked.outside_policy else ""
+
+    def safeguard_reason(self) -> str:
+        return self.safeguard_box.toPlainText().strip() if self._ranked.unavailable else ""
 
     def confirmed(self) -> bool:
         return self._ranked.needs_confirmation and self.confirm_box.isChecked()

@@ -251,7 +251,8 @@ class CandidateModel(CapacityColumnsModel, ListTableModel[CandidateRow]):
     )
     RANK, NAME, GRADE, POD, CAPACITY, RECENT, MIX, REASONS = range(8)
     HEADER_TIPS: ClassVar[dict[int, str]] = {
-        RANK: "1 is the best fit for this case; choices outside the policy come last",
+        RANK: "1 is the best fit for this case; choices outside the policy come after, "
+        "and those who cannot take it now (absent, leaving, over capacity) last",
         NAME: "The practitioner",
         GRADE: "PO: Probation Officer; PQiP: trainee PO; PSO: Probation Services Officer",
         POD: "The practitioner's POD (or team when not in a POD)",
@@ -260,7 +261,8 @@ class CandidateModel(CapacityColumnsModel, ListTableModel[CandidateRow]):
         RECENT: "Cases allocated to them in the last 7 days",
         MIX: "Cases they hold of High or Very High RoSH / of Medium or Low RoSH, "
         "now -> after taking this case. A PO is expected to hold a mix of both",
-        REASONS: "Why they are ranked here; outside-policy choices come last",
+        REASONS: "Why they are ranked here; outside-policy choices and those who "
+        "cannot take the case now come last",
     }
 
     def display(self, row: CandidateRow, col: int) -> str:
@@ -290,13 +292,14 @@ class CandidateModel(CapacityColumnsModel, ListTableModel[CandidateRow]):
         r = row.ranked
         look = capacity_look(r.capacity_after, self.settings)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if not r.within_policy:
+            if not r.within_policy or r.unavailable:
                 return GREYED
             if col == self.CAPACITY:
                 return look.foreground
-        if role == Qt.ItemDataRole.FontRole and (r.outside_policy or col == self.CAPACITY):
+        italic = r.outside_policy or r.unavailable
+        if role == Qt.ItemDataRole.FontRole and (italic or col == self.CAPACITY):
             font = QFont()
-            font.setItalic(r.outside_policy)
+            font.setItalic(italic)
             font.setBold(col == self.CAPACITY and look.bold)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:

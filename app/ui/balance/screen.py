@@ -43,6 +43,7 @@ from app.ui.balance.models import (
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
 from app.ui.widgets.columns import fit_columns
+from app.ui.widgets.deferred import WhenShown
 from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class BalanceScreen(QWidget):
         self.exceptions_model = ExceptionsModel()
         self.matrix_model = TierMatrixModel()
         self._build()
+        self._catch_up = WhenShown(self, self.refresh)
         self._build_actions()
         self._connect()
         self.refresh()
@@ -215,8 +217,9 @@ class BalanceScreen(QWidget):
         self.summary.setText(
             self.tr(
                 "As at %1: %2 practitioners · exceptions: %3 (%4 flagged) · "
-                "cases held outside the PO allocation policy: %5 · a PO's mix is "
-                "expected from %6 assessed cases"
+                "cases held outside the PO allocation policy: %5 · given to someone "
+                "who could not take them then (absent, leaving or over capacity), with a "
+                "reason: %7 · a PO's mix is expected from %6 assessed cases"
             )
             .replace("%1", fmt_date(view.as_at))
             .replace("%2", str(len(view.practitioners)))
@@ -224,6 +227,7 @@ class BalanceScreen(QWidget):
             .replace("%4", str(flagged))
             .replace("%5", str(view.outside_policy_cases))
             .replace("%6", str(view.mix_min_cases))
+            .replace("%7", str(view.safeguard_override_cases))
         )
         matrix = view.matrix
         self.matrix_note.setText(
@@ -301,4 +305,4 @@ class BalanceScreen(QWidget):
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
-            self.refresh()
+            self._catch_up()

@@ -47,6 +47,7 @@ from app.ui.caseload.model import (
 from app.ui.context import AppContext
 from app.ui.formatting import count_label
 from app.ui.widgets.columns import ColumnChooser, fit_columns
+from app.ui.widgets.deferred import WhenShown
 from app.ui.widgets.table_menu import Rows, TableMenu
 
 ANY = None
@@ -65,6 +66,7 @@ class CaseloadScreen(QWidget):
         self._generation = 0
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._build()
+        self._catch_up = WhenShown(self, self._refresh_all)
         self._connect()
         self.reload_options()
         self.refresh()
@@ -339,6 +341,9 @@ class CaseloadScreen(QWidget):
         if changes.touches(Kind.STAFF, Kind.TEAM, Kind.POD):
             self.reload_options()
         if changes.touches(Kind.CASE, Kind.ALLOCATION, Kind.STAFF, Kind.TIER):
-            self.refresh()
-            if self.detail.person_id is not None:
-                self.ctx.ops.read(case_detail, self.detail.person_id).then(self._show_detail)
+            self._catch_up()
+
+    def _refresh_all(self) -> None:
+        self.refresh()
+        if self.detail.person_id is not None:
+            self.ctx.ops.read(case_detail, self.detail.person_id).then(self._show_detail)

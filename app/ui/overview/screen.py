@@ -9,7 +9,7 @@ PDU a banner says so.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,6 +26,7 @@ from app.services.core.reference import PduInfo
 from app.services.returns.overview import ActionItem, Glance, OverviewView, overview
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.widgets.deferred import WhenShown
 
 CARDS_PER_ROW = 4
 
@@ -73,8 +74,8 @@ class OverviewScreen(QWidget):
         self.view: OverviewView | None = None
         self.cards: list[GlanceCard] = []
         self.action_buttons: dict[str, QPushButton] = {}
-        self._stale = False
         self._build()
+        self._catch_up = WhenShown(self, self.refresh)  # a hidden screen reads nothing
         self._connect()
         self.refresh()
 
@@ -186,17 +187,4 @@ class OverviewScreen(QWidget):
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes:
-            self._refresh_when_seen()
-
-    def _refresh_when_seen(self) -> None:
-        """Refresh now if showing; otherwise once shown again (a hidden screen costs nothing)."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
+            self._catch_up()

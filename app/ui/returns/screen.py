@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -51,6 +51,7 @@ from app.services.returns.versions import (
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
 from app.ui.returns.models import HistoryModel, ReportTableModel
+from app.ui.widgets.deferred import WhenShown
 from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
 _WATCHED = (Kind.RETURN, Kind.CASE, Kind.EVENT, Kind.ALLOCATION, Kind.TIER, Kind.STAFF)
@@ -83,8 +84,8 @@ class ReturnsScreen(QWidget):
         self.week_end_day = "FRI"
         self.history_model = HistoryModel()
         self.table_menus: list[TableMenu] = []
-        self._stale = False
         self._build()
+        self._catch_up = WhenShown(self, self.refresh)  # a hidden screen reads nothing
         self._build_actions()
         self._connect()
         self._load()
@@ -426,15 +427,5 @@ class ReturnsScreen(QWidget):
 
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
-        if not changes.touches(*_WATCHED):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True  # refreshed once shown again: a hidden screen costs nothing
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
+        if changes.touches(*_WATCHED):
+            self._catch_up()

@@ -49,6 +49,7 @@ from app.ui.teams.dialogs import (
 )
 from app.ui.teams.reductions_model import ID_ROLE, ReductionsModel
 from app.ui.teams.tree import TeamsTree
+from app.ui.widgets.deferred import WhenShown
 
 if TYPE_CHECKING:
     from app.services.core.actor import Actor
@@ -99,6 +100,7 @@ class TeamsScreen(QWidget):
         self.spos: list[StaffOption] = []
         self.reductions_model = ReductionsModel()
         self._build()
+        self._catch_up = WhenShown(self, self.refresh)
         self._build_actions()
         self._connect()
         self.refresh()
@@ -383,7 +385,7 @@ class TeamsScreen(QWidget):
     @Slot(object)
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
-            self.refresh()
+            self._catch_up()
 
     # Named for mypy: these are set by _build_actions from ACTIONS.
     new_team_action: QAction
