@@ -90,6 +90,23 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
 
     _users_parser(sub, common)
+    ret = sub.add_parser(
+        "return",
+        parents=[common],
+        help="build and export a PDU's weekly return (JSON, Excel, PDF)",
+        description="Build a weekly return as the command line's system account and write "
+        "each file asked for; with no file, the JSON is printed.",
+    )
+    ret.add_argument("--pdu", required=True, help="the PDU, by name or number")
+    ret.add_argument(
+        "--week-ending",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the last day of the week (the week-end day setting, Friday by default)",
+    )
+    ret.add_argument("--json", type=Path, dest="json_file", metavar="FILE")
+    ret.add_argument("--xlsx", type=Path, metavar="FILE")
+    ret.add_argument("--pdf", type=Path, metavar="FILE")
 
     bench = sub.add_parser(
         "bench", parents=[common], help="measure speed and memory against the performance targets"
@@ -268,6 +285,50 @@ def _cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_return(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.services.core.actor import system_actor
+    from app.services.core.errors import UserError
+    from app.services.core.reference import find_pdu
+    from app.services.core.store import open_store, write_session
+    from app.services.returns.export import export_return
+
+    try:
+        ending = date.fromisoformat(args.week_ending)
+    except ValueError:
+        raise UserError(
+            f"--week-ending {args.week_ending!r} is not a date in the form YYYY-MM-DD"
+        ) from None
+    store = open_store(_database_url(args))
+    try:
+        with store.sessions.begin() as session:
+            actor = system_actor(session)
+        with write_session(store, actor) as session:
+            pdu = find_pdu(session, args.pdu)
+            result = export_return(
+                session,
+                actor,
+                pdu.id,
+                ending,
+                xlsx=args.xlsx,
+                pdf=args.pdf,
+                json_file=args.json_file,
+                progress=StderrProgress(),
+            )
+    finally:
+        store.close()
+    version = result.version
+    if not result.files:
+        sys.stdout.write(result.json)
+        return EXIT_OK
+    print(
+        f"Weekly return of {pdu.label}, week ending {version.week_ending:%d/%m/%Y}, "
+        f"version {version.version}: wrote " + ", ".join(str(p) for p in result.files)
+    )
+    return EXIT_OK
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     if args.batch:
         from app.bench.batch import run_batch_bench
@@ -297,6 +358,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "db": _cmd_db,
     "users": _cmd_users,
     "bench": _cmd_bench,
+    "return": _cmd_return,
 }
 
 

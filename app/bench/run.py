@@ -69,9 +69,11 @@ def measure(workdir: Path, cases: int) -> tuple[list[Figure], float | None]:
     imported = figures.import_extract(workdir, cases)
     _say("measuring the tier calculation")
     tiers = figures.tier_calculation(min(figures.TIER_BATCH, cases))
+    _say("measuring the weekly return")
+    weekly = figures.weekly_return(region, REGION_PDUS[3])
     _say("measuring memory")
     memory, peak = figures.memory(children, big, cases)
-    table = [startup, caseload, figures.weekly_return(), imported, tiers, memory]
+    table = [startup, caseload, weekly, imported, tiers, memory]
     table.append(_unpaid_work(workdir))
     return table, peak
 

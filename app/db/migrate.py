@@ -30,6 +30,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_users",
     "0004_unpaid_work",
     "0005_victims",
+    "0006_returns",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

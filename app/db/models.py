@@ -487,3 +487,38 @@ from app.db import upw_models as upw_models  # noqa: E402
 # The victim liaison tables live in their own module; importing it here puts them in
 # Base.metadata wherever the models are loaded (migrations, the store, the tests).
 from app.db import victim_models as victim_models  # noqa: E402
+
+# --- Weekly returns ---------------------------------------------------------------
+
+
+class WeeklyReturn(Base):
+    """One version of a PDU's weekly return: its stored figures and who did what with it.
+
+    The figures are the return's JSON exactly as built (SPEC.md 6), so a past
+    week exported again is reproduced byte for byte. A correction is a new
+    version of the same week; a signed-off version is frozen.
+    """
+
+    __tablename__ = "weekly_return"
+    __table_args__ = (UniqueConstraint("pdu_id", "week_ending", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pdu_id: Mapped[int] = mapped_column(ForeignKey("pdu.id"), index=True)
+    week_ending: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    figures: Mapped[str] = mapped_column(Text)  # the JSON, as built
+    rules_version: Mapped[str] = mapped_column(String(40))
+    settings: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the settings in force
+    audit_head: Mapped[str] = mapped_column(String(64))
+    built_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    built_by_name: Mapped[str] = mapped_column(String(200))
+    built_at: Mapped[datetime] = mapped_column(DateTime)
+    correction_reason: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[str] = mapped_column(Text, default="[]")  # JSON: what differs from before
+    exported_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    exported_by_name: Mapped[str] = mapped_column(String(200), default="")
+    exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    exports: Mapped[int] = mapped_column(Integer, default=0)
+    signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    signed_off_by_name: Mapped[str] = mapped_column(String(200), default="")
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -12,6 +12,7 @@ from typing import Any
 
 from app.domain.allocation_weights import ALLOCATION_WEIGHT_SETTINGS
 from app.domain.availability import AVAILABILITY_SETTINGS
+from app.domain.rag import RAG_SETTINGS
 from app.domain.setting_spec import SettingSpec
 from app.domain.signin import SIGNIN_SETTINGS
 from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
@@ -205,6 +206,7 @@ SETTINGS: dict[str, SettingSpec] = _catalogue(
     ALLOCATION_WEIGHT_SETTINGS,
     SIGNIN_SETTINGS,
     RETENTION_SETTINGS,
+    RAG_SETTINGS,
 )
 
 SETTINGS_EPOCH = date(2000, 1, 1)

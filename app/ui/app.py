@@ -46,9 +46,16 @@ SHARED_EMPTY = (
 
 
 def build_window(
-    store: Store, actor: Actor, inline_ops: bool = False, idle_seconds: int | None = None
+    store: Store,
+    actor: Actor,
+    inline_ops: bool = False,
+    idle_seconds: int | None = None,
+    demo: bool = False,
 ) -> MainWindow:
-    """The main window over an open store for a signed-in user (tests build it the same way)."""
+    """The main window over an open store for a signed-in user (tests build it the same way).
+
+    ``demo``: the store is the demo PDU, said in the title bar and on the Overview.
+    """
     holder: list[MainWindow] = []
     if actor.keyring is None:  # the window's keys to victims' details, dropped at every lock
         actor = replace(actor, keyring=Keyring())
@@ -59,7 +66,9 @@ def build_window(
         ask_retry=lambda e: ask_retry(holder[0] if holder else None, e),
         inline=inline_ops,
     )
-    ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
+    ctx = AppContext(
+        store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast(), demo=demo
+    )
     ops.on_changed = ctx.broadcast.data_changed.emit
     assert actor.keyring is not None
     ctx.secrets.register(actor.keyring.drop)
@@ -71,9 +80,10 @@ def build_window(
 class SignedIn(QObject):
     """Who is signed in, and their window: signing in, switching user, signing out."""
 
-    def __init__(self, store: Store, inline_ops: bool = False) -> None:
+    def __init__(self, store: Store, inline_ops: bool = False, demo: bool = False) -> None:
         super().__init__()
         self.store = store
+        self.demo = demo
         self.gate = Gate(store)
         self.inline_ops = inline_ops
         self.window: MainWindow | None = None
@@ -96,7 +106,7 @@ class SignedIn(QObject):
         return dialog.actor
 
     def open(self, actor: Actor) -> MainWindow:
-        window = build_window(self.store, actor, inline_ops=self.inline_ops)
+        window = build_window(self.store, actor, inline_ops=self.inline_ops, demo=self.demo)
         window.switch_user_requested.connect(self.switch_user)
         self.window = window
         window.show()
@@ -174,7 +184,7 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
         return 1
     if demo:
         _create_demo_if_empty(store, app)
-    session = SignedIn(store)
+    session = SignedIn(store, demo=demo)
     actor = session.gate.demo_head() if demo else None
     if actor is None:
         actor = session.sign_in()

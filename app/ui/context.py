@@ -32,11 +32,13 @@ class Broadcast(QObject):
     ``data_changed(changes: ChangeSet)``: a write committed; the runner sends its change-set.
     ``pdu_changed(pdu: PduInfo)``: the user chose another PDU.
     ``told(notice: Notice)``: a screen says what it did, perhaps with an undo.
+    ``screen_wanted(title: str)``: a screen asks the window to show another (a link).
     """
 
     data_changed = Signal(object)
     pdu_changed = Signal(object)
     told = Signal(object)
+    screen_wanted = Signal(str)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class AppContext:
     pdu: PduInfo | None = None
     # Secrets held in memory, dropped when the window locks (victims' data key).
     secrets: SecretKeeper = field(default_factory=SecretKeeper)
+    demo: bool = False
 
     @property
     def today(self) -> date:

@@ -61,6 +61,12 @@ UNDO_SECONDS = 60
 
 SCREENS: list[ScreenEntry] = [
     ScreenEntry(
+        "Overview",
+        "app.ui.overview.screen:OverviewScreen",
+        "This week's figures at a glance and what needs action today",
+        "overview.html",
+    ),
+    ScreenEntry(
         "Caseload",
         "app.ui.caseload.screen:CaseloadScreen",
         "Every case of the PDU: filter, sort, search",
@@ -97,6 +103,12 @@ SCREENS: list[ScreenEntry] = [
         help_page="victims.html",
         roles=(Role.VLO, Role.HEAD_OF_PDU),
         only_tip="Only a victim liaison officer or the Head of PDU can open Victim liaison.",
+    ),
+    ScreenEntry(
+        "Returns",
+        "app.ui.returns.screen:ReturnsScreen",
+        "Build, preview, export and sign off the weekly return",
+        "returns.html",
     ),
     ScreenEntry(
         "Administration",
@@ -136,7 +148,9 @@ class MainWindow(QMainWindow):
         self.locks = 0  # how many times the window has locked (tests wait on it)
         self.unlock_dialog: QDialog | None = None
         self._veiled: list[QWidget] = []
-        self.setWindowTitle(self.tr("PDU Manager"))
+        self.setWindowTitle(
+            self.tr("PDU Manager demo: synthetic data") if ctx.demo else self.tr("PDU Manager")
+        )
         self.setAccessibleName(self.tr("PDU Manager main window"))
         self._screens: dict[int, QWidget] = {}
         self.settings_dialog: QWidget | None = None  # while open
@@ -178,6 +192,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         self.nav.currentRowChanged.connect(self._show_screen)
+        self.ctx.broadcast.screen_wanted.connect(self._screen_wanted)
 
         toolbar = QToolBar(self.tr("PDU"))
         toolbar.setObjectName("pdu_toolbar")
@@ -341,6 +356,14 @@ class MainWindow(QMainWindow):
         self.pdu_box.setFocus()
 
     # --- behaviour ------------------------------------------------------------
+    def has_screen(self, title: str) -> bool:
+        return any(e.title == title for e in SCREENS)
+
+    @Slot(str)
+    def _screen_wanted(self, title: str) -> None:
+        if self.has_screen(title):
+            self.open_screen(title)
+
     def open_screen(self, title: str) -> QWidget:
         """The screen of that title, built if needed (tests use this too)."""
         row = next(i for i, e in enumerate(SCREENS) if e.title == title)

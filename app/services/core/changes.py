@@ -41,6 +41,7 @@ class Kind(StrEnum):
     VICTIM_TASK = "victim_task"
     VICTIM_CONTACT = "victim_contact"
     VICTIM_KEY = "victim_key"
+    RETURN = "return"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ TABLE_KINDS: dict[str, Kind] = {
     "recovery_key": Kind.VICTIM_KEY,
     "data_key": Kind.VICTIM_KEY,
     "sealed_key": Kind.VICTIM_KEY,
+    "weekly_return": Kind.RETURN,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""
 

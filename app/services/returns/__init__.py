@@ -1,0 +1,1 @@
+"""The weekly return: gather the facts, build the figures, store, export, sign off (SPEC.md 7)."""

@@ -1,0 +1,1 @@
+"""The Overview screen (SPEC.md 4.1)."""

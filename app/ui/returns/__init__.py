@@ -1,0 +1,1 @@
+"""The Returns screen (SPEC.md 4.7)."""
