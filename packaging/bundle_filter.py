@@ -95,4 +95,6 @@ def _is_root(entry: Entry) -> bool:
 
 def _link_target(entry: Entry) -> str:
     """Where a link entry (dest, relative target, "SYMLINK") points, inside the bundle."""
-    return posixpath.normpath(posixpath.join(posixpath.dirname(_slashes(entry[0])), _slashes(entry[1])))
+    return posixpath.normpath(
+        posixpath.join(posixpath.dirname(_slashes(entry[0])), _slashes(entry[1]))
+    )

@@ -15,6 +15,6 @@ if sys.stdout is None or sys.stderr is None:  # the windowed Windows program
     sys.stdout = sys.stdout or sink
     sys.stderr = sys.stderr or sink
 
-from app.cli import main  # noqa: E402 - after the streams exist
+from app.cli import main
 
 sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 TEMPLATE = """VSVersionInfo(
@@ -27,8 +28,8 @@ def numbers(version: str) -> tuple[int, int, int, int]:
     """``0.1.0`` as Windows' four numbers, (0, 1, 0, 0); a suffix such as ``rc1`` is dropped."""
     parts = []
     for piece in version.split(".")[:4]:
-        digits = "".join(c for c in piece if c.isdigit()) or "0"
-        parts.append(int(digits))
+        match = re.match(r"\d+", piece)
+        parts.append(int(match.group()) if match else 0)
     while len(parts) < 4:
         parts.append(0)
     return (parts[0], parts[1], parts[2], parts[3])

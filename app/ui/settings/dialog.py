@@ -104,6 +104,8 @@ def _from_text(view: SettingView) -> str:
 class SettingsDialog(QDialog):
     """Every declared setting; the Head of PDU changes one from a date on."""
 
+    help_page = "settings.html"  # F1 opens the guide here
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
