@@ -47,6 +47,8 @@ _DATES = (
 class RecordDialog(QDialog):
     """What to record and its date."""
 
+    help_page = "unpaid_work.html#people"  # F1 opens the guide here
+
     def __init__(self, today: date, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Record for the requirement"))
