@@ -47,6 +47,8 @@ from app.services.users import accounts, credentials, signin
 from app.services.users.accounts import UserForm
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.services import permission_upw
+from tests.services.permission_upw import UpwPlace
 
 HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
     Role.HEAD_OF_PDU,
@@ -81,6 +83,7 @@ class Place:
     review: int
     reduction: int
     user: int
+    upw: UpwPlace
 
 
 @dataclass
@@ -122,6 +125,7 @@ def _place(session: Session, number: int) -> Place:
     session.flush()
     user = f.actor(session, ADMIN, pdus=(number,), username=f"target.{number}")
     assert user.user_id is not None
+    upw = permission_upw.stage(session, pdu.id, number, pod1)
     return Place(
         pdu.id,
         number,
@@ -135,6 +139,7 @@ def _place(session: Session, number: int) -> Place:
         review.id,
         reduction.id,
         user.user_id,
+        upw,
     )
 
 
@@ -249,6 +254,16 @@ def _held_allocation(w: World, p: Place) -> int:
 
 def _team_version(w: World, p: Place) -> int:
     return w.version(Team, p.team.id)
+
+
+def _upw_rows(calls: dict[str, tuple[tuple[Role, ...], permission_upw.UpwCall]]) -> dict[str, Row]:
+    """The unpaid work services, called on the records staged in each place's PDU."""
+    return {
+        f"app.services.unpaid_work.{name}": row(*roles)(
+            lambda w, a, out, call=call: call(w.session, a, w.place(out).upw)
+        )
+        for name, (roles, call) in calls.items()
+    }
 
 
 ROWS: dict[str, Row] = {
@@ -429,6 +444,7 @@ ROWS: dict[str, Row] = {
     "app.services.admin.audit_log.export": row(HEAD, scoped=False)(
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
+    **_upw_rows(permission_upw.WRITES),
 }
 
 

@@ -238,7 +238,7 @@ def generate_demo(
     demo.refresh(ids)
     allocate_recent(session, users, recent, demo.today)
     demo.step(0, "Writing unpaid work")
-    upw = write_unpaid_work(session, actor, demo.pdu.id, seed, demo.today)
+    upw = write_unpaid_work(session, demo.pdu.id, seed, demo.today, actor.user_id)
     summary = DemoSummary(
         pdu_number=demo.pdu.number,
         pdu_name=demo.pdu.name,

@@ -29,6 +29,7 @@ from app.domain.unpaid_work_standdowns import stand_down_effect
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.permissions import write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import (
     bookings_of,
@@ -92,6 +93,7 @@ def _check_notice(row: UpwSession, notice: Notice, sent_home_at: time | None, to
             raise UserError("Say when people were sent home.")
 
 
+@write_service(*access.RECORDING, action=access.STAND_DOWN)
 def stand_down_session(
     session: Session,
     actor: Actor,
@@ -105,7 +107,6 @@ def stand_down_session(
     planned: bool = False,
 ) -> StandDownResult:
     """Stand a session down for everyone booked; returns who is to rebook."""
-    access.require_stand_down(actor)
     reason, notice = StandDownReason(reason), Notice(notice)
     row, project = _session(session, session_id)
     access.require_pdu(actor, project.pdu_id, "stand down sessions")
@@ -240,6 +241,7 @@ def _audit(
     )
 
 
+@write_service(*access.RECORDING, action=access.STAND_DOWN)
 def plan_closure(
     session: Session,
     actor: Actor,
@@ -254,7 +256,6 @@ def plan_closure(
 
     Returns the stand-downs' ids. Sessions already stood down are left alone.
     """
-    access.require_stand_down(actor)
     access.require_pdu(actor, pdu_id, "stand down sessions")
     if last_day < first_day:
         raise UserError("The last day comes before the first.")
