@@ -5,8 +5,9 @@ for real: two projects, a session to come with one booking, a second session
 of that day with a supervisor, a session stood down ahead (its person to
 rebook), a past session with an enforceable outcome (its practitioner to
 tell), a person with a running requirement not yet booked, and a spare
-supervisor. ``CALLS`` says who may call each service and calls it on a
-place's records; ``tests/services/test_permissions.py`` turns them into rows.
+supervisor. Each table says who may call each service and calls it on a
+place's records (``WRITES``, ``READS``); ``tests/services/test_permissions.py`` turns
+them into rows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +26,18 @@ from app.domain.codes import Role
 from app.domain.unpaid_work import Notice, Outcome, ProjectType, StandDownReason
 from app.domain.unpaid_work_deadlines import MilestoneKind
 from app.services.core.actor import Actor
-from app.services.unpaid_work import attendance, booking, projects, requirements, standdowns
-from app.services.unpaid_work.access import MANAGING, RECORDING
+from app.services.unpaid_work import (
+    attendance,
+    booking,
+    projects,
+    requirements,
+    schedule,
+    sheets,
+    standdown_view,
+    standdowns,
+    summary,
+)
+from app.services.unpaid_work.access import MANAGING, READING, RECORDING
 from app.services.unpaid_work.attendance import AttendanceEntry
 from app.services.unpaid_work.projects import ProjectInput
 from tests import factories as f
@@ -53,9 +65,11 @@ class UpwPlace:
     placement: int
     sent_away: int
     notice: int
+    sheets: Path
+    """Where the week's session sheets are written."""
 
 
-def stage(session: Session, pdu_id: int, number: int, pod: Pod) -> UpwPlace:
+def stage(session: Session, pdu_id: int, number: int, pod: Pod, sheets: Path) -> UpwPlace:
     """Write the PDU's unpaid work through the services, as its own unpaid work manager."""
     manager = f.actor(session, Role.UPW_MANAGER, pdus=(number,), username=f"upw.{number}")
     first = f.staff(session, pod, "CP_SUPERVISOR")
@@ -85,6 +99,7 @@ def stage(session: Session, pdu_id: int, number: int, pod: Pod) -> UpwPlace:
         placement,
         sent_away,
         notice,
+        sheets,
     )
 
 
@@ -195,3 +210,35 @@ WRITES: dict[str, tuple[tuple[Role, ...], UpwCall]] = {
     ),
 }
 """Each unpaid work write by its name under ``app.services.unpaid_work``."""
+
+
+READS: dict[str, tuple[tuple[Role, ...], UpwCall]] = {
+    "projects.list_projects": (READING, lambda s, a, u: projects.list_projects(s, a, u.pdu_id)),
+    "projects.supervisors": (READING, lambda s, a, u: projects.supervisors(s, a, u.pdu_id, DAY)),
+    "schedule.schedule": (READING, lambda s, a, u: schedule.schedule(s, a, u.pdu_id, DAY)),
+    "schedule.bookable_people": (
+        READING,
+        lambda s, a, u: schedule.bookable_people(s, a, u.pdu_id),
+    ),
+    "sheets.week_sheets": (READING, lambda s, a, u: sheets.week_sheets(s, a, u.pdu_id, DAY)),
+    "sheets.write_week_sheets": (
+        READING,
+        lambda s, a, u: sheets.write_week_sheets(s, a, u.pdu_id, DAY, u.sheets),
+    ),
+    "attendance.practitioner_notices": (
+        READING,
+        lambda s, a, u: attendance.practitioner_notices(s, a, u.pdu_id),
+    ),
+    "standdowns.to_rebook": (READING, lambda s, a, u: standdowns.to_rebook(s, a, u.pdu_id)),
+    "standdowns.suitable_sessions": (
+        READING,
+        lambda s, a, u: standdowns.suitable_sessions(s, a, u.sent_away),
+    ),
+    "standdown_view.stand_downs_view": (
+        READING,
+        lambda s, a, u: standdown_view.stand_downs_view(s, a, u.pdu_id, DAY),
+    ),
+    "summary.person_summary": (READING, lambda s, a, u: summary.person_summary(s, a, u.person)),
+    "summary.find_people": (READING, lambda s, a, u: summary.find_people(s, a, u.pdu_id)),
+}
+"""Each unpaid work read (every role, in the PDUs they cover) by its name."""

@@ -101,7 +101,7 @@ class World:
         return int(self.session.scalar(select(model.version).where(model.id == record_id)))
 
 
-def _place(session: Session, number: int) -> Place:
+def _place(session: Session, number: int, tmp: Path) -> Place:
     pdu = f.pdu(session, number)
     team = f.team(session, pdu.id, f"Team {number}")
     pod1, pod2 = f.pod(session, team.id, "POD 1"), f.pod(session, team.id, "POD 2")
@@ -125,7 +125,7 @@ def _place(session: Session, number: int) -> Place:
     session.flush()
     user = f.actor(session, ADMIN, pdus=(number,), username=f"target.{number}")
     assert user.user_id is not None
-    upw = permission_upw.stage(session, pdu.id, number, pod1)
+    upw = permission_upw.stage(session, pdu.id, number, pod1, tmp / f"sheets-{number}")
     return Place(
         pdu.id,
         number,
@@ -145,7 +145,7 @@ def _place(session: Session, number: int) -> Place:
 
 @pytest.fixture
 def world(session: Session, tmp_path: Path) -> World:
-    own, other = _place(session, 17), _place(session, 18)
+    own, other = _place(session, 17, tmp_path), _place(session, 18, tmp_path)
     w = World(session, tmp_path, own, other)
     w.actors = {
         HEAD: f.actor(session, HEAD, username="the.head"),
@@ -445,6 +445,7 @@ ROWS: dict[str, Row] = {
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
     **_upw_rows(permission_upw.WRITES),
+    **_upw_rows(permission_upw.READS),
 }
 
 

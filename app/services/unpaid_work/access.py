@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from app.domain.codes import Role
 from app.services.core.actor import Actor
+from app.services.core.permissions import EVERY_ROLE
 
 MANAGING = (Role.UPW_MANAGER,)
 RECORDING = (Role.UPW_MANAGER, Role.ADMIN)
 IMPORTING = (Role.UPW_MANAGER, Role.ADMIN, Role.SYSTEM)
+READING = EVERY_ROLE
+"""Reads are open to every role: the scope (the PDUs covered) is what limits them."""
 
 MANAGE_PROJECTS = "manage unpaid work projects"
 MANAGE_SESSIONS = "manage unpaid work sessions"
@@ -26,6 +29,7 @@ RECORD_ATTENDANCE = "record unpaid work attendance"
 STAND_DOWN = "stand down unpaid work sessions"
 REBOOK = "rebook people after a stand-down"
 RECORD_REQUIREMENT = "record unpaid work requirement details"
+SEE = "see unpaid work"
 
 
 def require_import(actor: Actor) -> None:

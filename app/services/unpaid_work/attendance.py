@@ -30,7 +30,7 @@ from app.domain.unpaid_work_standdowns import person_minutes_lost
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
-from app.services.core.permissions import write_service
+from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import credits_of
 from app.services.unpaid_work.locks import lock
@@ -261,8 +261,10 @@ class PractitionerNotice:
     overdue: bool
 
 
-def practitioner_notices(session: Session, pdu_id: int) -> list[PractitionerNotice]:
+@guarded_read(*access.READING, action=access.SEE)
+def practitioner_notices(session: Session, actor: Actor, pdu_id: int) -> list[PractitionerNotice]:
     """Enforceable outcomes not yet passed to the practitioner, the most urgent first."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     today = clock.today()
     rows = session.execute(
         select(UpwAttendance, Person, UpwSession.day, UpwProject.name)

@@ -25,7 +25,7 @@ from app.domain.unpaid_work_hours import minutes_between
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
-from app.services.core.permissions import write_service
+from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.rules import pdu_rules
@@ -159,7 +159,12 @@ def save_project(
     return project.id
 
 
-def list_projects(session: Session, pdu_id: int, active_only: bool = False) -> list[ProjectView]:
+@guarded_read(*access.READING, action=access.SEE)
+def list_projects(
+    session: Session, actor: Actor, pdu_id: int, active_only: bool = False
+) -> list[ProjectView]:
+    """The PDU's projects (only those running when ``active_only``), by name."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     query = select(UpwProject).where(UpwProject.pdu_id == pdu_id)
     if active_only:
         query = query.where(UpwProject.active.is_(True))
@@ -345,8 +350,10 @@ def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]
 # --- supervisors -----------------------------------------------------------------------
 
 
-def supervisors(session: Session, pdu_id: int, day: date) -> list[SupervisorView]:
+@guarded_read(*access.READING, action=access.SEE)
+def supervisors(session: Session, actor: Actor, pdu_id: int, day: date) -> list[SupervisorView]:
     """The PDU's community payback supervisors (and UPW managers) in post on a day."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     rows = session.scalars(
         select(Staff)
         .where(Staff.pdu_id == pdu_id, Staff.grade.in_(SUPERVISOR_GRADES))

@@ -43,7 +43,9 @@ class NoticesTab(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(attendance.practitioner_notices, self.ctx.pdu.id).then(self._show)
+            self.ctx.ops.read(
+                attendance.practitioner_notices, self.ctx.actor, self.ctx.pdu.id
+            ).then(self._show)
 
     def _show(self, notices: list[PractitionerNotice]) -> None:
         self.notices = notices

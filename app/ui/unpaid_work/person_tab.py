@@ -119,9 +119,9 @@ class PersonTab(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(summary.find_people, self.ctx.pdu.id, self.search.text(), 200).then(
-                self._show_list
-            )
+            self.ctx.ops.read(
+                summary.find_people, self.ctx.actor, self.ctx.pdu.id, self.search.text(), 200
+            ).then(self._show_list)
 
     def _show_list(self, found: list[PersonChoice]) -> None:
         keep = self.person.person_id if self.person else None
@@ -142,7 +142,9 @@ class PersonTab(QWidget):
             self.show_person(self.found[row].person_id)
 
     def show_person(self, person_id: int) -> None:
-        self.ctx.ops.read(summary.person_summary, person_id, None).then(self._show_person)
+        self.ctx.ops.read(summary.person_summary, self.ctx.actor, person_id, None).then(
+            self._show_person
+        )
 
     def _show_person(self, found: PersonUpw) -> None:
         self.person = found

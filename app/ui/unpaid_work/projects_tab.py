@@ -55,7 +55,9 @@ class ProjectsTab(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(projects.list_projects, self.ctx.pdu.id, False).then(self._show)
+            self.ctx.ops.read(projects.list_projects, self.ctx.actor, self.ctx.pdu.id, False).then(
+                self._show
+            )
 
     def _show(self, found: list[ProjectView]) -> None:
         self.projects = found

@@ -181,9 +181,13 @@ class ScheduleTab(QWidget):
             self.tr("Week of %s to %s")
             % (fmt_date(self.week), fmt_date(self.week + timedelta(days=6)))
         )
-        self.ctx.ops.read(schedule.schedule, pdu.id, self.week).then(self._show_grid)
-        self.ctx.ops.read(schedule.bookable_people, pdu.id, None).then(self.people_model.set_people)
-        self.ctx.ops.read(projects.supervisors, pdu.id, self.week).then(
+        self.ctx.ops.read(schedule.schedule, self.ctx.actor, pdu.id, self.week).then(
+            self._show_grid
+        )
+        self.ctx.ops.read(schedule.bookable_people, self.ctx.actor, pdu.id, None).then(
+            self.people_model.set_people
+        )
+        self.ctx.ops.read(projects.supervisors, self.ctx.actor, pdu.id, self.week).then(
             self.supervisors_model.set_supervisors
         )
 
@@ -390,7 +394,7 @@ class ScheduleTab(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(sheets.write_week_sheets, pdu.id, self.week, folder).then(
+        self.ctx.ops.read(sheets.write_week_sheets, self.ctx.actor, pdu.id, self.week, folder).then(
             lambda paths: self._say(
                 self.tr("%d session sheet(s) saved in %s.") % (len(paths), folder)
             )

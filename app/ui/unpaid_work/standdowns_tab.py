@@ -134,8 +134,12 @@ class StandDownsTab(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(stand_downs_view, pdu.id, self.week, WEEKS).then(self._show)
-        self.ctx.ops.read(standdowns.to_rebook, pdu.id, None).then(self._show_people)
+        self.ctx.ops.read(stand_downs_view, self.ctx.actor, pdu.id, self.week, WEEKS).then(
+            self._show
+        )
+        self.ctx.ops.read(standdowns.to_rebook, self.ctx.actor, pdu.id, None).then(
+            self._show_people
+        )
 
     def _show(self, view: StandDownsView) -> None:
         self.view = view
@@ -207,9 +211,9 @@ class StandDownsTab(QWidget):
             self.last_message = self.tr("Choose a person to rebook.")
             return
         person = self.people[row]
-        self.ctx.ops.read(standdowns.suitable_sessions, person.placement_id, WEEKS).then(
-            lambda choices: self._ask_session(person, choices)
-        )
+        self.ctx.ops.read(
+            standdowns.suitable_sessions, self.ctx.actor, person.placement_id, WEEKS
+        ).then(lambda choices: self._ask_session(person, choices))
 
     def _ask_session(self, person: ToRebook, choices: list[SessionChoice]) -> None:
         dialog = RebookDialog(person.name, choices, self)
