@@ -30,6 +30,7 @@ from app.domain.unpaid_work_deadlines import MilestoneKind
 from app.services.unpaid_work import requirements, summary
 from app.services.unpaid_work.summary import PersonChoice, PersonUpw
 from app.ui.context import AppContext
+from app.ui.permissions import allowed
 from app.ui.unpaid_work.summary_html import person_html
 
 _DATES = (
@@ -96,6 +97,8 @@ class PersonTab(QWidget):
         self.consent.clicked.connect(self.toggle_consent)
         self.record = QPushButton(self.tr("Record a &date…"))
         self.record.clicked.connect(self.record_date)
+        allowed(self.consent, self.ctx.actor, requirements.record_consent)
+        allowed(self.record, self.ctx.actor, requirements.record_milestone)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)

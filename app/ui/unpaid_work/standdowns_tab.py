@@ -29,6 +29,7 @@ from app.services.unpaid_work.standdown_view import StandDownsView, stand_downs_
 from app.services.unpaid_work.standdowns import SessionChoice, ToRebook
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.permissions import allowed
 from app.ui.unpaid_work.dialogs import RangeDialog, RebookDialog
 
 WEEKS = 4
@@ -108,6 +109,8 @@ class StandDownsTab(QWidget):
         self.rebook_button.clicked.connect(self.rebook_chosen)
         self.closure_button = QPushButton(self.tr("&Plan a closure…"))
         self.closure_button.clicked.connect(self.plan_closure)
+        allowed(self.rebook_button, self.ctx.actor, booking.rebook)
+        allowed(self.closure_button, self.ctx.actor, standdowns.plan_closure)
         counts = QSplitter(Qt.Orientation.Horizontal)
         counts.addWidget(self.by_reason)
         counts.addWidget(self.by_notice)
