@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import an extract (CSV or .xlsx)")
     imp.add_argument(
         "kind",
-        choices=["cases", "staff", "upw-projects", "upw-sessions"],
+        choices=["cases", "staff", "upw-projects", "upw-sessions", "vcs-cases"],
         help="what the file holds",
     )
     imp.add_argument("file", type=Path, help="the extract: CSV (UTF-8) or .xlsx, one header row")

@@ -483,3 +483,7 @@ class StoreIdentity(Base):
 # The unpaid work tables live in their own module; importing it here puts them in
 # Base.metadata wherever the models are loaded (Alembic, the store, the tests).
 from app.db import upw_models as upw_models  # noqa: E402
+
+# The victim liaison tables live in their own module; importing it here puts them in
+# Base.metadata wherever the models are loaded (migrations, the store, the tests).
+from app.db import victim_models as victim_models  # noqa: E402

@@ -16,6 +16,7 @@ from app.domain.setting_spec import SettingSpec
 from app.domain.signin import SIGNIN_SETTINGS
 from app.domain.unpaid_work import UNPAID_WORK_SETTINGS
 from app.domain.victims import VICTIM_SETTINGS
+from app.domain.victims_retention import RETENTION_SETTINGS
 from app.domain.workload import (
     DEFAULT_GRADE_TARGETS,
     DEFAULT_POINTS,
@@ -203,6 +204,7 @@ SETTINGS: dict[str, SettingSpec] = _catalogue(
     AVAILABILITY_SETTINGS,
     ALLOCATION_WEIGHT_SETTINGS,
     SIGNIN_SETTINGS,
+    RETENTION_SETTINGS,
 )
 
 SETTINGS_EPOCH = date(2000, 1, 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
@@ -20,6 +21,7 @@ from app.services import maintenance
 from app.services.caseload.upkeep import run_daily
 from app.services.core import startup
 from app.services.core.actor import Actor
+from app.services.core.keyring import Keyring
 from app.services.core.store import (
     SchemaError,
     Store,
@@ -48,6 +50,8 @@ def build_window(
 ) -> MainWindow:
     """The main window over an open store for a signed-in user (tests build it the same way)."""
     holder: list[MainWindow] = []
+    if actor.keyring is None:  # the window's keys to victims' details, dropped at every lock
+        actor = replace(actor, keyring=Keyring())
     ops = Ops(
         store,
         actor,
@@ -57,6 +61,8 @@ def build_window(
     )
     ctx = AppContext(store_label=store.label, actor=actor, ops=ops, broadcast=Broadcast())
     ops.on_changed = ctx.broadcast.data_changed.emit
+    assert actor.keyring is not None
+    ctx.secrets.register(actor.keyring.drop)
     window = MainWindow(ctx, Gate(store), idle_seconds=idle_seconds)
     holder.append(window)
     return window

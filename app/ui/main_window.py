@@ -50,6 +50,9 @@ class ScreenEntry:
     status_tip: str
     help_page: str = "index.html"
     head_only: bool = False
+    # Only these roles may open it (empty: everyone); its tip says who can.
+    roles: tuple[Role, ...] = ()
+    only_tip: str = ""
 
 
 # Only screens that work are listed; later features add theirs here.
@@ -85,6 +88,15 @@ SCREENS: list[ScreenEntry] = [
         "Unpaid work",
         "app.ui.unpaid_work.screen:UnpaidWorkScreen",
         "Projects, the weekly schedule, attendance, stand-downs and each person's hours",
+        "unpaid_work.html",
+    ),
+    ScreenEntry(
+        "Victim liaison",
+        "app.ui.victims.screen:VictimsScreen",
+        "The VLO's task queue and VCS cases",
+        help_page="victims.html",
+        roles=(Role.VLO, Role.HEAD_OF_PDU),
+        only_tip="Only a victim liaison officer or the Head of PDU can open Victim liaison.",
     ),
     ScreenEntry(
         "Administration",
@@ -95,6 +107,10 @@ SCREENS: list[ScreenEntry] = [
     ),
 ]
 HEAD_ONLY_TIP = "Only the Head of PDU can open Administration."
+
+
+def _tip(entry: ScreenEntry) -> str:
+    return entry.only_tip or HEAD_ONLY_TIP
 
 
 def _load(target: str) -> Callable[[AppContext], QWidget]:
@@ -146,10 +162,10 @@ class MainWindow(QMainWindow):
         for entry in SCREENS:
             item = QListWidgetItem(self.tr(entry.title))
             item.setStatusTip(self.tr(entry.status_tip))
-            if entry.head_only and not self.is_head:
+            if not self._may_open(entry):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip(self.tr(HEAD_ONLY_TIP))
-                item.setStatusTip(self.tr(HEAD_ONLY_TIP))
+                item.setToolTip(self.tr(_tip(entry)))
+                item.setStatusTip(self.tr(_tip(entry)))
             self.nav.addItem(item)
         self.stack = QStackedWidget()
         for _ in SCREENS:
@@ -248,10 +264,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.setStatusTip(self.tr(entry.status_tip))
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
-            if entry.head_only and not self.is_head:
+            if not self._may_open(entry):
                 action.setEnabled(False)
-                action.setToolTip(self.tr(HEAD_ONLY_TIP))
-                action.setStatusTip(self.tr(HEAD_ONLY_TIP))
+                action.setToolTip(self.tr(_tip(entry)))
+                action.setStatusTip(self.tr(_tip(entry)))
             view_menu.addAction(action)
 
         tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
@@ -279,6 +295,11 @@ class MainWindow(QMainWindow):
         about.setStatusTip(self.tr("Version and database"))
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _may_open(self, entry: ScreenEntry) -> bool:
+        if entry.head_only and not self.is_head:
+            return False
+        return not entry.roles or self.ctx.actor.has(*entry.roles)
 
     @property
     def is_head(self) -> bool:
@@ -323,14 +344,14 @@ class MainWindow(QMainWindow):
     def open_screen(self, title: str) -> QWidget:
         """The screen of that title, built if needed (tests use this too)."""
         row = next(i for i, e in enumerate(SCREENS) if e.title == title)
-        if SCREENS[row].head_only and not self.is_head:
-            raise PermissionError(HEAD_ONLY_TIP)
+        if not self._may_open(SCREENS[row]):
+            raise PermissionError(_tip(SCREENS[row]))
         self.nav.setCurrentRow(row)
         return self._screens[row]
 
     @Slot(int)
     def _show_screen(self, row: int) -> None:
-        if row < 0 or (SCREENS[row].head_only and not self.is_head):
+        if row < 0 or not self._may_open(SCREENS[row]):
             return
         if row not in self._screens:
             widget = _load(SCREENS[row].target)(self.ctx)

@@ -49,6 +49,7 @@ from tests import factories as f
 from tests.conftest import TODAY
 from tests.services import permission_upw
 from tests.services.permission_upw import UpwPlace
+from tests.victims import permission_rows as victim_rows
 
 HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
     Role.HEAD_OF_PDU,
@@ -62,6 +63,7 @@ NOT_SERVICES = {
     "app.services.core.audit.record",
     "app.services.core.team_access.spo_teams",
     "app.services.core.unit_of_work.set_actor",
+    *victim_rows.HELPERS,
 }
 """Helpers of the services, not services: they write the actor's name in the log, keep
 it for the unit of work's entry, or look up an SPO's teams, for the services that check."""
@@ -181,9 +183,12 @@ def _projects_file(w: World, p: Place) -> Path:
 
 def _import_file(w: World, a: Actor, out: bool) -> tuple[str, Path]:
     """Each importing role's own kind of file: unpaid work projects for the unpaid work
-    manager (who may import no extract), a staff extract for the others."""
+    manager, VCS cases for a VLO (neither may import an extract), a staff extract for
+    the others."""
     if a.has(UPW):
         return "upw-projects", _projects_file(w, w.place(out))
+    if a.has(VLO):
+        return "vcs-cases", victim_rows.vcs_file(w, out)
     return "staff", _staff_file(w, w.place(out))
 
 
@@ -286,10 +291,11 @@ ROWS: dict[str, Row] = {
             w.session, a, "po_mix_min_cases", 6, TODAY, w.place(out).pdu_id
         )
     ),
-    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM, UPW)(
+    # Each importing role imports its own kind of file (each kind names its roles).
+    "app.services.imports.service.preview": row(HEAD, ADMIN, SYSTEM, UPW, VLO)(
         lambda w, a, out: _imported(imports.preview(w.session, a, *_import_file(w, a, out)))
     ),
-    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM, UPW)(
+    "app.services.imports.service.apply": row(HEAD, ADMIN, SYSTEM, UPW, VLO)(
         lambda w, a, out: _imported(imports.apply(w.session, a, *_import_file(w, a, out)))
     ),
     "app.services.demo.generate.generate_demo": row(SYSTEM, scoped=False)(
@@ -447,6 +453,9 @@ ROWS: dict[str, Row] = {
     **_upw_rows(permission_upw.WRITES),
     **_upw_rows(permission_upw.READS),
 }
+
+
+ROWS.update(victim_rows.rows(row))
 
 
 def _outcome(w: World, service: Row, actor: Actor, out: bool) -> str:

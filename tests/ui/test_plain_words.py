@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -39,7 +39,11 @@ def _texts(root: QWidget) -> list[str]:
         model = view.model()
         if model is None:
             continue
-        for col in range(model.columnCount()):
+        try:
+            columns = model.columnCount(QModelIndex())
+        except TypeError:  # Qt's own private models (a completer's, a list view's)
+            columns = 1
+        for col in range(columns):
             texts.append(str(model.headerData(col, Qt.Orientation.Horizontal) or ""))
             for index in _indexes(model, col, limit=60):
                 for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

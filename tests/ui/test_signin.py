@@ -16,6 +16,7 @@ from app.services.core.actor import system_actor
 from app.services.users import credentials
 from app.services.users.gate import Gate
 from app.ui.app import SignedIn, build_window
+from app.ui.main_window import SCREENS
 from app.ui.signin.dialogs import (
     ChangePasswordDialog,
     FirstHeadDialog,
@@ -167,7 +168,8 @@ def test_switch_user_opens_the_next_users_own_view(qtbot: Any, store: Any) -> No
     session = SignedIn(store, inline_ops=True)
     first = session.open(head)
     qtbot.addWidget(first)
-    assert first.nav.item(4).flags() & Qt.ItemFlag.ItemIsEnabled
+    admin_row = next(i for i, e in enumerate(SCREENS) if e.title == "Administration")
+    assert first.nav.item(admin_row).flags() & Qt.ItemFlag.ItemIsEnabled
 
     def sign(dialog: Any) -> None:
         dialog.username_edit.setText("ada")
@@ -180,7 +182,7 @@ def test_switch_user_opens_the_next_users_own_view(qtbot: Any, store: Any) -> No
     assert second is not None and second is not first
     qtbot.addWidget(second)
     assert second.user_label.text() == "Signed in: Ada Admin (Case administrator)"
-    admin_item = second.nav.item(4)
+    admin_item = second.nav.item(admin_row)
     assert admin_item.text() == "Administration"
     assert not admin_item.flags() & Qt.ItemFlag.ItemIsEnabled
     assert admin_item.toolTip() == "Only the Head of PDU can open Administration."

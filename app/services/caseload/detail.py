@@ -75,6 +75,8 @@ class CaseDetail:
     # is one (DOMAIN.md 3a: 55 weeks, a setting).
     full_assessment_valid_until: date | None = None
     unpaid_work: PersonUpw | None = None
+    # The VCS case's VLO, when there is one: the caseload shows no more of victim contact.
+    victim_liaison_officer: str = ""
 
 
 def case_detail(session: Session, person_id: int) -> CaseDetail:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.db.models import AppUser, UserPdu, UserRole, UserTeam
 from app.domain.codes import Role
 from app.services.core.errors import NotFound, PermissionDenied
+from app.services.core.keyring import Keyring
 
 SYSTEM_USERNAME = "command line"
 
@@ -58,6 +59,8 @@ class Actor:
     team_ids: frozenset[int] = field(default_factory=frozenset)
     staff_id: int | None = None
     everywhere: bool = False
+    # The window's keys to victims' details, opened with the password; never the command line's.
+    keyring: Keyring | None = field(default=None, compare=False, repr=False)
 
     @property
     def roles_label(self) -> str:

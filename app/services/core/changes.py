@@ -36,6 +36,11 @@ class Kind(StrEnum):
     UPW_STAND_DOWN = "upw_stand_down"
     DECISION = "decision"  # a decision ticked off as entered in NDelius
     PROPOSAL = "proposal"  # a case held in an SPO's open batch proposal
+    VCS_CASE = "vcs_case"
+    VICTIM = "victim"
+    VICTIM_TASK = "victim_task"
+    VICTIM_CONTACT = "victim_contact"
+    VICTIM_KEY = "victim_key"
 
 
 @dataclass(frozen=True)

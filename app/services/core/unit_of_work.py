@@ -60,6 +60,15 @@ TABLE_KINDS: dict[str, Kind] = {
     "upw_placement": Kind.UPW_PLACEMENT,
     "upw_attendance": Kind.UPW_ATTENDANCE,
     "upw_stand_down": Kind.UPW_STAND_DOWN,
+    "vcs_case": Kind.VCS_CASE,
+    "vcs_key_stage": Kind.VCS_CASE,
+    "victim": Kind.VICTIM,
+    "victim_task": Kind.VICTIM_TASK,
+    "victim_contact": Kind.VICTIM_CONTACT,
+    "user_key": Kind.VICTIM_KEY,
+    "recovery_key": Kind.VICTIM_KEY,
+    "data_key": Kind.VICTIM_KEY,
+    "sealed_key": Kind.VICTIM_KEY,
 }
 """The kind of each table's rows. A test checks every table is here or in UNTRACKED."""
 

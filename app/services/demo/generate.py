@@ -37,6 +37,7 @@ from app.services.demo.organisation import OrganisationPlan, plan_organisation
 from app.services.demo.people import RISE_DAYS_AGO, CasePlan, plan_cases
 from app.services.demo.unpaid_work import write_unpaid_work
 from app.services.demo.users import create_demo_users
+from app.services.demo.victims import create_demo_victims
 from app.services.demo.write import write_cases, write_latest_assessments, write_organisation
 
 DEMO_PDU = 17
@@ -239,6 +240,8 @@ def generate_demo(
     allocate_recent(session, users, recent, demo.today)
     demo.step(0, "Writing unpaid work")
     upw = write_unpaid_work(session, demo.pdu.id, seed, demo.today, actor.user_id)
+    if users.vlo_id is not None:
+        create_demo_victims(session, users.head, users.vlo_id, demo.pdu.id, seed)
     summary = DemoSummary(
         pdu_number=demo.pdu.number,
         pdu_name=demo.pdu.name,

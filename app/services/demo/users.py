@@ -8,7 +8,7 @@ policy, and nobody is made to change ``demo`` at first sign-in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from app.domain.codes import Grade, Role
 from app.domain.signin import DEMO_PASSWORD
 from app.services.core import audit
 from app.services.core.actor import Actor, load_actor
+from app.services.core.keyring import Keyring
 from app.services.users.accounts import UserForm, add_account, create_user, describe
 
 DEMO_USERS: tuple[tuple[str, Role, Grade | None], ...] = (
@@ -37,6 +38,7 @@ class DemoUsers:
 
     head: Actor
     spo: Actor
+    vlo_id: int | None = None
 
 
 def _staff(session: Session, staff_ids: list[int], grade: Grade) -> Staff | None:
@@ -68,7 +70,9 @@ def create_demo_users(
                 summary=f"Demo Head of PDU {user.username} ({user.display_name}) added",
                 after=describe(session, user),
             )
-            head = load_actor(session, user.id)
+            # Holding a keyring, the Head keeps the data key created when they add the VLO,
+            # and writes the demo's victims sealed with it.
+            head = replace(load_actor(session, user.id), keyring=Keyring())
             made[role] = head
             continue
         made[role] = load_actor(session, create_user(session, head, username, DEMO_PASSWORD, form))
@@ -78,4 +82,4 @@ def create_demo_users(
         .values(must_change_password=False)
     )
     assert head is not None
-    return DemoUsers(head=head, spo=made[Role.SPO])
+    return DemoUsers(head=head, spo=made[Role.SPO], vlo_id=made[Role.VLO].user_id)

@@ -32,19 +32,22 @@ from app.services.imports.staff import StaffImport
 from app.services.imports.turns import begin_writing, waiting_kindly
 from app.services.imports.upw_projects import ProjectImport
 from app.services.imports.upw_sessions import SessionImport
-from app.services.unpaid_work import access as upw_access
+from app.services.victims.importing import VcsCaseImport
+from app.services.victims.victim_import import VictimImport
 
 KINDS: dict[str, type[Importer]] = {
     "cases": CaseImport,
     "staff": StaffImport,
     "upw-projects": ProjectImport,
     "upw-sessions": SessionImport,
+    "vcs-cases": VcsCaseImport,
+    "victims": VictimImport,
 }
 EXTRACT_ROLES = (Role.HEAD_OF_PDU, Role.ADMIN, Role.SYSTEM)
 """Who imports NDelius extracts (SPEC.md 1), each only into the PDUs they cover."""
-IMPORTING_ROLES = (*EXTRACT_ROLES, Role.UPW_MANAGER)
-"""Who imports any file; each kind then checks its own (``_require_import``)."""
-UPW_KINDS = frozenset({"upw-projects", "upw-sessions"})
+IMPORTING_ROLES = (*EXTRACT_ROLES, Role.UPW_MANAGER, Role.VLO)
+"""Everyone who imports something; each kind names its own roles (``roles`` on the
+importer: a VLO imports VCS files only, the unpaid work manager unpaid work files only)."""
 MISSING_COLUMN = "this required column is missing from the header row"
 
 
@@ -128,13 +131,9 @@ def apply(
     return _run(session, actor, kind, Path(path), end_missing, True, progress, expected_hash, pdu)
 
 
-def _require_import(actor: Actor, kind: str) -> None:
-    """Extracts: the Head of PDU, case administrators, the command line; unpaid work files
-    also the unpaid work manager (SPEC.md 1)."""
-    if kind in UPW_KINDS:
-        upw_access.require_import(actor)
-    else:
-        actor.require(*EXTRACT_ROLES, action="import extracts")
+def _require_import(actor: Actor, importer: Importer, kind: str) -> None:
+    """Each kind's own roles; extracts: the Head of PDU, case administrators, the command line."""
+    actor.require(*getattr(importer, "roles", EXTRACT_ROLES), action=f"import {kind} files")
 
 
 def _importer(kind: str) -> Importer:
@@ -154,8 +153,9 @@ def _run(
     expected_hash: str | None = None,
     pdu: str | None = None,
 ) -> ImportReport:
-    _require_import(actor, kind)
     importer = _importer(kind)
+    _require_import(actor, importer, kind)
+    actor.require(*getattr(importer, "roles", EXTRACT_ROLES), action=f"import {kind} files")
     progress = progress or Progress()
     try:
         table = read_table(path)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.db.upw_models import UpwProject
 from app.domain import coded
+from app.domain.codes import Role
 from app.domain.columns import UPW_PROJECT_COLUMNS, HeaderMapping
 from app.domain.parsing import (
     ParseError,
@@ -102,6 +103,8 @@ class ProjectImport:
     """Checks, plans and writes one file of unpaid work projects."""
 
     kind = "upw-projects"
+    roles = (Role.UPW_MANAGER, Role.ADMIN, Role.SYSTEM)
+    """Who imports unpaid work files (SPEC.md 1)."""
     columns = UPW_PROJECT_COLUMNS
 
     def __init__(self) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.db.models import Person, Staff
 from app.db.upw_models import UpwProject
+from app.domain.codes import Role
 from app.domain.columns import UPW_SESSION_COLUMNS, HeaderMapping
 from app.domain.parsing import (
     ParseError,
@@ -128,6 +129,8 @@ class SessionImport:
     """Checks, plans and writes one file of sessions with attendance."""
 
     kind = "upw-sessions"
+    roles = (Role.UPW_MANAGER, Role.ADMIN, Role.SYSTEM)
+    """Who imports unpaid work files (SPEC.md 1)."""
     columns = UPW_SESSION_COLUMNS
 
     def __init__(self) -> None:

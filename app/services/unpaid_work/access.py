@@ -4,7 +4,8 @@ The unpaid work manager manages projects, sessions, supervisors and
 placements; the unpaid work manager and case administrators record
 attendance and stand-downs (and rebook the people a stand-down sent away,
 the one step that follows it) and requirement details; every signed-in
-role reads the unpaid work of the PDUs they cover. Each service carries
+role reads the unpaid work of the PDUs they cover (the unpaid work imports name
+their own roles, in ``app.services.imports``). Each service carries
 :func:`app.services.core.permissions.write_service` (or ``guarded_read``)
 with one of these tuples and checks its PDU with :func:`require_pdu`.
 """
@@ -17,7 +18,6 @@ from app.services.core.permissions import EVERY_ROLE
 
 MANAGING = (Role.UPW_MANAGER,)
 RECORDING = (Role.UPW_MANAGER, Role.ADMIN)
-IMPORTING = (Role.UPW_MANAGER, Role.ADMIN, Role.SYSTEM)
 READING = EVERY_ROLE
 """Reads are open to every role: the scope (the PDUs covered) is what limits them."""
 
@@ -30,11 +30,6 @@ STAND_DOWN = "stand down unpaid work sessions"
 REBOOK = "rebook people after a stand-down"
 RECORD_REQUIREMENT = "record unpaid work requirement details"
 SEE = "see unpaid work"
-
-
-def require_import(actor: Actor) -> None:
-    """Unpaid work files: the unpaid work manager, case administrators, the command line."""
-    actor.require(*IMPORTING, action="import unpaid work files")
 
 
 def require_pdu(actor: Actor, pdu_id: int, action: str) -> None:

@@ -27,6 +27,7 @@ from app.services.core.errors import ConflictError, NotFound, PermissionDenied, 
 from app.services.core.permissions import guarded_read, write_service
 from app.services.core.unit_of_work import touch
 from app.services.users import passwords
+from app.services.victims import keys, staffing
 
 MANAGE = "manage users"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
@@ -372,6 +373,7 @@ def add_account(
     )
     session.add(user)
     session.flush()
+    keys.ensure_user_key(session, user.id, password)
     set_scope(session, user.id, form)
     return user
 
@@ -393,6 +395,7 @@ def create_user(
         summary=f"Account {user.username} ({user.display_name}) added",
         after=describe(session, user),
     )
+    keys.entitlement_changed(session, actor)
     return user.id
 
 
@@ -410,8 +413,11 @@ def update_user(
     if Role.HEAD_OF_PDU.value in before["roles"] and user.active:
         lost = before_pdus - (set(form.pdu_ids) if Role.HEAD_OF_PDU in form.roles else set())
         _keep_a_head(session, user.id, lost)
+    if Role.VLO.value in before["roles"] and Role.VLO not in form.roles:
+        staffing.require_no_open_cases(session, user.id)
     user.display_name, user.staff_id = form.display_name, form.staff_id
     set_scope(session, user.id, form)
+    keys.entitlement_changed(session, actor)
     after = describe(session, user)
     audit.record(
         session,
@@ -442,7 +448,11 @@ def set_active(
     roles = set(session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
     if not active and Role.HEAD_OF_PDU.value in roles:
         _keep_a_head(session, user.id, pdus)
+    if not active and Role.VLO.value in roles:
+        staffing.require_no_open_cases(session, user.id)
     user.active = active
+    session.flush()
+    keys.entitlement_changed(session, actor)
     if active:
         user.failed_attempts, user.locked_until = 0, None
     audit.record(

@@ -31,6 +31,7 @@ from app.services.users.accounts import (
     describe,
     get_user,
 )
+from app.services.victims import keys
 
 
 def _set_password(session: Session, user: AppUser, password: str, *, must_change: bool) -> None:
@@ -47,6 +48,9 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     user = get_user(session, user_id)
     _require_covers(actor, _stored_pdus(session, user.id))
     _set_password(session, user, new_password, must_change=True)
+    # Nobody else knows the old password: a new key pair; the Head's open keyring re-shares.
+    keys.replace_user_key(session, user.id, new_password)
+    keys.share_pending(session, actor)
     audit.record(
         session,
         actor,
@@ -72,6 +76,8 @@ def change_own_password(
     if current_password == new_password:
         raise UserError("Choose a new password, not the current one.")
     _set_password(session, user, new_password, must_change=False)
+    # The same private key, wrapped under the new password in the same transaction.
+    keys.rewrap_user_key(session, user.id, current_password, new_password)
     audit.record(
         session,
         actor,
@@ -191,6 +197,7 @@ def reset_head_password(session: Session, actor: Actor, username: str, new_passw
             "in Administration."
         )
     _set_password(session, user, new_password, must_change=True)
+    keys.replace_user_key(session, user.id, new_password)
     audit.record(
         session,
         actor,

@@ -7,13 +7,14 @@ committed whatever the answer, so failed sign-ins are counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.services.core.actor import Actor
 from app.services.core.reference import PduInfo, list_pdus
 from app.services.core.store import Store
 from app.services.users import credentials, signin
 from app.services.users.signin import SignIn
+from app.services.victims.keys import with_keyring
 
 
 @dataclass
@@ -47,15 +48,25 @@ class Gate:
         self, username: str, display_name: str, password: str, pdu_ids: frozenset[int]
     ) -> Actor:
         with self.store.sessions.begin() as session:
-            return credentials.create_first_head(session, username, display_name, password, pdu_ids)
+            actor = credentials.create_first_head(
+                session, username, display_name, password, pdu_ids
+            )
+            return with_keyring(session, actor, password)
 
     def sign_in(self, username: str, password: str) -> SignIn:
         with self.store.sessions.begin() as session:
-            return signin.sign_in(session, username, password)
+            answer = signin.sign_in(session, username, password)
+            if answer.actor is None:
+                return answer
+            return replace(answer, actor=with_keyring(session, answer.actor, password))
 
     def unlock(self, actor: Actor, password: str) -> SignIn:
         with self.store.sessions.begin() as session:
-            return signin.unlock(session, actor, password)
+            answer = signin.unlock(session, actor, password)
+            if answer.actor is None:
+                return answer
+            # The window keeps its actor: its keyring is opened again with the password.
+            return replace(answer, actor=with_keyring(session, actor, password))
 
     def change_password(self, actor: Actor, current: str, new: str) -> None:
         with self.store.sessions.begin() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from html import escape
 
@@ -86,7 +87,10 @@ class CaseDetailPanel(QTextBrowser):
             parts.append("<h3>Unpaid work</h3>")
             parts.append(person_html(d.unpaid_work))
         if d.victim_contact:
-            parts.append("<p><b>Victim contact scheme case</b></p>")
+            vlo = (
+                f": VLO {html.escape(d.victim_liaison_officer)}" if d.victim_liaison_officer else ""
+            )
+            parts.append(f"<p><b>Victim Contact Scheme case</b>{vlo}</p>")
         self.setHtml("".join(parts))
 
 

@@ -38,6 +38,8 @@ TITLES = {
     "staff": "Import staff extract",
     "upw-projects": "Import unpaid work projects",
     "upw-sessions": "Import unpaid work sessions and attendance",
+    "vcs-cases": "Import VCS cases",
+    "victims": "Import victims' details",
 }
 ACTIONS = {
     "added": "New",

@@ -1,0 +1,1 @@
+"""The Victim liaison screen (SPEC.md 4.6)."""
