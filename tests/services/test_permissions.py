@@ -47,6 +47,8 @@ from app.services.users import accounts, credentials, signin
 from app.services.users.accounts import UserForm
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.services import permission_upw
+from tests.services.permission_upw import UpwPlace
 from tests.victims import permission_rows as victim_rows
 
 HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
@@ -83,6 +85,7 @@ class Place:
     review: int
     reduction: int
     user: int
+    upw: UpwPlace
 
 
 @dataclass
@@ -100,7 +103,7 @@ class World:
         return int(self.session.scalar(select(model.version).where(model.id == record_id)))
 
 
-def _place(session: Session, number: int) -> Place:
+def _place(session: Session, number: int, tmp: Path) -> Place:
     pdu = f.pdu(session, number)
     team = f.team(session, pdu.id, f"Team {number}")
     pod1, pod2 = f.pod(session, team.id, "POD 1"), f.pod(session, team.id, "POD 2")
@@ -124,6 +127,7 @@ def _place(session: Session, number: int) -> Place:
     session.flush()
     user = f.actor(session, ADMIN, pdus=(number,), username=f"target.{number}")
     assert user.user_id is not None
+    upw = permission_upw.stage(session, pdu.id, number, pod1, tmp / f"sheets-{number}")
     return Place(
         pdu.id,
         number,
@@ -137,12 +141,13 @@ def _place(session: Session, number: int) -> Place:
         review.id,
         reduction.id,
         user.user_id,
+        upw,
     )
 
 
 @pytest.fixture
 def world(session: Session, tmp_path: Path) -> World:
-    own, other = _place(session, 17), _place(session, 18)
+    own, other = _place(session, 17, tmp_path), _place(session, 18, tmp_path)
     w = World(session, tmp_path, own, other)
     w.actors = {
         HEAD: f.actor(session, HEAD, username="the.head"),
@@ -254,6 +259,16 @@ def _held_allocation(w: World, p: Place) -> int:
 
 def _team_version(w: World, p: Place) -> int:
     return w.version(Team, p.team.id)
+
+
+def _upw_rows(calls: dict[str, tuple[tuple[Role, ...], permission_upw.UpwCall]]) -> dict[str, Row]:
+    """The unpaid work services, called on the records staged in each place's PDU."""
+    return {
+        f"app.services.unpaid_work.{name}": row(*roles)(
+            lambda w, a, out, call=call: call(w.session, a, w.place(out).upw)
+        )
+        for name, (roles, call) in calls.items()
+    }
 
 
 ROWS: dict[str, Row] = {
@@ -435,6 +450,8 @@ ROWS: dict[str, Row] = {
     "app.services.admin.audit_log.export": row(HEAD, scoped=False)(
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
+    **_upw_rows(permission_upw.WRITES),
+    **_upw_rows(permission_upw.READS),
 }
 
 

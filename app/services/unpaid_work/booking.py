@@ -28,6 +28,7 @@ from app.domain.unpaid_work_booking import (
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.permissions import write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import (
     bookings_of,
@@ -163,6 +164,7 @@ def _place(
     return placement.id
 
 
+@write_service(*access.MANAGING, action=access.BOOK)
 def book(
     session: Session,
     actor: Actor,
@@ -172,13 +174,12 @@ def book(
     reason: str = "",
 ) -> int:
     """Book a person onto a session; returns the booking's id."""
-    access.require_book(actor)
     return _place(session, actor, session_id, expected_version, person_id, reason)
 
 
+@write_service(*access.MANAGING, action=access.BOOK)
 def unbook(session: Session, actor: Actor, placement_id: int, expected_version: int) -> int:
     """Take a person off a session they have no outcome for yet; returns the session's id."""
-    access.require_book(actor)
     placement = session.get(UpwPlacement, placement_id)
     if placement is None:
         raise NotFound("That booking no longer exists.")
@@ -205,6 +206,7 @@ def unbook(session: Session, actor: Actor, placement_id: int, expected_version: 
     return row.id
 
 
+@write_service(*access.RECORDING, action=access.REBOOK)
 def rebook(
     session: Session,
     actor: Actor,
@@ -214,10 +216,11 @@ def rebook(
     reason: str = "",
 ) -> int:
     """Rebook a person a stand-down sent away onto another session, in one step."""
-    access.require_rebook(actor)
     old = session.get(UpwPlacement, placement_id)
     if old is None:
         raise NotFound("That booking no longer exists.")
+    _row, was = _session(session, old.session_id)
+    access.require_pdu(actor, was.pdu_id, "rebook people")
     outcome = session.scalar(
         select(UpwAttendance.outcome).where(UpwAttendance.placement_id == old.id)
     )
