@@ -53,11 +53,14 @@ def _draw_all(scratch: Path, out: Path) -> int:
 
     from app.services.core.store import open_store
     from app.services.demo import create_demo
+    from app.services.users.gate import Gate
     from app.ui.app import build_window
 
     store = open_store(str(scratch / "demo.sqlite3"))
     create_demo(store, cases=CASES, seed=1)
-    window = build_window(store, inline_ops=True)
+    head = Gate(store).demo_head()  # signed in as the demo's Head of PDU, as --demo starts
+    assert head is not None, "the demo has no Head of PDU account"
+    window = build_window(store, head, inline_ops=True)
     window.resize(*SIZE)
     window.show()
     _settle(app)
