@@ -91,3 +91,34 @@ def test_the_check_finds_codes() -> None:
         "DOMESTIC_ABUSE",
         "FRI",
     }
+
+
+def test_victim_liaison_and_its_dialogs_show_no_code_to_a_vlo(qtbot: Any, demo_store: Any) -> None:
+    from app.ui.victims.case_dialogs import CaseDatesDialog, KeyStageDialog, OptDialog
+
+    vlo = Gate(demo_store).sign_in("vlo", "demo").actor
+    assert vlo is not None
+    window = build_window(demo_store, vlo, inline_ops=True)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.open_screen("Victim liaison")
+    assert screen.queue is not None and screen.queue.names_open
+    found = {}
+    for row in screen.queue.rows[:40]:  # many cases: their panels, victims and timelines
+        screen.select_task(row.task_id)
+        codes = _codes(_texts(screen))
+        if codes:
+            found[row.vcs_case_ref] = sorted(codes)
+    assert screen.case is not None
+    for make in (
+        lambda c: CaseDatesDialog(window.ctx, c, screen.vlos, screen),
+        lambda c: OptDialog(window.ctx, c, screen),
+        lambda c: KeyStageDialog(window.ctx, c, screen),
+    ):
+        dialog = make(screen.case)
+        codes = _codes(_texts(dialog))
+        if codes:
+            found[type(dialog).__name__] = sorted(codes)
+        dialog.close()
+    assert found == {}
+    window.close()
