@@ -128,3 +128,16 @@ def test_upgrade_gives_an_empty_store_the_schema_and_the_pdus_then_check_passes(
     again = run_cli("--database", empty, "db", "upgrade")
     assert again.returncode == 0, again.stderr
     assert count(empty, "SELECT count(*) FROM pdu") == 108
+
+
+def test_a_missing_module_is_called_a_driver_only_when_it_is_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import _report
+
+    _report(ModuleNotFoundError("No module named 'psycopg'", name="psycopg"))
+    assert "a database driver is missing (psycopg)" in capsys.readouterr().err
+    _report(ModuleNotFoundError("No module named 'PIL'", name="PIL"))
+    err = capsys.readouterr().err
+    assert "a part of PDU Manager is missing (PIL): reinstall it" in err
+    assert "driver" not in err
