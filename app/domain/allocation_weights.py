@@ -22,6 +22,12 @@ deepening a PO's one-sided caseload costs 15, a PQiP holding a High RoSH case
 the proposal, keeping the previous proposal's choice is worth 20 (so a
 re-solve moves few lines), a case left unallocated costs 100,000 and one
 outside the PO policy (only when no one else can take it) 10,000.
+
+The proposal's ceiling (the lowest possible highest load, plus 2 points) gives
+way to continuity and to a specialism the case needs up to 85% (a setting): a
+case may go back to its previous practitioner, or to a women's, young adults
+or domestic abuse specialist, and take them (and any other case given to them
+in the batch) up to 85% even when the ceiling is lower.
 """
 
 from __future__ import annotations
@@ -61,6 +67,7 @@ class AllocationWeights:
     unallocated: float = 100_000.0
     outside_policy: float = 10_000.0
     ceiling_slack: float = 2.0
+    rule_ceiling: float = 85.0
     time_limit_seconds: float = 10.0
     _bands: tuple[tuple[float, float, float], ...] = field(
         default=(), init=False, repr=False, compare=False
@@ -174,6 +181,13 @@ ALLOCATION_WEIGHT_SETTINGS: tuple[SettingSpec, ...] = (
         _W.ceiling_slack,
         "Points above the lowest possible highest load a proposal may go for a better fit",
         50,
+    ),
+    _weight(
+        "allocation_rule_ceiling",
+        _W.rule_ceiling,
+        "Capacity % up to which a proposal may give a case back to its previous practitioner"
+        " or to a specialist it needs, above the ceiling",
+        110,
     ),
     _weight(
         "allocation_time_limit_seconds",

@@ -25,7 +25,7 @@ from app.domain.allocation import (
     policy_verdict,
     safeguard_verdict,
 )
-from app.domain.allocation_terms import MIX, SEVEN_DAY, Term, choice_terms
+from app.domain.allocation_terms import CONTINUITY, MIX, SEVEN_DAY, SPECIALISM, Term, choice_terms
 from app.domain.allocation_weights import DEFAULT_WEIGHTS, AllocationWeights
 
 
@@ -105,6 +105,11 @@ class Pair:
     blocked: str = ""
     policy_reason: str = ""
 
+    @property
+    def keeps_rule(self) -> bool:
+        """The case goes back to its previous practitioner, or to a specialist it needs."""
+        return any(t.kind in (CONTINUITY, SPECIALISM) for t in self.terms)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -122,6 +127,11 @@ class Prepared:
     @property
     def weights(self) -> AllocationWeights:
         return self.request.weights
+
+    def rule_ceiling(self, ceiling: float) -> float:
+        """How high a case may take its previous practitioner or a specialist, above ``ceiling``."""
+        flagged = self.request.rules.flagged_capacity_percent
+        return max(ceiling, min(flagged, self.weights.rule_ceiling))
 
     def pairs_of_case(self, c: int) -> list[Pair]:
         return [pair for pair in self.pairs if pair.c == c]

@@ -24,11 +24,13 @@ class _State:
     def __init__(self, prepared: Prepared, ceiling: float) -> None:
         self.p = prepared
         self.ceiling = ceiling
+        self.high = prepared.rule_ceiling(ceiling)
         self.w = prepared.weights
         n = len(prepared.practitioners)
         self.load = [0.0] * n
         self.count = [0] * n
         self.mixing = [0] * n
+        self.back = [0] * n
         self.share_of = [
             p.candidate.load.available / FULL_TIME_POINTS for p in prepared.practitioners
         ]
@@ -39,9 +41,16 @@ class _State:
         cost += self.w.seven_day_over * max(0, count - self.p.seven_day_room[p])
         return cost - (self.w.mix_bonus if mixing else 0.0)
 
-    def fits(self, pair: Pair, extra: float = 0.0) -> bool:
-        after = self.p.now[pair.p] + self.load[pair.p] + pair.share - extra
-        if after > self.ceiling + _EPS:
+    def limit(self, p: int, back: int) -> float:
+        """A practitioner given a case back may go up to the continuity ceiling."""
+        return self.high if back > 0 else self.ceiling
+
+    def ok(self, p: int) -> bool:
+        return self.p.now[p] + self.load[p] <= self.limit(p, self.back[p]) + _EPS
+
+    def fits(self, pair: Pair) -> bool:
+        after = self.p.now[pair.p] + self.load[pair.p] + pair.share
+        if after > self.limit(pair.p, self.back[pair.p] + pair.keeps_rule) + _EPS:
             return False
         hard = self.w.seven_day_cap_hard
         return not hard or self.count[pair.p] < self.p.seven_day_room[pair.p]
@@ -66,6 +75,7 @@ class _State:
         self.load[pair.p] += sign * pair.share
         self.count[pair.p] += sign
         self.mixing[pair.p] += sign * pair.adds_lacking_side
+        self.back[pair.p] += sign * pair.keeps_rule
 
 
 def greedy_fit(
@@ -117,6 +127,9 @@ def _moves(state: _State, chosen: list[Pair | None], by_case: Sequence[Sequence[
         out = state.remove_cost(current)
         state.apply(current, -1)
         best, gain = current, 0.0
+        if not state.ok(current.p):  # it holds others above the ceiling only with this case
+            state.apply(current, +1)
+            continue
         for q in by_case[c]:
             if q.p != current.p and state.fits(q):
                 delta = out + state.add_cost(q)
