@@ -26,12 +26,13 @@ outside the PO policy (only when no one else can take it) 10,000.
 The proposal's ceiling (the lowest possible highest load, plus 2 points) gives
 way to continuity and to a specialism the case needs up to 85% (a setting): a
 case may go back to its previous practitioner, or to a women's, young adults
-or domestic abuse specialist, and take them (and any other case given to them
-in the batch) up to 85% even when the ceiling is lower.
+or domestic abuse specialist, and take them up to 85% even when the ceiling is
+lower; any other case given to them must still fit under the ceiling.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -72,6 +73,8 @@ class AllocationWeights:
     _bands: tuple[tuple[float, float, float], ...] = field(
         default=(), init=False, repr=False, compare=False
     )
+    _starts: tuple[float, ...] = field(default=(), init=False, repr=False, compare=False)
+    _below: tuple[float, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         slopes = {int(k): int(v) for k, v in self.load_slopes.items()}
@@ -87,6 +90,12 @@ class AllocationWeights:
             (float(s), float(e), float(slopes[s])) for s, e in zip(starts, ends, strict=True)
         )
         object.__setattr__(self, "_bands", bands)
+        below, total = [], 0.0
+        for low, high, slope in bands:
+            below.append(total)
+            total += (high - low) * slope
+        object.__setattr__(self, "_starts", tuple(b[0] for b in bands))
+        object.__setattr__(self, "_below", tuple(below))
 
     def bands(self) -> tuple[tuple[float, float, float], ...]:
         """(from %, to %, slope) for each band; the last runs on for ever."""
@@ -98,12 +107,11 @@ DEFAULT_WEIGHTS = AllocationWeights()
 
 def cost_of_load(weights: AllocationWeights, percent: float) -> float:
     """F(percent): the convex cost of a full-time practitioner standing at ``percent``."""
-    total = 0.0
-    for low, high, slope in weights.bands():
-        if percent <= low:
-            break
-        total += (min(percent, high) - low) * slope
-    return total
+    k = bisect_left(weights._starts, percent) - 1  # the band holding percent
+    if k < 0:
+        return 0.0
+    low, _high, slope = weights._bands[k]
+    return weights._below[k] + (percent - low) * slope
 
 
 def load_cost_change(

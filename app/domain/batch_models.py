@@ -181,17 +181,16 @@ class Fit:
         count = n_cases + 2 * len(receivers) + len(lacking)
         back = sorted({q.p for q in pairs if q.keeps_rule}) if high > ceiling + _EPS else []
         within = {p: count + 1 + i for i, p in enumerate(back)}
-        extra = high - ceiling
         columns: list[Column] = []
         for pair in pairs:
-            limit = high if pair.p in within else ceiling
+            limit = high if pair.keeps_rule else ceiling
             fits = prepared.now[pair.p] + pair.share <= limit + _EPS
             fits = fits and (keep is None or (pair.c, pair.p) in keep)
             entries = [(pair.c, 1.0), (load[pair.p], pair.share), (seven[pair.p], 1.0)]
             if pair.adds_lacking_side:
                 entries.append((mix[pair.p], -1.0))
-            if pair.p in within:
-                entries.append((within[pair.p], pair.share - (extra if pair.keeps_rule else 0.0)))
+            if pair.p in within and not pair.keeps_rule:
+                entries.append((within[pair.p], pair.share))
             columns.append((pair.cost, 0.0, 1.0 if fits else 0.0, True, entries))
         for c in range(n_cases):
             columns.append((w.unallocated, 0.0, 1.0, False, [(c, 1.0), (count, 1.0)]))

@@ -90,7 +90,9 @@ class Pair:
     bonus depend on the whole batch and are costed by the model. ``share``:
     the capacity % the case adds to the practitioner. ``blocked``: why the
     safeguards forbid the pair ("" when they do not); ``policy_reason``: why
-    it is outside the policy or needs confirmation.
+    it is outside the policy or needs confirmation. ``keeps_rule``: the case
+    goes back to its previous practitioner or to a specialist it needs (such a
+    pair may pass the proposal's ceiling, up to the rule ceiling).
     """
 
     c: int
@@ -104,11 +106,7 @@ class Pair:
     terms: tuple[Term, ...]
     blocked: str = ""
     policy_reason: str = ""
-
-    @property
-    def keeps_rule(self) -> bool:
-        """The case goes back to its previous practitioner, or to a specialist it needs."""
-        return any(t.kind in (CONTINUITY, SPECIALISM) for t in self.terms)
+    keeps_rule: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +211,7 @@ def assess_pair(
         terms=terms,
         blocked=guard.reason,
         policy_reason=verdict.reason,
+        keeps_rule=any(t.kind in (CONTINUITY, SPECIALISM) for t in terms),
     )
 
 

@@ -273,12 +273,12 @@ def test_every_case_is_placed_once_within_the_rules_or_left_with_a_reason(
                 for q in (prepared.assess(c, i) for i in range(len(team)))
             )
         assert solution.ceiling is not None
-        # Above the ceiling only someone given a case back or a specialism, up to 85%.
-        back = any(
-            prepared.assess(k, q).keeps_rule for k, q in solution.assignment.items() if q == p
-        )
-        limit = prepared.rule_ceiling(solution.ceiling) if back else solution.ceiling
-        assert result.after[p] <= min(limit, flagged) + 1e-6
+        # Above the ceiling only with a case back or to a specialist, up to the rule ceiling;
+        # the practitioner's other cases fit under the ceiling on their own.
+        given = [prepared.assess(k, q) for k, q in solution.assignment.items() if q == p]
+        others = sum(q.share for q in given if not q.keeps_rule)
+        assert prepared.now[p] + others <= solution.ceiling + 1e-6 or others == 0
+        assert result.after[p] <= min(prepared.rule_ceiling(solution.ceiling), flagged) + 1e-6
     for line in proposal.lines:
         assert line.reason
         assert (line.staff_id is None) == (line.name == "")
