@@ -4,14 +4,16 @@ Case by case, each allocation takes whoever tops the list at that moment:
 early cases fill the lightest people and later ones land on whoever is left.
 Here the queue is placed as a whole, by HiGHS (``highspy``, MIT):
 
-1. **The ceiling.** The lowest possible "highest capacity among practitioners
-   who receive a case", found by bisection in steps of 0.1%: at a ceiling T,
-   the pairs where one case alone would pass T are dropped and each
-   practitioner's points after the batch must stay within T; each step is a
-   feasibility problem. The ceiling never passes the flagged capacity (110%,
-   issue 16). A case no one can take is "left unallocated" (a variable with a
-   large cost), so the model is always feasible; first the fewest such cases
-   are found, and every later stage keeps to that number.
+1. **The ceiling.** The lowest "highest capacity among practitioners who
+   receive a case" found, in steps of 0.1%: at a ceiling T, the pairs where
+   one case alone would pass T are dropped and each practitioner's points
+   after the batch must stay within T. A quick search (the cases in three
+   orders, each to whoever keeps the most room) bisects T in milliseconds;
+   only when it cannot place every case at the flagged capacity (110%, issue
+   16) does the solver find the fewest cases that must be left (a "left
+   unallocated" variable with a large cost keeps the model always feasible)
+   and bisect T in node-limited steps. Every later stage keeps to that number
+   of cases left.
 2. **The best fit under it.** Under the lowest ceiling plus a small slack (a
    setting, 2 points), the sum of the terms the desk ranks by (the one set of
    weights of :mod:`app.domain.allocation_weights`): the convex load cost of
@@ -19,7 +21,10 @@ Here the queue is placed as a whole, by HiGHS (``highspy``, MIT):
    specialisms, a female practitioner as asked; a PQiP with High RoSH; the
    PO's mix (a bonus once per PO for the side they lack); each case over the
    7-day count (a penalised slack, or a hard limit); the keep bonus for the
-   last proposal's choice; outside the policy where no one else can.
+   last proposal's choice; outside the policy where no one else can. The
+   ceiling gives way to continuity and needed specialisms up to the rule
+   ceiling (a setting, 85%): such a case may take its practitioner above the
+   ceiling, while their other cases must fit under it.
 
 Costs are changes from today's loads, so the solver's relative gap is not
 swamped by constants. Inputs are sorted canonically (CRN, staff code) and
@@ -39,7 +44,7 @@ from typing import Any
 
 from app.domain.batch_models import Ceiling, Fit, run
 from app.domain.batch_problem import Pair, Prepared
-from app.domain.batch_search import greedy_fit, improve, shortlist
+from app.domain.batch_search import greedy_fit, improve, shortlist, total_cost
 from app.domain.progress import Progress, silent
 
 STEP = 0.1
@@ -250,10 +255,15 @@ def _good_start(
 ) -> tuple[list[int | None], set[tuple[int, int]]]:
     """A quick good answer under the ceiling, and the pairs worth weighing against it."""
     index = {(pair.c, pair.p): pair for pair in prepared.pairs}
-    chosen = greedy_fit(prepared, ceiling, by_case)
-    if chosen is None or sum(q is None for q in chosen) != sum(p is None for p in fallback):
-        chosen = [None if p is None else index[(c, p)] for c, p in enumerate(fallback)]
-    chosen = improve(prepared, chosen, ceiling, by_case)
+    left = sum(p is None for p in fallback)
+    packed = [None if p is None else index[(c, p)] for c, p in enumerate(fallback)]
+    starts = [packed]
+    cheapest = greedy_fit(prepared, ceiling, by_case)
+    if cheapest is not None and sum(q is None for q in cheapest) == left:
+        starts.insert(0, cheapest)
+    # The cheapest-first search and the tightest packing, each improved: the better one.
+    improved = [improve(prepared, start, ceiling, by_case) for start in starts]
+    chosen = min(improved, key=lambda found: total_cost(prepared, found, ceiling))
     keep = shortlist(prepared, chosen, ceiling, by_case, SHORTLIST)
     return [None if q is None else q.p for q in chosen], keep
 

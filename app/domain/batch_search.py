@@ -140,6 +140,15 @@ def improve(
     return chosen
 
 
+def total_cost(prepared: Prepared, chosen: Sequence[Pair | None], ceiling: float) -> float:
+    """What the best-fit stage would charge for ``chosen`` (cases left aside)."""
+    state = _State(prepared, ceiling)
+    for pair in chosen:
+        if pair is not None:
+            state.apply(pair, +1)
+    return sum(state.cost) + sum(pair.cost for pair in chosen if pair is not None)
+
+
 def _moves(state: _State, chosen: list[Pair | None], by_case: Sequence[Sequence[Pair]]) -> int:
     moved = 0
     for c, current in enumerate(chosen):
