@@ -345,3 +345,58 @@ def test_the_time_limit_keeps_the_best_found() -> None:
     assert proposal.timed_out and not proposal.optimal
     assert all(line.reason for line in proposal.lines)
     assert "best found" in proposal.header()
+
+
+def test_a_queue_the_quick_search_cannot_pack_is_packed_by_the_solver() -> None:
+    # Two POs with 264 points of room each before the flagged 110%; cases of 110, 110,
+    # 88, 88, 88 and 44 points. Biggest first (or in CRN order) strands the last 88;
+    # only {110, 110, 44} and {88, 88, 88} place all six.
+    team = [who(1, 2129 / 21.76), who(2, 2129 / 21.76)]
+    sizes = {1: 110, 2: 110, 3: 88, 4: 88, 5: 88, 6: 44}
+    proposal = run([case(i, points=pts) for i, pts in sizes.items()], team)
+    placed = given_to(proposal)
+    assert None not in placed.values()
+    loads = {s: sorted(sizes[c] for c, p in placed.items() if p == s) for s in (1, 2)}
+    assert sorted(loads.values()) == [[44, 110, 110], [88, 88, 88]]
+    assert proposal.lowest_possible is not None and proposal.lowest_possible <= 110
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.builds(case, st.integers(1, 99), st.just(Rosh.MEDIUM), st.integers(20, 260)),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda c: c.case_id,
+    ),
+    st.lists(
+        st.builds(who, st.integers(1, 40), st.floats(60, 108)),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda p: p.staff_id,
+    ),
+)
+def test_the_fewest_cases_are_left_and_the_ceiling_is_never_claimed_below_the_lowest(
+    cases: list[BatchCase], team: list[BatchPractitioner]
+) -> None:
+    from itertools import product
+
+    prepared = prepare(BatchRequest(tuple(cases), tuple(team)))
+    options = [[None, *(q for q in prepared.pairs if q.c == c)] for c in range(len(cases))]
+    most, lowest = 0, None
+    for choice in product(*options):
+        held: dict[int, float] = {}
+        for q in choice:
+            if q is not None:
+                held[q.p] = held.get(q.p, prepared.now[q.p]) + q.share
+        if any(v > 110 + 1e-9 for v in held.values()):
+            continue
+        placed = sum(q is not None for q in choice)
+        top = max(held.values(), default=0.0)
+        if placed > most or (placed == most and (lowest is None or top < lowest)):
+            most, lowest = placed, top
+    solution = solve(prepared)
+    assert sum(p is not None for p in solution.assignment.values()) == most
+    if most:
+        assert solution.lowest_possible is not None and lowest is not None
+        assert solution.lowest_possible >= lowest - 1e-6
