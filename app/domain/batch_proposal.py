@@ -64,12 +64,12 @@ class Proposal:
         return {line.case_id: line.staff_id for line in self.lines if line.staff_id is not None}
 
     def header(self) -> str:
-        """ "Nobody who receives a case ends above 86.2% (lowest possible 84.4%, ...)"."""
+        """ "Nobody who receives a case ends above 86.2% (lowest found 84.4%, ...)"."""
         if self.ceiling_reached is None:
             return "No case could be placed."
         text = f"Nobody who receives a case ends above {self.ceiling_reached:.1f}%"
         if self.lowest_possible is not None:
-            text += f" (lowest possible {self.lowest_possible:.1f}%; up to {self.slack:g} points"
+            text += f" (lowest found {self.lowest_possible:.1f}%; up to {self.slack:g} points"
             rule = self.rule_ceiling
             if rule is not None and rule > self.lowest_possible + self.slack + 1e-9:
                 text += (

@@ -214,7 +214,7 @@ def test_the_same_queue_gives_the_same_proposal_every_run() -> None:
 
 def test_the_header_says_the_ceiling_and_the_lowest_possible() -> None:
     header = run([case(1)], [who(1, 50)]).header()
-    assert header.startswith("Nobody who receives a case ends above 52.9% (lowest possible 52.9%")
+    assert header.startswith("Nobody who receives a case ends above 52.9% (lowest found 52.9%")
 
 
 # --- properties ----------------------------------------------------------------------
