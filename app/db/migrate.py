@@ -29,6 +29,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_allocation_desk",
     "0003_users",
     "0004_unpaid_work",
+    "0009_indexes",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
