@@ -31,6 +31,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_unpaid_work",
     "0005_victims",
     "0006_returns",
+    "0009_indexes",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
