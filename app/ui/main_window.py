@@ -28,7 +28,6 @@ from shiboken6 import isValid
 from app.domain.codes import Role
 from app.services.core import reference
 from app.services.core.reference import PduInfo
-from app.services.imports import apply as import_extract
 from app.services.maintenance import restore_from_window
 from app.services.users.gate import Gate
 from app.ui.context import AppContext, Notice
@@ -232,6 +231,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._import_actions: list[QAction] = []
+        file_menu.aboutToShow.connect(self._check_import_actions)
         for kind, label, shortcut in (
             ("cases", "Import &caseload extract…", "Ctrl+I"),
             ("staff", "Import &staff extract…", "Ctrl+Shift+I"),
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setStatusTip(self.tr("Check a file, preview the changes, then import it"))
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
-            allowed(action, self.ctx.actor, import_extract)
+            self._import_actions.append(action)
             file_menu.addAction(action)
         file_menu.addSeparator()
         self.switch_action = QAction(self.tr("S&witch user…"), self)
@@ -411,6 +412,22 @@ class MainWindow(QMainWindow):
     def refresh_pdus(self) -> None:
         """Reload the PDU list (after an import adds the first staff of a PDU)."""
         self._load_pdus()
+
+    @Slot()
+    def _check_import_actions(self) -> None:
+        """Grey out the imports this user may not run, when the File menu first opens.
+
+        Not at start-up: the import services (and openpyxl behind them) load only
+        when first wanted (issue 21). A shortcut pressed before is refused by the
+        service itself, which is the check that counts.
+        """
+        if not self._import_actions:
+            return
+        from app.services.imports import apply as import_extract
+
+        for action in self._import_actions:
+            allowed(action, self.ctx.actor, import_extract)
+        self._import_actions = []
 
     def open_import(self, kind: str) -> None:
         from app.ui.imports.dialog import ImportDialog

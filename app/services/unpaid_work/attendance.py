@@ -33,6 +33,7 @@ from app.services.core.errors import ConflictError, NotFound, UserError
 from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import credits_of
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.requirements import RequirementRecord, load_requirements
 from app.services.unpaid_work.rules import PduRules, pdu_rules
@@ -78,17 +79,6 @@ class AttendanceResult:
     def for_practitioner(self) -> tuple[RecordedOutcome, ...]:
         """Enforceable outcomes the practitioner must be told of (one business day)."""
         return tuple(r for r in self.recorded if r.notice_due is not None)
-
-
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
 
 
 @write_service(*access.RECORDING, action=access.RECORD_ATTENDANCE)

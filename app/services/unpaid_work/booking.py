@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.upw_models import UpwAttendance, UpwPlacement, UpwProject, UpwSession, UpwStandDown
+from app.db.upw_models import UpwAttendance, UpwPlacement, UpwSession, UpwStandDown
 from app.domain.parsing import format_date
 from app.domain.unpaid_work_booking import (
     BookingWarning,
@@ -36,6 +36,7 @@ from app.services.unpaid_work.facts import (
     people_facts,
     session_facts_of,
 )
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.requirements import current_requirement
 
@@ -65,17 +66,6 @@ class BookingCheck:
     @property
     def needs_reason(self) -> bool:
         return any(w.severity is Severity.NEEDS_REASON for w in self.warnings)
-
-
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
 
 
 def _warnings(session: Session, facts: SessionFacts, person_id: int) -> tuple[BookingWarning, ...]:

@@ -27,6 +27,7 @@ from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
 from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.rules import pdu_rules
 from app.services.unpaid_work.words import check_times
@@ -334,17 +335,6 @@ def change_session(
         after={"start_time": start, "end_time": end, "places": places},
     )
     return row.id
-
-
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
 
 
 # --- supervisors -----------------------------------------------------------------------

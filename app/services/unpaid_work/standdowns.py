@@ -38,6 +38,7 @@ from app.services.unpaid_work.facts import (
     people_facts,
     sessions_on,
 )
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.requirements import load_requirements
 from app.services.unpaid_work.rules import pdu_rules
@@ -69,17 +70,6 @@ class StandDownResult:
     session_id: int
     person_minutes_lost: int
     to_rebook: tuple[ToRebook, ...]
-
-
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
 
 
 def _check_notice(row: UpwSession, notice: Notice, sent_home_at: time | None, today: date) -> None:
