@@ -63,10 +63,12 @@ NOT_SERVICES = {
     "app.services.core.audit.record",
     "app.services.core.team_access.spo_teams",
     "app.services.core.unit_of_work.set_actor",
+    "app.services.imports.kept.plan_key",
     *victim_rows.HELPERS,
 }
 """Helpers of the services, not services: they write the actor's name in the log, keep
-it for the unit of work's entry, or look up an SPO's teams, for the services that check."""
+it for the unit of work's entry, look up an SPO's teams, or key an import's kept plan (by
+who made it), for the services that check."""
 
 
 @dataclass
