@@ -169,7 +169,10 @@ def test_the_about_box_names_the_version_database_and_licences(qtbot: Any, store
     qtbot.addWidget(about)
     assert __version__ in about.heading.text()
     text = about.database.text()
-    assert "SQLite" in text and str(store.path) in text and "Schema: 0" in text
+    if store.path is not None:
+        assert "SQLite" in text and str(store.path) in text and "Schema: 0" in text
+    else:  # PostgreSQL: the server, shared, and the address without a password
+        assert "PostgreSQL" in text and "shared" in text and "Schema: 0" in text
     licences = {
         about.tabs.tabText(i).replace("&", ""): about.tabs.widget(i).toPlainText()
         for i in range(about.tabs.count())
