@@ -184,7 +184,8 @@ def test_the_about_box_names_the_version_database_and_licences(qtbot: Any, store
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in licences["LGPL-3.0 (Qt)"]
     qtbot.mouseClick(about.copy_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
-    assert copied.startswith(f"PDU Manager {__version__}") and str(store.path) in copied
+    assert copied.startswith(f"PDU Manager {__version__}")
+    assert str(store.path if store.path is not None else store.engine.url.database) in copied
     about.close()
     window.close()
 
