@@ -116,16 +116,35 @@ def exercise(window: MainWindow, wait: Wait, meter: StallMeter | None = None) ->
 
 
 def spin_until(app: QApplication, deadline_s: float = 120.0) -> Wait:
-    """A ``wait`` for a child process: run the event loop until the condition holds."""
+    """A ``wait`` for a child process: run the event loop until the condition holds.
+
+    A nested ``QEventLoop.exec`` polled by a timer, not a ``processEvents`` loop:
+    PySide6 6.12's ``processEvents`` loses references to ``None`` while worker
+    threads run Python, and the process dies ("none_dealloc") within seconds.
+    """
 
     def wait(condition: Callable[[], bool]) -> None:
         clock = QElapsedTimer()
         clock.start()
-        while not condition():
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, TICK_MS)
+        loop = QEventLoop()
+        timed_out = [False]
+
+        def check() -> None:
             if clock.elapsed() > deadline_s * 1000:
-                raise TimeoutError("the window did not finish its reads in time")
-        app.processEvents()
+                timed_out[0] = True
+                loop.quit()
+            elif condition():
+                loop.quit()
+
+        poll = QTimer()
+        poll.setInterval(TICK_MS)
+        poll.timeout.connect(check)
+        poll.start()
+        if not condition():
+            loop.exec()
+        poll.stop()
+        if timed_out[0]:
+            raise TimeoutError("the window did not finish its reads in time")
 
     return wait
 

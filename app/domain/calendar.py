@@ -28,6 +28,9 @@ DeadlineState = Literal["due", "due_today", "overdue"]
 
 _SUBDIVISIONS: dict[str, str] = {"england": "ENG", "wales": "WLS"}
 EXTRA_HOLIDAY_NAME = "Additional bank holiday"
+# ``holidays`` imports each country's module on first use; two threads importing it at
+# once crash PySide6's import hook (shiboken ``none_dealloc``), so one loads at a time.
+_LOAD_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1024)
@@ -35,7 +38,8 @@ def _bank_holidays(subdivision: str, year: int) -> tuple[tuple[date, str], ...]:
     """The bank holidays of one year, sorted, as (date, name); cached for all calendars."""
     if not 1 <= year <= 9999:
         return ()
-    table = holidays.country_holidays("GB", subdiv=subdivision, years=year)
+    with _LOAD_LOCK:
+        table = holidays.country_holidays("GB", subdiv=subdivision, years=year)
     return tuple(sorted((day, str(name)) for day, name in table.items()))
 
 

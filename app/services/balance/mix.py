@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -58,9 +59,9 @@ class PractitionerBalance:
     outside_policy: int
     exceptions: tuple[BalanceException, ...]
 
-    @property
+    @cached_property
     def tier_mix(self) -> str:
-        """Cases per protect level, e.g. "A 1 · B 4 · C 2"."""
+        """Cases per protect level, e.g. "A 1 · B 4 · C 2" (worked out once: sorts ask often)."""
         return tier_mix_summary(self.tier_counts)
 
     @property

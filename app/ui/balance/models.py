@@ -6,7 +6,7 @@ table is the one fetched on demand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -126,34 +126,37 @@ class PractitionerBalanceModel(CapacityColumnsModel, _ListModel):
         return _decoration(line, col, role)
 
 
+_DISPLAY: tuple[Callable[[PractitionerBalance], str], ...] = (
+    lambda line: line.name,
+    lambda line: grade_short(line.grade),
+    pod_text,
+    lambda line: str(line.cases),
+    lambda line: str(line.high),
+    lambda line: str(line.medium_low),
+    lambda line: str(line.not_assessed),
+    capacity_text,
+    lambda line: line.tier_mix,
+)
+_SORT: tuple[Callable[[PractitionerBalance], Any], ...] = (
+    lambda line: line.name.casefold(),
+    lambda line: line.grade,
+    lambda line: f"{pod_text(line).casefold()}\t{line.team_name.casefold()}",
+    lambda line: line.cases,
+    lambda line: line.high,
+    lambda line: line.medium_low,
+    lambda line: line.not_assessed,
+    lambda line: -1.0 if line.capacity_percent is None else line.capacity_percent,
+    lambda line: line.tier_mix,
+)
+
+
 def _display(line: PractitionerBalance, col: int) -> str:
-    values = (
-        line.name,
-        grade_short(line.grade),
-        pod_text(line),
-        str(line.cases),
-        str(line.high),
-        str(line.medium_low),
-        str(line.not_assessed),
-        capacity_text(line),
-        line.tier_mix,
-    )
-    return values[col] if 0 <= col < len(values) else ""
+    """One cell's text; only that column is worked out (the proxy asks cell by cell)."""
+    return _DISPLAY[col](line) if 0 <= col < len(_DISPLAY) else ""
 
 
 def _sort_value(line: PractitionerBalance, col: int) -> Any:
-    values = (
-        line.name.casefold(),
-        line.grade,
-        f"{pod_text(line).casefold()}\t{line.team_name.casefold()}",
-        line.cases,
-        line.high,
-        line.medium_low,
-        line.not_assessed,
-        -1.0 if line.capacity_percent is None else line.capacity_percent,
-        line.tier_mix,
-    )
-    return values[col] if 0 <= col < len(values) else None
+    return _SORT[col](line) if 0 <= col < len(_SORT) else None
 
 
 def _decoration(line: PractitionerBalance, col: int, role: int) -> Any:

@@ -42,7 +42,7 @@ from app.ui.balance.models import (
 )
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
-from app.ui.widgets.columns import fit_columns
+from app.ui.widgets.columns import FIT_ROWS, fit_columns, fit_rows_in_view
 from app.ui.widgets.deferred import WhenShown
 from app.ui.widgets.table_menu import TableMenu, install_table_menus
 
@@ -145,8 +145,9 @@ class BalanceScreen(QWidget):
         table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         table.setWordWrap(True)
         table.verticalHeader().setVisible(False)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_rows_in_view(table)  # every row measured at once took seconds (issue 21)
         header = table.horizontalHeader()
+        header.setResizeContentsPrecision(FIT_ROWS)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.exceptions_table = table

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QSettings, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import (
     QHeaderView,
     QMenu,
@@ -58,10 +68,80 @@ def fit_columns(view: QTableView, columns: Iterable[int] | None = None, caps: Ca
 
 
 def wrap_column(view: QTableView, column: int) -> None:
-    """One column takes the room left and wraps its text; rows grow to show every line."""
+    """One column takes the room left and wraps its text; rows grow to show every line.
+
+    Only the rows in view are measured (as they scroll in): Qt's ``ResizeToContents``
+    measures every row of the model at each reset, seconds over thousands (issue 21).
+    """
     view.setWordWrap(True)
     view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_rows_in_view(view)
+
+
+def fit_rows_in_view(view: QTableView) -> None:
+    """Rows grow to their contents as they come into view, never all at once."""
+    fitter = _RowFitter(view)
+    view.setProperty("row_fitter", fitter)  # kept alive with the view
+
+
+class _RowFitter(QObject):
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._fitted: set[int] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._fit)
+        view.verticalScrollBar().valueChanged.connect(self._later)
+        view.horizontalHeader().sectionResized.connect(self._refit)
+        view.installEventFilter(self)
+        self._model: QAbstractItemModel | None = None
+        self._watch()
+
+    def _watch(self) -> None:
+        model = self._view.model()
+        if model is None or model is self._model:
+            return
+        self._model = model
+        for signal in (
+            model.modelReset,
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.dataChanged,
+        ):
+            signal.connect(self._refit)
+        self._refit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._later()
+        return False
+
+    def _refit(self, *_args: object) -> None:
+        self._fitted.clear()
+        self._later()
+
+    def _later(self, *_args: object) -> None:
+        self._timer.start()
+
+    def _fit(self) -> None:
+        view, model = self._view, self._view.model()
+        if model is None:
+            return
+        count, height = model.rowCount(), view.viewport().height()
+        row = max(view.rowAt(0), 0)
+        shown = 0
+        while row < count and shown <= height:
+            if view.isRowHidden(row):
+                row += 1
+                continue
+            if row not in self._fitted:
+                view.resizeRowToContents(row)
+                self._fitted.add(row)
+            shown += view.rowHeight(row)
+            row += 1
 
 
 class ColumnChooser:
