@@ -22,8 +22,6 @@ from app.services.core.errors import UserError
 LOCK_TIMEOUT_SECONDS = 5
 _LOCK_NOT_AVAILABLE = "55P03"
 _UNIQUE_VIOLATION = "23505"
-WRITE_CACHE_KIB = 256 * 1024
-"""SQLite page cache of an import's write step, in KiB (pages are allocated as used)."""
 
 
 class AnotherImportRunning(UserError):
@@ -44,12 +42,7 @@ def begin_writing(session: Session) -> None:
     if dialect != "sqlite" or session.connection().get_execution_options().get(WRITE):
         return
     session.commit()
-    connection = session.connection(execution_options={WRITE: True})
-    # A bulk import touches far more index pages than SQLite's default 2 MB
-    # cache holds: spilling them to the WAL mid-transaction and reading them
-    # back made the import worse than linear in its rows (issue 21). The
-    # cache is this connection's, closed with it (the store pools none).
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
+    session.connection(execution_options={WRITE: True})
 
 
 @contextmanager
