@@ -195,6 +195,8 @@ class TierInputs:
         )
 
     def _needs(self) -> Mapping[Need, NeedSeverity]:
+        if isinstance(self.needs, _CheckedNeeds):
+            return self.needs  # type: ignore[return-value]  # checked once by checked_needs(): an import reuses a few
         if not isinstance(self.needs, Mapping):
             raise TierInputError(f"Needs must map need names to severities, not {self.needs!r}")
         checked = {
@@ -202,6 +204,18 @@ class TierInputs:
             for need, sev in self.needs.items()
         }
         return MappingProxyType(checked)
+
+
+class _CheckedNeeds(dict[str, str]):
+    """Needs already checked: Need to NeedSeverity (made only by :func:`checked_needs`)."""
+
+
+def checked_needs(needs: Mapping[str, str]) -> Mapping[str, str]:
+    """Needs checked and normalised once, for many TierInputs to share without re-checking.
+
+    Raises :class:`TierInputError` as TierInputs would. Treat the result as read-only.
+    """
+    return _CheckedNeeds(TierInputs(needs=needs).needs)
 
 
 class _LazyExplanation:

@@ -7,6 +7,7 @@ practitioner's grade, raises a review item for the allocation desk.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -39,6 +40,7 @@ from app.domain.tiering import (
     TierResult,
     assessment_is_valid,
     calculate_tier,
+    checked_needs,
     mandate_for_change,
     parse_tier,
     protect_rank,
@@ -145,8 +147,14 @@ def tier_inputs(
         has_mandate_for_change=mandate,
         has_assessment=valid,
         ogrs_percent=assessment.ogrs_percent,
-        needs=json.loads(assessment.needs or "{}"),
+        needs=_needs(assessment.needs or "{}"),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _needs(text: str) -> Mapping[str, str]:
+    """Stored needs (JSON) checked once per distinct text: an import has few distinct ones."""
+    return checked_needs(json.loads(text))
 
 
 def _computed(

@@ -106,6 +106,7 @@ class CaseImport:
 
     def write(self, ctx: Context) -> frozenset[int]:
         plan, progress, session = self.cases_plan, ctx.progress, ctx.session
+        self.grouper = None  # the file's rows are planned: free them before writing
         progress.start(_rows_to_write(plan), "Writing…")
         ids = insert_returning_ids(session, Person, "crn", plan.new_people, progress)
 
@@ -128,6 +129,7 @@ class CaseImport:
         if ended < len(ends):
             raise conflict(len(ends) - ended, "cases", _ended_elsewhere(session, ends))
         insert_rows(session, Allocation, resolve(plan.new_allocations), progress)
+        _free_written(plan)
         touched = plan.touched | set(ids.values())
         sync_requirements(session, touched, ctx.as_at)
         self._tiers_and_caseload(ctx, touched, ids)
@@ -183,6 +185,12 @@ def _unpaid_work_notes(session: Session, cases: dict[str, Any]) -> list[str]:
 
 def _id(ids: dict[Any, int], ref: PersonRef) -> int:
     return ids[ref] if isinstance(ref, str) else ref
+
+
+def _free_written(plan: CasePlan) -> None:
+    """Let go of the written rows (a dict each) before the tiers and the read model."""
+    for rows in (plan.new_people, plan.new_events, plan.new_assessments, plan.new_allocations):
+        rows.clear()
 
 
 def _rows_to_write(plan: CasePlan) -> int:
