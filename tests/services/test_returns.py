@@ -193,12 +193,12 @@ def test_an_earlier_version_cannot_be_signed_off(session, known: Known, head: Ac
 def test_nobody_but_the_head_signs_off(session, known: Known, role: Role) -> None:  # type: ignore[no-untyped-def]
     built = build_return(session, admin(session), known.pdu_id, WEEK_ENDING)
     with pytest.raises(PermissionDenied):
-        sign_off_return(session, Actor(None, "x", "Someone", role), built.id)
+        sign_off_return(session, f.actor(session, role, name="Someone"), built.id)
 
 
 @pytest.mark.parametrize("role", [Role.SPO, Role.VLO, Role.UPW_MANAGER])
 def test_other_roles_may_not_build_or_export(session, known: Known, role: Role) -> None:  # type: ignore[no-untyped-def]
-    actor = Actor(None, "x", "Someone", role)
+    actor = f.actor(session, role, name="Someone")  # covering the PDU: refused for the role
     with pytest.raises(PermissionDenied):
         build_return(session, actor, known.pdu_id, WEEK_ENDING)
     with pytest.raises(PermissionDenied):
