@@ -24,9 +24,12 @@ from app.domain.rag import Band, Bands, capacity_rag, percent_band
 from app.domain.report import Kind, format_value
 from app.domain.returns import Week, current_week
 from app.services.core import settings
+from app.services.core.actor import Actor
+from app.services.core.permissions import guarded_read
 from app.services.core.reference import get_pdu
 from app.services.returns.export import preview_return
 from app.services.returns.gather_later import sessions_without_supervisor, victim_tasks_due
+from app.services.returns.permissions import SEE, SEE_ACTION, own_pdu
 from app.services.teams.workload import practitioner_loads
 
 NEAR_LIMIT_WORKING_DAYS = 1
@@ -183,11 +186,13 @@ def actions_today(session: Session, pdu_id: int, today: date) -> list[ActionItem
     ]
 
 
-def overview(session: Session, pdu_id: int, today: date) -> OverviewView:
+@guarded_read(*SEE, action=SEE_ACTION)
+def overview(session: Session, actor: Actor, pdu_id: int, today: date) -> OverviewView:
     """This week's figures at a glance and today's actions for the PDU."""
+    own_pdu(actor, pdu_id, SEE_ACTION)
     week_end_day = settings.get(session, "week_end_day", today, pdu_id)
     week = current_week(today, week_end_day)
-    preview = preview_return(session, pdu_id, week.ending)
+    preview = preview_return(session, actor, pdu_id, week.ending)
     limits = settings.workload_settings(session, today, pdu_id)
     seen = glances(
         preview.figures,
