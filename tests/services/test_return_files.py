@@ -246,6 +246,11 @@ def test_no_file_names_a_person_on_probation_or_a_victim_of_the_demo(
                 )
         finally:
             store.close()
+    figures = json.loads((folder / "demo.json").read_text(encoding="utf-8"))
+    # The demo's victim liaison and unpaid work are counted in the return (counts only).
+    assert figures["victims"]["open_cases"] > 0 and figures["victims"]["tasks_due"] > 0
+    assert figures["unpaid_work"]["sessions_scheduled"] > 0
+    assert figures["unpaid_work"]["active_requirements"] > 0
     everything = exported_text(folder)
     for name in names:
         assert name not in everything

@@ -4,8 +4,9 @@ The figures are this week's return as it stands (the stored one once the
 week is exported), each percentage with its red/amber/green
 (:mod:`app.domain.rag`). The actions are counted for today: unallocated
 cases at or near their 5-working-day limit, unpaid work sessions without a
-supervisor, victim liaison tasks due, reviews waiting, practitioners over
-100% and 110%; each names the screen that deals with it.
+supervisor from today over the look-ahead setting's days (7), victim liaison
+tasks open and due by today (the overdue among them), reviews waiting,
+practitioners over 100% and 110%; each names the screen that deals with it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from app.services.core.actor import Actor
 from app.services.core.permissions import guarded_read
 from app.services.core.reference import get_pdu
 from app.services.returns.export import preview_return
-from app.services.returns.gather_later import sessions_without_supervisor, victim_tasks_due
+from app.services.returns.gather_upw import sessions_without_supervisor
+from app.services.returns.gather_victims import victim_tasks_due
 from app.services.returns.permissions import SEE, SEE_ACTION, own_pdu
 from app.services.teams.workload import practitioner_loads
 
@@ -151,8 +153,9 @@ def actions_today(session: Session, pdu_id: int, today: date) -> list[ActionItem
     capacities = [p.capacity_percent for p in loads if p.capacity_percent is not None]
     over = sum(1 for c in capacities if c > limits.over_capacity_percent)
     flagged = sum(1 for c in capacities if c > limits.flagged_capacity_percent)
-    unsupervised = sessions_without_supervisor(session, pdu_id, today)
-    tasks = victim_tasks_due(session, pdu_id, today)
+    ahead = int(settings.get(session, "overview_supervisor_look_ahead_days", today, pdu_id))
+    unsupervised = sessions_without_supervisor(session, pdu_id, today, ahead)
+    tasks, late_tasks = victim_tasks_due(session, pdu_id, today)
     return [
         ActionItem(
             "near_limit",
@@ -163,12 +166,18 @@ def actions_today(session: Session, pdu_id: int, today: date) -> list[ActionItem
         ),
         ActionItem(
             "no_supervisor",
-            f"Sessions without a supervisor: {unsupervised}",
+            f"Sessions without a supervisor in the next {ahead} days: {unsupervised}",
             unsupervised,
             "Unpaid work",
             urgent=unsupervised > 0,
         ),
-        ActionItem("victim_tasks", f"Victim liaison tasks due: {tasks}", tasks, "Victim liaison"),
+        ActionItem(
+            "victim_tasks",
+            f"Victim liaison tasks due: {tasks} ({late_tasks} overdue)",
+            tasks,
+            "Victim liaison",
+            urgent=late_tasks > 0,
+        ),
         ActionItem("reviews", f"Reviews waiting: {reviews}", int(reviews or 0), "Allocation"),
         ActionItem(
             "over_100",
