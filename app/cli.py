@@ -429,10 +429,14 @@ def _report(exc: Exception) -> int:
         message = f"the database is not available ({exc.orig})"
     elif isinstance(exc, NoSuchModuleError | ArgumentError):
         message = f"that is not a database address PDU Manager can use ({exc})"
-    elif isinstance(exc, ModuleNotFoundError):
+    elif isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("psycopg"):
         message = (
             f"a database driver is missing ({exc.name}): for PostgreSQL install "
             "pip install 'pdu-manager[postgresql]'"
+        )
+    elif isinstance(exc, ModuleNotFoundError):
+        message = (
+            f"a part of PDU Manager is missing ({exc.name}): reinstall it; nothing was changed"
         )
     elif isinstance(exc, OSError):
         message = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)

@@ -36,20 +36,36 @@ def header_row() -> bytes:
     return b'<row r="1">' + cells + b"</row>"
 
 
-def xlsx_with_sheet(path: Path, rows: Iterable[bytes]) -> Path:
-    """A real workbook whose first sheet is the given row XML, streamed into the archive."""
+def xlsx_with_sheet(path: Path, rows: Iterable[bytes], dimension: str | None = None) -> Path:
+    """A real workbook whose first sheet is the given row XML, streamed into the archive.
+
+    ``dimension``: the range the sheet declares (``A1:F1048576``), as Excel writes it.
+    """
     base = zipfile.ZipFile(io.BytesIO(_base_workbook()))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in base.infolist():
             if info.filename != SHEET:
                 out.writestr(info, base.read(info.filename))
         with out.open(SHEET, "w", force_zip64=True) as sheet:
-            sheet.write(_OPEN)
+            opening = _OPEN
+            if dimension is not None:
+                declared = f'<dimension ref="{dimension}"/><sheetData>'.encode()
+                opening = _OPEN.replace(b"<sheetData>", declared)
+            sheet.write(opening)
             sheet.write(header_row())
             for row in rows:
                 sheet.write(row)
             sheet.write(_CLOSE)
     return path
+
+
+def full_sheet(path: Path, rows: int = 1_048_575) -> Path:
+    """A workbook filled to Excel's last row (1,048,576), its range declared as Excel does."""
+    block = b"".join(
+        b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(2, 10_002)
+    )
+    blocks = (block for _ in range(rows // 10_000))
+    return xlsx_with_sheet(path, blocks, dimension=f"A1:F{rows + 1}")
 
 
 def zip_bomb(path: Path, megabytes: int = 60) -> Path:

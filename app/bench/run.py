@@ -75,6 +75,10 @@ def measure(workdir: Path, cases: int) -> tuple[list[Figure], float | None]:
     memory, peak = figures.memory(children, big, cases)
     table = [startup, caseload, weekly, imported, tiers, memory]
     table.append(_unpaid_work(workdir))
+    _say("measuring the longest GUI stall")
+    from app.bench import latency
+
+    table.append(latency.figure(children, big, cases))
     return table, peak
 
 

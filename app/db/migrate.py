@@ -31,6 +31,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_unpaid_work",
     "0005_victims",
     "0006_returns",
+    "0009_indexes",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
@@ -223,8 +224,14 @@ def check(engine: Engine) -> CheckReport:
             problems.extend(missing_guards(conn, revision))
     if revision is None:
         problems.append("the database has no schema yet")
+    elif revision not in KNOWN_REVISIONS:
+        problems.append(f"schema revision {revision} is newer than this version's {SCHEMA_HEAD}")
     elif revision != SCHEMA_HEAD:
-        problems.append(f"schema revision {revision} is not the current {SCHEMA_HEAD}")
+        problems.append(
+            f"schema revision {revision} is older than this version's {SCHEMA_HEAD}: it is "
+            "upgraded, after a backup, when PDU Manager next opens it "
+            "(or now with: pdu-manager db upgrade)"
+        )
     return CheckReport(ok=not problems, revision=revision, problems=tuple(problems))
 
 

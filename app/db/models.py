@@ -335,6 +335,12 @@ class CaseloadRow(Base):
         Index("ix_caseload_pdu_practitioner", "pdu_id", "practitioner_key"),
         Index("ix_caseload_pdu_team", "pdu_id", "team_id"),
         Index("ix_caseload_pdu_pod", "pdu_id", "pod_id"),
+        # Each sort of the caseload reads its first page in order (issue 21), CRN the tiebreak.
+        Index("ix_caseload_pdu_team_name", "pdu_id", "team_name", "crn"),
+        Index("ix_caseload_pdu_pod_name", "pdu_id", "pod_name", "crn"),
+        Index("ix_caseload_pdu_end", "pdu_id", "end_date", "crn"),
+        Index("ix_caseload_pdu_clock", "pdu_id", "clock_start", "crn"),
+        Index("ix_caseload_pdu_allocated", "pdu_id", "allocated_on", "crn"),
         Index("ix_caseload_staff", "staff_id"),
         # Covers the count of unallocated active cases.
         Index("ix_caseload_pdu_unallocated", "pdu_id", "unallocated", "sentence_date", "end_date"),

@@ -11,8 +11,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
+from sqlalchemy import Boolean, ColumnElement, and_, delete, func, or_, select, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.db.bulk import bulk_insert, in_ids
 from app.db.models import (
@@ -75,12 +78,36 @@ def refresh_cases(session: Session, person_ids: Iterable[int], as_at: date) -> i
     return written
 
 
-def active_case_condition(as_at: date) -> ColumnElement[bool]:
-    """Active on ``as_at``: sentenced on or before it, not ended on or before it (SPEC.md 7)."""
-    return and_(
+def active_case_condition(as_at: date, *, in_order: bool = False) -> ColumnElement[bool]:
+    """Active on ``as_at``: sentenced on or before it, not ended on or before it (SPEC.md 7).
+
+    ``in_order``: for a sorted page. Most rows are active, so the page is best read
+    in order from the sort's own index; without the hint SQLite takes the sentence
+    date for selective and sorts the whole PDU instead (issue 21).
+    """
+    active = and_(
         CaseloadRow.sentence_date <= as_at,
         or_(CaseloadRow.end_date.is_(None), CaseloadRow.end_date > as_at),
     )
+    return Likely(active) if in_order else active
+
+
+class Likely(FunctionElement[bool]):
+    """A condition most rows meet: SQLite's ``likely()``; plain elsewhere."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "likely"
+
+
+@compiles(Likely)
+def _likely(element: Likely, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(Likely, "sqlite")
+def _likely_on_sqlite(element: Likely, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"likely({compiler.process(element.clauses, **kw)})"
 
 
 def analyse(session: Session) -> None:

@@ -22,10 +22,17 @@ deepening a PO's one-sided caseload costs 15, a PQiP holding a High RoSH case
 the proposal, keeping the previous proposal's choice is worth 20 (so a
 re-solve moves few lines), a case left unallocated costs 100,000 and one
 outside the PO policy (only when no one else can take it) 10,000.
+
+The proposal's ceiling (the lowest possible highest load, plus 2 points) gives
+way to continuity and to a specialism the case needs up to 85% (a setting): a
+case may go back to its previous practitioner, or to a women's, young adults
+or domestic abuse specialist, and take them up to 85% even when the ceiling is
+lower; any other case given to them must still fit under the ceiling.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -61,10 +68,13 @@ class AllocationWeights:
     unallocated: float = 100_000.0
     outside_policy: float = 10_000.0
     ceiling_slack: float = 2.0
+    rule_ceiling: float = 85.0
     time_limit_seconds: float = 10.0
     _bands: tuple[tuple[float, float, float], ...] = field(
         default=(), init=False, repr=False, compare=False
     )
+    _starts: tuple[float, ...] = field(default=(), init=False, repr=False, compare=False)
+    _below: tuple[float, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         slopes = {int(k): int(v) for k, v in self.load_slopes.items()}
@@ -80,6 +90,12 @@ class AllocationWeights:
             (float(s), float(e), float(slopes[s])) for s, e in zip(starts, ends, strict=True)
         )
         object.__setattr__(self, "_bands", bands)
+        below, total = [], 0.0
+        for low, high, slope in bands:
+            below.append(total)
+            total += (high - low) * slope
+        object.__setattr__(self, "_starts", tuple(b[0] for b in bands))
+        object.__setattr__(self, "_below", tuple(below))
 
     def bands(self) -> tuple[tuple[float, float, float], ...]:
         """(from %, to %, slope) for each band; the last runs on for ever."""
@@ -91,12 +107,11 @@ DEFAULT_WEIGHTS = AllocationWeights()
 
 def cost_of_load(weights: AllocationWeights, percent: float) -> float:
     """F(percent): the convex cost of a full-time practitioner standing at ``percent``."""
-    total = 0.0
-    for low, high, slope in weights.bands():
-        if percent <= low:
-            break
-        total += (min(percent, high) - low) * slope
-    return total
+    k = bisect_left(weights._starts, percent) - 1  # the band holding percent
+    if k < 0:
+        return 0.0
+    low, _high, slope = weights._bands[k]
+    return weights._below[k] + (percent - low) * slope
 
 
 def load_cost_change(
@@ -174,6 +189,13 @@ ALLOCATION_WEIGHT_SETTINGS: tuple[SettingSpec, ...] = (
         _W.ceiling_slack,
         "Points above the lowest possible highest load a proposal may go for a better fit",
         50,
+    ),
+    _weight(
+        "allocation_rule_ceiling",
+        _W.rule_ceiling,
+        "Capacity % up to which a proposal may give a case back to its previous practitioner"
+        " or to a specialist it needs, above the ceiling",
+        110,
     ),
     _weight(
         "allocation_time_limit_seconds",

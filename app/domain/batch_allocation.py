@@ -4,14 +4,16 @@ Case by case, each allocation takes whoever tops the list at that moment:
 early cases fill the lightest people and later ones land on whoever is left.
 Here the queue is placed as a whole, by HiGHS (``highspy``, MIT):
 
-1. **The ceiling.** The lowest possible "highest capacity among practitioners
-   who receive a case", found by bisection in steps of 0.1%: at a ceiling T,
-   the pairs where one case alone would pass T are dropped and each
-   practitioner's points after the batch must stay within T; each step is a
-   feasibility problem. The ceiling never passes the flagged capacity (110%,
-   issue 16). A case no one can take is "left unallocated" (a variable with a
-   large cost), so the model is always feasible; first the fewest such cases
-   are found, and every later stage keeps to that number.
+1. **The ceiling.** The lowest "highest capacity among practitioners who
+   receive a case" found, in steps of 0.1%: at a ceiling T, the pairs where
+   one case alone would pass T are dropped and each practitioner's points
+   after the batch must stay within T. A quick search (the cases in three
+   orders, each to whoever keeps the most room) bisects T in milliseconds;
+   only when it cannot place every case at the flagged capacity (110%, issue
+   16) does the solver find the fewest cases that must be left (a "left
+   unallocated" variable with a large cost keeps the model always feasible)
+   and bisect T in node-limited steps. Every later stage keeps to that number
+   of cases left.
 2. **The best fit under it.** Under the lowest ceiling plus a small slack (a
    setting, 2 points), the sum of the terms the desk ranks by (the one set of
    weights of :mod:`app.domain.allocation_weights`): the convex load cost of
@@ -19,7 +21,10 @@ Here the queue is placed as a whole, by HiGHS (``highspy``, MIT):
    specialisms, a female practitioner as asked; a PQiP with High RoSH; the
    PO's mix (a bonus once per PO for the side they lack); each case over the
    7-day count (a penalised slack, or a hard limit); the keep bonus for the
-   last proposal's choice; outside the policy where no one else can.
+   last proposal's choice; outside the policy where no one else can. The
+   ceiling gives way to continuity and needed specialisms up to the rule
+   ceiling (a setting, 85%): such a case may take its practitioner above the
+   ceiling, while their other cases must fit under it.
 
 Costs are changes from today's loads, so the solver's relative gap is not
 swamped by constants. Inputs are sorted canonically (CRN, staff code) and
@@ -39,7 +44,7 @@ from typing import Any
 
 from app.domain.batch_models import Ceiling, Fit, run
 from app.domain.batch_problem import Pair, Prepared
-from app.domain.batch_search import greedy_fit, improve, shortlist
+from app.domain.batch_search import greedy_fit, improve, shortlist, total_cost
 from app.domain.progress import Progress, silent
 
 STEP = 0.1
@@ -104,36 +109,40 @@ def _lower_bound(prepared: Prepared) -> float:
     return max(best.values(), default=0.0)
 
 
-STEP_NODES = 10
-"""Branch-and-bound nodes a ceiling step may take before it counts as not reached.
+GREEDY_ORDERS = ("fewest places", "fewest places, biggest first", "biggest first")
+"""The orders the quick search places cases in; the lowest ceiling any reaches is kept."""
 
-Near the lowest ceiling, placing every case is a packing problem that can take
-the solver minutes to settle to the last 0.1%; a node limit (not a time limit),
-and no large-neighbourhood heuristics in those steps, keep each step short and
-the answer the same on every run.
-"""
-_STEP_OPTIONS = {
-    "mip_heuristic_run_rins": False,
-    "mip_heuristic_run_rens": False,
-    "mip_heuristic_run_root_reduced_cost": False,
-}
+
+def _order(prepared: Prepared, by_case: list[list[Pair]], room: list[float], how: str) -> list[int]:
+    """The cases in the order the quick search places them (ties by canonical order)."""
+
+    def places(c: int) -> int:
+        return sum(q.share <= room[q.p] + _EPS for q in by_case[c])
+
+    if how == "fewest places":
+        return sorted(range(len(by_case)), key=lambda c: (places(c), c))
+    if how == "fewest places, biggest first":
+        return sorted(
+            range(len(by_case)), key=lambda c: (places(c), -prepared.cases[c].facts.points, c)
+        )
+    return sorted(range(len(by_case)), key=lambda c: (-prepared.cases[c].facts.points, c))
 
 
 def _greedy(
-    prepared: Prepared, ceiling: float, by_case: list[list[Pair]]
+    prepared: Prepared,
+    ceiling: float,
+    by_case: list[list[Pair]],
+    how: str = GREEDY_ORDERS[0],
 ) -> list[int | None] | None:
     """A quick try at placing every case that has a pair within ``ceiling``.
 
-    The case with the fewest places that fit goes first, each to whoever keeps
-    the most room after it. None when it fails (the solver then decides).
+    The cases in one of the :data:`GREEDY_ORDERS`, each to whoever keeps the
+    most room after it. None when it fails.
     """
     room = [ceiling - now for now in prepared.now]
     seven = list(prepared.seven_day_room)
     hard = prepared.weights.seven_day_cap_hard
-    order = sorted(
-        range(len(by_case)),
-        key=lambda c: (sum(q.share <= room[q.p] + _EPS for q in by_case[c]), c),
-    )
+    order = _order(prepared, by_case, room, how)
     found: list[int | None] = [None] * len(by_case)
     for c in order:
         if not by_case[c]:
@@ -152,6 +161,13 @@ def _greedy(
     return found
 
 
+def _by_case(prepared: Prepared) -> list[list[Pair]]:
+    by_case: list[list[Pair]] = [[] for _ in prepared.cases]
+    for pair in prepared.pairs:
+        by_case[pair.c].append(pair)
+    return by_case
+
+
 def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
     """The proposal's assignment: the lowest ceiling, then the best fit under it (module doc)."""
     progress = progress or silent()
@@ -159,25 +175,16 @@ def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
     clock = _Clock(began + prepared.weights.time_limit_seconds)
     if not prepared.cases:
         return Solution(MappingProxyType({}), None, None, True, False, 0.0)
-    progress.start(12, "Finding who can take each case")
-    flagged = prepared.request.rules.flagged_capacity_percent
-    stage1 = Ceiling(prepared)
-    _interruptible(stage1.h, progress)
-    stage1.set_ceiling(flagged)
-    stage1.count_only(None)
-    status, values = run(stage1.h, clock.left())
+    progress.start(2, "Finding the lowest ceiling")
     progress.check()
-    best = stage1.assignment(values) if values is not None else _first_fit(prepared, flagged)
+    by_case = _by_case(prepared)
+    lowest, best = _lowest_ceiling(prepared, by_case, clock, progress)
     fewest_left = sum(p is None for p in best)
-    stage1.count_only(fewest_left + 0.5)
-    for option, value in _STEP_OPTIONS.items():
-        stage1.h.setOptionValue(option, value)
-    if values is None:  # stopped before any answer: the quick one stands
-        clock.timed_out = True
-    lowest, best, _steps = _bisect(stage1, best, fewest_left, clock, progress, status == "optimal")
+    flagged = prepared.request.rules.flagged_capacity_percent
     ceiling = min(lowest + prepared.weights.ceiling_slack, flagged)
     progress.advance(1, "Choosing the best fit under the ceiling")
-    best, keep = _good_start(prepared, ceiling, best)
+    best, keep = _good_start(prepared, ceiling, best, by_case)
+    progress.check()
     stage2 = Fit(prepared, ceiling, fewest_left, keep)
     _interruptible(stage2.h, progress)
     stage2.start_from(best)
@@ -200,12 +207,43 @@ def solve(prepared: Prepared, progress: Progress | None = None) -> Solution:
     )
 
 
-def _first_fit(prepared: Prepared, ceiling: float) -> list[int | None]:
-    """The quick search's answer at the flagged capacity, or every case left (never fails)."""
-    by_case: list[list[Pair]] = [[] for _ in prepared.cases]
-    for pair in prepared.pairs:
-        by_case[pair.c].append(pair)
-    return _greedy(prepared, ceiling, by_case) or [None] * len(prepared.cases)
+def _lowest_ceiling(
+    prepared: Prepared, by_case: list[list[Pair]], clock: _Clock, progress: Progress
+) -> tuple[float, list[int | None]]:
+    """The lowest ceiling found, to 0.1%, with an assignment placing the most cases under it.
+
+    When the quick search places every case someone can take at the flagged
+    capacity, it also brackets the ceiling (in each of :data:`GREEDY_ORDERS`,
+    milliseconds each). Otherwise the solver finds the fewest cases that must
+    be left, then bisects the ceiling in node-limited steps.
+    """
+    flagged = prepared.request.rules.flagged_capacity_percent
+    low = math.ceil(_lower_bound(prepared) / STEP - _EPS) - 1
+    quick = _greedy(prepared, flagged, by_case)
+    if quick is not None:
+        top, best = _greedy_bracket(prepared, by_case, low, quick)
+        return top * STEP, best
+    return _bisect(Ceiling(prepared), low, clock, progress)
+
+
+def _greedy_bracket(
+    prepared: Prepared, by_case: list[list[Pair]], low: int, best: list[int | None]
+) -> tuple[int, list[int | None]]:
+    """The lowest ceiling (in steps) the quick search reaches in any of its orders."""
+    found = math.ceil(_highest(prepared, best) / STEP - _EPS)
+    for how in GREEDY_ORDERS:
+        top, floor = found, low
+        while top - floor > 1:
+            mid = (floor + top) // 2
+            quick = _greedy(prepared, mid * STEP, by_case, how)
+            if quick is None:
+                floor = mid
+            else:
+                reached = math.ceil(_highest(prepared, quick) / STEP - _EPS)
+                if reached < found:
+                    best, found = quick, reached
+                top = min(mid, reached)
+    return found, best
 
 
 SHORTLIST = 8
@@ -213,87 +251,78 @@ SHORTLIST = 8
 
 
 def _good_start(
-    prepared: Prepared, ceiling: float, fallback: list[int | None]
+    prepared: Prepared, ceiling: float, fallback: list[int | None], by_case: list[list[Pair]]
 ) -> tuple[list[int | None], set[tuple[int, int]]]:
     """A quick good answer under the ceiling, and the pairs worth weighing against it."""
-    by_case: list[list[Pair]] = [[] for _ in prepared.cases]
-    for pair in prepared.pairs:
-        by_case[pair.c].append(pair)
     index = {(pair.c, pair.p): pair for pair in prepared.pairs}
-    chosen = greedy_fit(prepared, ceiling, by_case)
-    if chosen is None or sum(q is None for q in chosen) != sum(p is None for p in fallback):
-        chosen = [None if p is None else index[(c, p)] for c, p in enumerate(fallback)]
-    chosen = improve(prepared, chosen, ceiling, by_case)
+    left = sum(p is None for p in fallback)
+    packed = [None if p is None else index[(c, p)] for c, p in enumerate(fallback)]
+    starts = [packed]
+    cheapest = greedy_fit(prepared, ceiling, by_case)
+    if cheapest is not None and sum(q is None for q in cheapest) == left:
+        starts.insert(0, cheapest)
+    # The cheapest-first search and the tightest packing, each improved: the better one.
+    improved = [improve(prepared, start, ceiling, by_case) for start in starts]
+    chosen = min(improved, key=lambda found: total_cost(prepared, found, ceiling))
     keep = shortlist(prepared, chosen, ceiling, by_case, SHORTLIST)
     return [None if q is None else q.p for q in chosen], keep
 
 
-REFINE_STEPS = 3
-"""Solver steps below the quick search's ceiling, each within ``STEP_NODES``."""
+STEP_NODES = 10
+"""Branch-and-bound nodes a solver step of the ceiling may take before it counts as not reached.
 
-REFINE_WINDOW = 10
-"""How far below the quick search's ceiling the solver looks, in steps of 0.1%."""
+Only when the quick search cannot place every case at the flagged capacity.
+Near the lowest ceiling, placing every case is a packing problem that can
+take the solver minutes to settle to the last 0.1%; a node limit (not a time
+limit), and no large-neighbourhood heuristics in those steps, keep each step
+short and the answer the same on every run.
+"""
+BISECT_STEPS = 6
+"""Solver steps of the ceiling at most, in that case."""
+
+_STEP_OPTIONS = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+}
 
 
 def _bisect(
-    stage1: Ceiling,
-    best: list[int | None],
-    fewest_left: int,
-    clock: _Clock,
-    progress: Progress,
-    proven: bool,
-) -> tuple[float, list[int | None], bool]:
-    """The lowest ceiling found to 0.1%, with an assignment that keeps to it.
-
-    A quick search (:func:`_greedy`) brackets the ceiling in milliseconds;
-    then at most ``REFINE_STEPS`` solver steps look below it.
-    """
+    stage1: Ceiling, low: int, clock: _Clock, progress: Progress
+) -> tuple[float, list[int | None]]:
+    """The fewest cases left, then the lowest ceiling the solver finds for them in a few steps."""
     prepared = stage1.prepared
+    flagged = prepared.request.rules.flagged_capacity_percent
+    _interruptible(stage1.h, progress)
+    stage1.set_ceiling(flagged)
+    stage1.count_only(None)
+    _status, values = run(stage1.h, clock.left())
+    progress.check()
+    if values is None:  # stopped before any answer: every case is left
+        clock.timed_out = True
+        return 0.0, [None] * len(prepared.cases)
+    best = stage1.assignment(values)
+    fewest_left = sum(p is None for p in best)
     if fewest_left == len(prepared.cases):
-        return 0.0, best, proven
-    by_case: list[list[Pair]] = [[] for _ in prepared.cases]
-    for pair in prepared.pairs:
-        by_case[pair.c].append(pair)
-    low = math.ceil(_lower_bound(prepared) / STEP - _EPS) - 1
+        return 0.0, best
+    stage1.count_only(fewest_left + 0.5)
+    for option, value in _STEP_OPTIONS.items():
+        stage1.h.setOptionValue(option, value)
     high = math.ceil(_highest(prepared, best) / STEP - _EPS)
-    if fewest_left == sum(not pairs for pairs in by_case):
-        low, high, best = _greedy_bracket(prepared, by_case, low, high, best)
-    # The quick search lands within a point or so of the lowest: look just below it.
-    low = max(low, high - REFINE_WINDOW)
-    for _ in range(REFINE_STEPS):
+    for _ in range(BISECT_STEPS):
         if high - low <= 1:
             break
         if clock.left() <= 0:
             clock.timed_out = True
-            return high * STEP, best, False
+            break
         mid = (low + high) // 2
-        progress.advance(1, f"Trying a ceiling of {mid * STEP:.1f}%")
+        progress.advance(0, f"Trying a ceiling of {mid * STEP:.1f}%")
         stage1.set_ceiling(mid * STEP)
-        status, found = run(stage1.h, clock.left(), STEP_NODES)
+        _status, found = run(stage1.h, clock.left(), STEP_NODES)
         progress.check()
         if found is not None:
             best = stage1.assignment(found)
             high = min(mid, math.ceil(_highest(prepared, best) / STEP - _EPS))
         else:
             low = mid
-            proven = proven and status == "infeasible"
-    return high * STEP, best, False
-
-
-def _greedy_bracket(
-    prepared: Prepared,
-    by_case: list[list[Pair]],
-    low: int,
-    high: int,
-    best: list[int | None],
-) -> tuple[int, int, list[int | None]]:
-    """The lowest ceiling the quick search reaches (it fails below, so the solver looks there)."""
-    top, floor = high, low
-    while top - floor > 1:
-        mid = (floor + top) // 2
-        quick = _greedy(prepared, mid * STEP, by_case)
-        if quick is None:
-            floor = mid
-        else:
-            best, top = quick, min(mid, math.ceil(_highest(prepared, quick) / STEP - _EPS))
-    return low, top, best
+    return high * STEP, best

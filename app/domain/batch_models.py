@@ -172,27 +172,34 @@ class Fit:
     ) -> None:
         self.prepared = prepared
         w, n_cases, pairs = prepared.weights, len(prepared.cases), prepared.pairs
+        high = prepared.rule_ceiling(ceiling)
         receivers = sorted({pair.p for pair in pairs})
         load = {p: n_cases + i for i, p in enumerate(receivers)}
         seven = {p: n_cases + len(receivers) + i for i, p in enumerate(receivers)}
         lacking = sorted({pair.p for pair in pairs if pair.adds_lacking_side})
         mix = {p: n_cases + 2 * len(receivers) + i for i, p in enumerate(lacking)}
         count = n_cases + 2 * len(receivers) + len(lacking)
+        back = sorted({q.p for q in pairs if q.keeps_rule}) if high > ceiling + _EPS else []
+        within = {p: count + 1 + i for i, p in enumerate(back)}
         columns: list[Column] = []
         for pair in pairs:
-            fits = prepared.now[pair.p] + pair.share <= ceiling + _EPS
+            limit = high if pair.keeps_rule else ceiling
+            fits = prepared.now[pair.p] + pair.share <= limit + _EPS
             fits = fits and (keep is None or (pair.c, pair.p) in keep)
             entries = [(pair.c, 1.0), (load[pair.p], pair.share), (seven[pair.p], 1.0)]
             if pair.adds_lacking_side:
                 entries.append((mix[pair.p], -1.0))
+            if pair.p in within and not pair.keeps_rule:
+                entries.append((within[pair.p], pair.share))
             columns.append((pair.cost, 0.0, 1.0 if fits else 0.0, True, entries))
         for c in range(n_cases):
             columns.append((w.unallocated, 0.0, 1.0, False, [(c, 1.0), (count, 1.0)]))
         self.bands: dict[int, list[tuple[int, float, float]]] = {}
         for p in receivers:
             available = prepared.practitioners[p].candidate.load.available
-            for low, high, slope in w.bands():
-                start, end = max(low, prepared.now[p]), min(high, ceiling)
+            top = high if p in within else ceiling
+            for low, band_high, slope in w.bands():
+                start, end = max(low, prepared.now[p]), min(band_high, top)
                 if end > start:
                     self.bands.setdefault(p, []).append((len(columns), start, end))
                     cost = slope * available / FULL_TIME_POINTS
@@ -209,11 +216,12 @@ class Fit:
         lower = (
             [1.0] * n_cases
             + [0.0] * len(receivers)
-            + [-math.inf] * (len(receivers) + len(lacking) + 1)
+            + [-math.inf] * (len(receivers) + len(lacking) + 1 + len(back))
         )
         upper = [1.0] * n_cases + [0.0] * len(receivers)
         upper += [float(prepared.seven_day_room[p]) for p in receivers]
         upper += [0.0] * len(lacking) + [most_left + 0.5]
+        upper += [max(0.0, ceiling - prepared.now[p]) for p in back]
         self.n_cols = len(columns)
         self.h = _highs(columns, lower, upper)
 

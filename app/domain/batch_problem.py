@@ -25,7 +25,7 @@ from app.domain.allocation import (
     policy_verdict,
     safeguard_verdict,
 )
-from app.domain.allocation_terms import MIX, SEVEN_DAY, Term, choice_terms
+from app.domain.allocation_terms import CONTINUITY, MIX, SEVEN_DAY, SPECIALISM, Term, choice_terms
 from app.domain.allocation_weights import DEFAULT_WEIGHTS, AllocationWeights
 
 
@@ -90,7 +90,9 @@ class Pair:
     bonus depend on the whole batch and are costed by the model. ``share``:
     the capacity % the case adds to the practitioner. ``blocked``: why the
     safeguards forbid the pair ("" when they do not); ``policy_reason``: why
-    it is outside the policy or needs confirmation.
+    it is outside the policy or needs confirmation. ``keeps_rule``: the case
+    goes back to its previous practitioner or to a specialist it needs (such a
+    pair may pass the proposal's ceiling, up to the rule ceiling).
     """
 
     c: int
@@ -104,6 +106,7 @@ class Pair:
     terms: tuple[Term, ...]
     blocked: str = ""
     policy_reason: str = ""
+    keeps_rule: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,11 @@ class Prepared:
     @property
     def weights(self) -> AllocationWeights:
         return self.request.weights
+
+    def rule_ceiling(self, ceiling: float) -> float:
+        """How high a case may take its previous practitioner or a specialist, above ``ceiling``."""
+        flagged = self.request.rules.flagged_capacity_percent
+        return max(ceiling, min(flagged, self.weights.rule_ceiling))
 
     def pairs_of_case(self, c: int) -> list[Pair]:
         return [pair for pair in self.pairs if pair.c == c]
@@ -203,6 +211,7 @@ def assess_pair(
         terms=terms,
         blocked=guard.reason,
         policy_reason=verdict.reason,
+        keeps_rule=any(t.kind in (CONTINUITY, SPECIALISM) for t in terms),
     )
 
 

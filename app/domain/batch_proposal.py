@@ -56,6 +56,7 @@ class Proposal:
     cost: float
     prepared: Prepared
     assignment: Mapping[int, int | None]
+    rule_ceiling: float | None = None
 
     @property
     def choices(self) -> dict[int, int]:
@@ -63,15 +64,20 @@ class Proposal:
         return {line.case_id: line.staff_id for line in self.lines if line.staff_id is not None}
 
     def header(self) -> str:
-        """ "Nobody who receives a case ends above 86.2% (lowest possible 84.4%, ...)"."""
+        """ "Nobody who receives a case ends above 86.2% (lowest found 84.4%, ...)"."""
         if self.ceiling_reached is None:
             return "No case could be placed."
         text = f"Nobody who receives a case ends above {self.ceiling_reached:.1f}%"
         if self.lowest_possible is not None:
-            text += (
-                f" (lowest possible {self.lowest_possible:.1f}%; up to {self.slack:g} points"
-                " more allowed for continuity and specialisms)"
-            )
+            text += f" (lowest found {self.lowest_possible:.1f}%; up to {self.slack:g} points"
+            rule = self.rule_ceiling
+            if rule is not None and rule > self.lowest_possible + self.slack + 1e-9:
+                text += (
+                    f" more allowed, and up to {rule:g}% for a case going back to its previous"
+                    " practitioner or to a specialist it needs)"
+                )
+            else:
+                text += " more allowed for continuity and specialisms)"
         if self.timed_out:
             text += ". The time limit was reached: this is the best found"
         return text + "."
@@ -149,6 +155,7 @@ def propose(request: BatchRequest, progress: Progress | None = None) -> Proposal
         cost=result.cost,
         prepared=prepared,
         assignment=MappingProxyType(dict(assignment)),
+        rule_ceiling=None if solution.ceiling is None else prepared.rule_ceiling(solution.ceiling),
     )
 
 

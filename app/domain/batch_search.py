@@ -24,48 +24,79 @@ class _State:
     def __init__(self, prepared: Prepared, ceiling: float) -> None:
         self.p = prepared
         self.ceiling = ceiling
+        self.high = prepared.rule_ceiling(ceiling)
         self.w = prepared.weights
+        self.hard = self.w.seven_day_cap_hard
         n = len(prepared.practitioners)
         self.load = [0.0] * n
         self.count = [0] * n
         self.mixing = [0] * n
+        self.others = [0.0] * n
         self.share_of = [
             p.candidate.load.available / FULL_TIME_POINTS for p in prepared.practitioners
         ]
+        self.base = [cost_of_load(self.w, now) for now in prepared.now]
+        self.cost = [0.0] * n
+        """Each practitioner's part of the cost as things stand."""
 
     def practitioner_cost(self, p: int, load: float, count: int, mixing: int) -> float:
-        now = self.p.now[p]
-        cost = self.share_of[p] * (cost_of_load(self.w, now + load) - cost_of_load(self.w, now))
-        cost += self.w.seven_day_over * max(0, count - self.p.seven_day_room[p])
-        return cost - (self.w.mix_bonus if mixing else 0.0)
+        w = self.w
+        cost = self.share_of[p] * (cost_of_load(w, self.p.now[p] + load) - self.base[p])
+        over = count - self.p.seven_day_room[p]
+        if over > 0:
+            cost += w.seven_day_over * over
+        return cost - w.mix_bonus if mixing else cost
 
-    def fits(self, pair: Pair, extra: float = 0.0) -> bool:
-        after = self.p.now[pair.p] + self.load[pair.p] + pair.share - extra
-        if after > self.ceiling + _EPS:
+    def room(self, p: int, load: float, others: float) -> bool:
+        """Within the rule ceiling, and the cases not kept by a rule within the ceiling."""
+        now = self.p.now[p]
+        if now + load > self.high + _EPS:
             return False
-        hard = self.w.seven_day_cap_hard
-        return not hard or self.count[pair.p] < self.p.seven_day_room[pair.p]
+        return others <= 0 or now + others <= self.ceiling + _EPS
+
+    def fits(self, pair: Pair) -> bool:
+        """Within the ceiling; a case back or to a specialist may pass it, to the rule ceiling."""
+        p = pair.p
+        others = self.others[p] + (0.0 if pair.keeps_rule else pair.share)
+        if not self.room(p, self.load[p] + pair.share, others):
+            return False
+        return not self.hard or self.count[p] < self.p.seven_day_room[p]
 
     def add_cost(self, pair: Pair) -> float:
         p = pair.p
-        before = self.practitioner_cost(p, self.load[p], self.count[p], self.mixing[p])
         after = self.practitioner_cost(
             p, self.load[p] + pair.share, self.count[p] + 1, self.mixing[p] + pair.adds_lacking_side
         )
-        return pair.cost + after - before
+        return pair.cost + after - self.cost[p]
 
     def remove_cost(self, pair: Pair) -> float:
         p = pair.p
-        before = self.practitioner_cost(p, self.load[p], self.count[p], self.mixing[p])
         after = self.practitioner_cost(
             p, self.load[p] - pair.share, self.count[p] - 1, self.mixing[p] - pair.adds_lacking_side
         )
-        return -pair.cost + after - before
+        return -pair.cost + after - self.cost[p]
 
     def apply(self, pair: Pair, sign: int) -> None:
-        self.load[pair.p] += sign * pair.share
-        self.count[pair.p] += sign
-        self.mixing[pair.p] += sign * pair.adds_lacking_side
+        p = pair.p
+        self.load[p] += sign * pair.share
+        self.count[p] += sign
+        self.mixing[p] += sign * pair.adds_lacking_side
+        if not pair.keeps_rule:
+            self.others[p] += sign * pair.share
+        self.cost[p] = self.practitioner_cost(p, self.load[p], self.count[p], self.mixing[p])
+
+    def exchange_cost(self, out: Pair, into: Pair) -> float | None:
+        """The change at ``out.p`` if ``out`` leaves and ``into`` arrives; None past the ceiling."""
+        p = out.p
+        load = self.load[p] - out.share + into.share
+        others = self.others[p]
+        others -= 0.0 if out.keeps_rule else out.share
+        others += 0.0 if into.keeps_rule else into.share
+        if not self.room(p, load, others):
+            return None
+        mixing = self.mixing[p] - out.adds_lacking_side + into.adds_lacking_side
+        after = self.practitioner_cost(p, load, self.count[p], mixing)
+        return into.cost - out.cost + after - self.cost[p]
 
 
 def greedy_fit(
@@ -109,6 +140,15 @@ def improve(
     return chosen
 
 
+def total_cost(prepared: Prepared, chosen: Sequence[Pair | None], ceiling: float) -> float:
+    """What the best-fit stage would charge for ``chosen`` (cases left aside)."""
+    state = _State(prepared, ceiling)
+    for pair in chosen:
+        if pair is not None:
+            state.apply(pair, +1)
+    return sum(state.cost) + sum(pair.cost for pair in chosen if pair is not None)
+
+
 def _moves(state: _State, chosen: list[Pair | None], by_case: Sequence[Sequence[Pair]]) -> int:
     moved = 0
     for c, current in enumerate(chosen):
@@ -141,25 +181,18 @@ def _swaps(state: _State, chosen: list[Pair | None], index: dict[tuple[int, int]
             na, nb = index.get((a, qb.p)), index.get((b, qa.p))
             if na is None or nb is None:
                 continue
-            before = state.remove_cost(qa)
+            at_a = state.exchange_cost(qa, nb)  # a leaves qa.p, b arrives there
+            if at_a is None:
+                continue
+            at_b = state.exchange_cost(qb, na)
+            if at_b is None or at_a + at_b >= -1e-7:
+                continue
             state.apply(qa, -1)
-            before += state.remove_cost(qb)
             state.apply(qb, -1)
-            ok = state.fits(na)
-            delta = before + (state.add_cost(na) if ok else 0.0)
-            if ok:
-                state.apply(na, +1)
-                ok = state.fits(nb)
-                delta += state.add_cost(nb) if ok else 0.0
-                state.apply(na, -1)
-            if ok and delta < -1e-7:
-                state.apply(na, +1)
-                state.apply(nb, +1)
-                chosen[a], chosen[b] = na, nb
-                moved += 1
-            else:
-                state.apply(qa, +1)
-                state.apply(qb, +1)
+            state.apply(na, +1)
+            state.apply(nb, +1)
+            chosen[a], chosen[b] = na, nb
+            moved += 1
     return moved
 
 

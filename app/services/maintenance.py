@@ -100,7 +100,7 @@ def check(url: str, expect_head: str | None = None) -> CheckResult:
         report = migrate.check(engine)
         lines = [f"Problem: {problem}" for problem in report.problems]
         ok = report.ok
-        if report.revision is not None:
+        if report.revision == migrate.SCHEMA_HEAD:  # an older schema's log has older columns
             with make_session_factory(engine)() as session:
                 chain_lines, chain_ok = _check_chain(session, expect_head)
             lines += chain_lines

@@ -34,6 +34,7 @@ from app.services.core.store import (
 from app.services.users.gate import Gate
 from app.ui.context import AppContext, Broadcast
 from app.ui.errors import ask_retry, install_excepthook, setup_logging, show_error
+from app.ui.help.icon import app_icon
 from app.ui.main_window import MainWindow
 from app.ui.ops import Ops
 from app.ui.signin.dialogs import ChangePasswordDialog, FirstHeadDialog, SignInDialog
@@ -171,6 +172,8 @@ def run_gui(database: str | None = None, demo: bool = False) -> int:
     QCoreApplication.setOrganizationName("PDU Manager")
     QCoreApplication.setApplicationName("PDU Manager demo" if demo else "PDU Manager")
     app = QApplication.instance() or QApplication(sys.argv)
+    if isinstance(app, QApplication):
+        app.setWindowIcon(app_icon())  # every window and dialog, and the taskbar
     setup_logging(data_dir() / "logs")
     install_excepthook()
     if demo:

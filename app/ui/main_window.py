@@ -18,21 +18,22 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolBar,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.domain.codes import Role
 from app.services.core import reference
 from app.services.core.actor import Actor
 from app.services.core.reference import PduInfo
-from app.services.imports import apply as import_extract
 from app.services.maintenance import restore_from_window
 from app.services.users.gate import Gate
 from app.ui.context import AppContext, Notice
+from app.ui.help.icon import app_icon
+from app.ui.help.pages import HelpKey
 from app.ui.permissions import allowed
 from app.ui.signin.lock import IdleLock
 from app.ui.widgets.keyboard import tab_leaves_tables
@@ -174,9 +175,15 @@ class MainWindow(QMainWindow):
         self.settings_dialog: QWidget | None = None  # while open
         self.restore_dialog: QWidget | None = None  # while open
         self.help_window: HelpWindow | None = None
+        self.about_dialog: QWidget | None = None  # while open
         self._table_menus: dict[int, list[TableMenu]] = {}  # kept alive beside their screens
+        self.setWindowIcon(app_icon())
         self._build()
         self._build_menus()
+        self._help_key = HelpKey(self, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._help_key)
         tab_leaves_tables(self)
         self._load_pdus()
         self._restore_geometry()
@@ -242,6 +249,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._import_actions: list[QAction] = []
+        file_menu.aboutToShow.connect(self._check_import_actions)
         for kind, label, shortcut in (
             ("cases", "Import &caseload extract…", "Ctrl+I"),
             ("staff", "Import &staff extract…", "Ctrl+Shift+I"),
@@ -252,7 +261,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setStatusTip(self.tr("Check a file, preview the changes, then import it"))
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
-            allowed(action, self.ctx.actor, import_extract)
+            self._import_actions.append(action)
             file_menu.addAction(action)
         file_menu.addSeparator()
         self.switch_action = QAction(self.tr("S&witch user…"), self)
@@ -325,7 +334,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(glossary)
         help_menu.addSeparator()
         about = QAction(self.tr("&About PDU Manager"), self)
-        about.setStatusTip(self.tr("Version and database"))
+        about.setStatusTip(self.tr("Version, database and licences"))
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
@@ -420,6 +429,22 @@ class MainWindow(QMainWindow):
         """Reload the PDU list (after an import adds the first staff of a PDU)."""
         self._load_pdus()
 
+    @Slot()
+    def _check_import_actions(self) -> None:
+        """Grey out the imports this user may not run, when the File menu first opens.
+
+        Not at start-up: the import services (and openpyxl behind them) load only
+        when first wanted (issue 21). A shortcut pressed before is refused by the
+        service itself, which is the check that counts.
+        """
+        if not self._import_actions:
+            return
+        from app.services.imports import apply as import_extract
+
+        for action in self._import_actions:
+            allowed(action, self.ctx.actor, import_extract)
+        self._import_actions = []
+
     def open_import(self, kind: str) -> None:
         from app.ui.imports.dialog import ImportDialog
 
@@ -474,27 +499,41 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
 
     def open_help(self, page: str | None = None) -> None:
-        """The guide at ``page``, else at the page of the screen or dialog in front."""
+        """The guide at ``page``, else at the page of the dialog or screen in front.
+
+        Opened over a modal dialog, the guide belongs to that dialog (a window the
+        dialog does not own could not be used while it is open).
+        """
+        from app.ui.help.pages import front_widget, page_for
         from app.ui.help.window import HelpWindow
 
+        if self.help_window is not None and not isValid(self.help_window):
+            self.help_window = None  # it belonged to a dialog that has closed
+        front = front_widget()
         if page is None:
-            row = self.nav.currentRow()
-            page = SCREENS[row].help_page if 0 <= row < len(SCREENS) else "index.html"
-            if self.settings_dialog is not None:
-                page = "settings.html"
-        if self.help_window is None:
-            self.help_window = HelpWindow(self)
+            page = page_for(front) or self.screen_help_page()
+        modal = QApplication.activeModalWidget()
+        owner: QWidget = modal if modal is not None and modal is not self.help_window else self
+        if self.help_window is None or self.help_window.parentWidget() is not owner:
+            if self.help_window is not None and self.help_window.parentWidget() is self:
+                self.help_window.close()
+            self.help_window = HelpWindow(owner)
         self.help_window.show_page(page)
+
+    def screen_help_page(self) -> str:
+        """The guide page of the screen in front (its navigation entry's)."""
+        row = self.nav.currentRow()
+        return SCREENS[row].help_page if 0 <= row < len(SCREENS) else "index.html"
 
     @Slot()
     def _about(self) -> None:
-        from app import __version__
+        from app.ui.help.about import AboutDialog
 
-        QMessageBox.about(
-            self,
-            self.tr("About PDU Manager"),
-            self.tr("PDU Manager %s\nDatabase: %s") % (__version__, self.ctx.store_label),
-        )
+        dialog = AboutDialog(self.ctx, self)
+        self.about_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.about_dialog = None
+        dialog.deleteLater()
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

@@ -128,3 +128,38 @@ def test_upgrade_gives_an_empty_store_the_schema_and_the_pdus_then_check_passes(
     again = run_cli("--database", empty, "db", "upgrade")
     assert again.returncode == 0, again.stderr
     assert count(empty, "SELECT count(*) FROM pdu") == 108
+
+
+def test_a_missing_module_is_called_a_driver_only_when_it_is_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import _report
+
+    _report(ModuleNotFoundError("No module named 'psycopg'", name="psycopg"))
+    assert "a database driver is missing (psycopg)" in capsys.readouterr().err
+    _report(ModuleNotFoundError("No module named 'PIL'", name="PIL"))
+    err = capsys.readouterr().err
+    assert "a part of PDU Manager is missing (PIL): reinstall it" in err
+    assert "driver" not in err
+
+
+@pytest.mark.sqlite_only(reason="a saved SQLite database of the first schema")
+def test_check_of_an_older_schema_says_to_upgrade_and_changes_nothing(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path
+) -> None:
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "schema_0001.sqlite3", db)
+    checked = run_cli("--database", str(db), "db", "check")
+    assert checked.returncode != 0 and "Traceback" not in checked.stderr
+    assert "schema revision 0001_initial is older than this version's" in checked.stdout
+    assert "pdu-manager db upgrade" in checked.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "0001_initial",
+        )
+    assert run_cli("--database", str(db), "db", "upgrade").returncode == 0
+    again = run_cli("--database", str(db), "db", "check")
+    assert again.returncode == 0 and "Database OK" in again.stdout

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.db import migrate
 from app.db.models import Event, Person
 from app.db.upw_models import UpwRequirement
+from app.services.core.actor import system_actor
 from app.services.core.store import open_store
 from app.services.unpaid_work import schedule, summary
 
@@ -52,11 +53,12 @@ def test_the_0001_database_upgrades_with_a_requirement_for_each_unpaid_work_sent
             ]
             assert [tuple(r) for r in rows] == expected
             person_id = before[0][1]
-            found = summary.person_summary(session, person_id).requirements
-            assert found and found[0].hours.ordered_minutes == round(before[0][2] * 60)
             pdu_id = session.scalar(select(Person.pdu_id).where(Person.id == person_id))
             assert pdu_id is not None
-            assert schedule.bookable_people(session, pdu_id) is not None
+            system = system_actor(session)
+            found = summary.person_summary(session, system, person_id).requirements
+            assert found and found[0].hours.ordered_minutes == round(before[0][2] * 60)
+            assert schedule.bookable_people(session, system, pdu_id) is not None
             assert session.scalar(select(func.count()).select_from(Event)) == 43
     finally:
         store.close()

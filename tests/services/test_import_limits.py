@@ -72,6 +72,26 @@ def test_more_rows_than_an_extract_holds_are_refused(
     assert "more than 50 rows" in text
 
 
+def test_a_sheet_filled_to_excel_s_last_row_is_refused_before_a_row_is_read(
+    store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = malformed.full_sheet(tmp_path / "full.xlsx")
+    inflated: list[int] = []
+    scan = xlsx._check_dimension
+
+    def first_chunk_only(head: bytes, name: str) -> None:
+        inflated.append(len(head))
+        scan(head, name)
+
+    monkeypatch.setattr(xlsx, "_check_dimension", first_chunk_only)
+    text = _refusal(store, path)
+    assert text == (
+        "full.xlsx is refused: its sheet runs to row 1,048,576; an extract holds at most "
+        f"{limits.MAX_ROWS:,} rows."
+    )
+    assert inflated == [xlsx.CHUNK]  # one chunk of the sheet inflated, then refused
+
+
 def test_after_1000_bad_rows_the_rest_are_counted_not_checked(store: Any, tmp_path: Path) -> None:
     path = malformed.bad_rows_csv(tmp_path / "bad.csv", 12_000)
     with store.sessions() as session:

@@ -51,6 +51,8 @@ from app.services.users import accounts, credentials, signin
 from app.services.users.accounts import UserForm
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.services import permission_upw
+from tests.services.permission_upw import UpwPlace
 from tests.victims import permission_rows as victim_rows
 
 HEAD, SPO, ADMIN, UPW, VLO, SYSTEM = (
@@ -65,10 +67,12 @@ NOT_SERVICES = {
     "app.services.core.audit.record",
     "app.services.core.team_access.spo_teams",
     "app.services.core.unit_of_work.set_actor",
+    "app.services.imports.kept.plan_key",
     *victim_rows.HELPERS,
 }
 """Helpers of the services, not services: they write the actor's name in the log, keep
-it for the unit of work's entry, or look up an SPO's teams, for the services that check."""
+it for the unit of work's entry, look up an SPO's teams, or key an import's kept plan (by
+who made it), for the services that check."""
 
 
 @dataclass
@@ -87,6 +91,7 @@ class Place:
     review: int
     reduction: int
     user: int
+    upw: UpwPlace
 
 
 @dataclass
@@ -104,7 +109,7 @@ class World:
         return int(self.session.scalar(select(model.version).where(model.id == record_id)))
 
 
-def _place(session: Session, number: int) -> Place:
+def _place(session: Session, number: int, tmp: Path) -> Place:
     pdu = f.pdu(session, number)
     team = f.team(session, pdu.id, f"Team {number}")
     pod1, pod2 = f.pod(session, team.id, "POD 1"), f.pod(session, team.id, "POD 2")
@@ -128,6 +133,7 @@ def _place(session: Session, number: int) -> Place:
     session.flush()
     user = f.actor(session, ADMIN, pdus=(number,), username=f"target.{number}")
     assert user.user_id is not None
+    upw = permission_upw.stage(session, pdu.id, number, pod1, tmp / f"sheets-{number}")
     return Place(
         pdu.id,
         number,
@@ -141,12 +147,13 @@ def _place(session: Session, number: int) -> Place:
         review.id,
         reduction.id,
         user.user_id,
+        upw,
     )
 
 
 @pytest.fixture
 def world(session: Session, tmp_path: Path) -> World:
-    own, other = _place(session, 17), _place(session, 18)
+    own, other = _place(session, 17, tmp_path), _place(session, 18, tmp_path)
     w = World(session, tmp_path, own, other)
     w.actors = {
         HEAD: f.actor(session, HEAD, username="the.head"),
@@ -241,7 +248,9 @@ def _no_backup(w: World, a: Actor) -> None:
     try:
         maintenance.restore_from_window(w.session, a, w.tmp / "missing.sqlite3")
     except SchemaError as exc:
-        assert "no backup" in str(exc).lower(), exc
+        message = str(exc).lower()
+        # SQLite: the file is not there; PostgreSQL: restored with the server's own tools.
+        assert "no backup" in message or "pg_restore" in message, exc
     else:
         raise AssertionError("a missing backup was restored")
 
@@ -258,6 +267,16 @@ def _held_allocation(w: World, p: Place) -> int:
 
 def _team_version(w: World, p: Place) -> int:
     return w.version(Team, p.team.id)
+
+
+def _upw_rows(calls: dict[str, tuple[tuple[Role, ...], permission_upw.UpwCall]]) -> dict[str, Row]:
+    """The unpaid work services, called on the records staged in each place's PDU."""
+    return {
+        f"app.services.unpaid_work.{name}": row(*roles)(
+            lambda w, a, out, call=call: call(w.session, a, w.place(out).upw)
+        )
+        for name, (roles, call) in calls.items()
+    }
 
 
 ROWS: dict[str, Row] = {
@@ -439,6 +458,8 @@ ROWS: dict[str, Row] = {
     "app.services.admin.audit_log.export": row(HEAD, scoped=False)(
         lambda w, a, out: audit_log.export(w.session, a, audit_log.AuditFilter(), w.tmp / "a.csv")
     ),
+    **_upw_rows(permission_upw.WRITES),
+    **_upw_rows(permission_upw.READS),
 }
 
 

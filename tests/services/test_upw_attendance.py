@@ -51,7 +51,10 @@ def test_a_whole_session_is_recorded_at_once_with_credits(session) -> None:
     assert [r.outcome for r in result.for_practitioner] == [Outcome.UACP]
     # Saturday's enforceable outcome: the practitioner is told by the next working day.
     assert rows[placements[2]].notice_due == date(2026, 11, 23)
-    assert summary.person_summary(session, people[1]).requirements[0].hours.in_app_minutes == 390
+    assert (
+        summary.person_summary(session, upw.manager, people[1]).requirements[0].hours.in_app_minutes
+        == 390
+    )
 
 
 def test_a_future_session_takes_only_acceptable_absences(session) -> None:
@@ -73,7 +76,10 @@ def test_credit_never_goes_beyond_the_hours_left(session) -> None:
     )
     assert result.recorded[0].work_minutes == 120
     assert "the hours left on the order" in result.recorded[0].limited_by
-    assert summary.person_summary(session, pid).requirements[0].hours.remaining_minutes == 0
+    assert (
+        summary.person_summary(session, upw.manager, pid).requirements[0].hours.remaining_minutes
+        == 0
+    )
 
 
 def test_ete_hours_stop_at_the_allowance(session) -> None:
@@ -84,7 +90,7 @@ def test_ete_hours_stop_at_the_allowance(session) -> None:
         session, upw.admin, s.id, 2, AttendanceEntry(placement, Outcome.ATTC)
     )
     assert result.recorded[0].work_minutes == 120
-    hours = summary.person_summary(session, pid).requirements[0].hours
+    hours = summary.person_summary(session, upw.manager, pid).requirements[0].hours
     assert (hours.ete_used_minutes, hours.ete_left_minutes) == (120, 0)
 
 
@@ -93,7 +99,7 @@ def test_travel_is_credited_up_to_the_cap_each_way(session) -> None:
     s, pid, _req, placement = _booked(session, upw, PAST)
     entry = AttendanceEntry(placement, Outcome.ATTC, travel_out_minutes=75, travel_back_minutes=40)
     attendance.record_one(session, upw.admin, s.id, 2, entry)
-    hours = summary.person_summary(session, pid).requirements[0].hours
+    hours = summary.person_summary(session, upw.manager, pid).requirements[0].hours
     assert hours.travel_credited_minutes == 100
 
 
@@ -139,7 +145,7 @@ def test_the_practitioner_notice_is_listed_until_marked_told(session) -> None:
     upw = h.setup(session)
     s, _pid, _req, placement = _booked(session, upw, PAST)
     attendance.record_one(session, upw.admin, s.id, 2, AttendanceEntry(placement, Outcome.AFTC))
-    notices = attendance.practitioner_notices(session, upw.pdu_id)
+    notices = attendance.practitioner_notices(session, upw.manager, upw.pdu_id)
     assert [(n.due, n.overdue) for n in notices] == [(date(2026, 11, 23), True)]
     attendance.mark_notified(session, upw.admin, notices[0].attendance_id)
-    assert attendance.practitioner_notices(session, upw.pdu_id) == []
+    assert attendance.practitioner_notices(session, upw.manager, upw.pdu_id) == []

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.db.models import AppUser
 from app.db.upw_models import UpwAttendance, UpwPlacement, UpwProject, UpwSession, UpwStandDown
 from app.domain.progress import silent
+from app.services.core.actor import load_actor
 from app.services.core.store import Store, open_store
 from app.services.demo import create_demo
 from app.services.unpaid_work import attendance, schedule, standdowns
@@ -75,13 +77,15 @@ def test_the_demo_has_projects_sessions_attendance_and_stand_downs_of_every_kind
         assert any(p for _r, _n, p in stood)
         pdu_id = s.scalar(select(UpwProject.pdu_id))
         assert pdu_id is not None
-        people = schedule.bookable_people(s, pdu_id)
+        # The demo's unpaid work manager, who covers the demo PDU, reads it.
+        manager = load_actor(s, s.scalar(select(AppUser.id).where(AppUser.username == "upw")))
+        people = schedule.bookable_people(s, manager, pdu_id)
         assert any(p.at_risk for p in people) and any(not p.at_risk for p in people)
-        grid = schedule.schedule(s, pdu_id, TODAY)
+        grid = schedule.schedule(s, manager, pdu_id, TODAY)
         assert grid.cells and any(c.warnings for c in grid.cells)
-        assert standdowns.to_rebook(s, pdu_id)
-        assert attendance.practitioner_notices(s, pdu_id)
-        view = stand_downs_view(s, pdu_id, TODAY - timedelta(weeks=8), 8)
+        assert standdowns.to_rebook(s, manager, pdu_id)
+        assert attendance.practitioner_notices(s, manager, pdu_id)
+        view = stand_downs_view(s, manager, pdu_id, TODAY - timedelta(weeks=8), 8)
         assert view.total.sessions_stood_down > 0 and view.total.person_minutes_lost > 0
 
 

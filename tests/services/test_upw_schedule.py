@@ -29,7 +29,7 @@ def test_each_cell_shows_supervisor_places_and_the_warnings(session) -> None:
     other, _ = h.person(session, upw.pdu_id, surname="Brown")
     booking.book(session, upw.manager, s.id, 1, man)
     booking.book(session, upw.manager, s.id, 2, other, reason="Short-staffed elsewhere")
-    grid = schedule.schedule(session, upw.pdu_id, date(2026, 11, 25))
+    grid = schedule.schedule(session, upw.manager, upw.pdu_id, date(2026, 11, 25))
     assert grid.week_start == date(2026, 11, 23)
     cell = grid.cell(p.id, SATURDAY)
     assert cell is not None
@@ -49,7 +49,7 @@ def test_the_grid_reads_in_a_handful_of_statements_whatever_the_bookings(session
             booking.book(session, upw.manager, s.id, n + 1, h.person(session, upw.pdu_id)[0])
     session.commit()
     with counted(store.engine) as seen:
-        grid = schedule.schedule(session, upw.pdu_id, SATURDAY)
+        grid = schedule.schedule(session, upw.manager, upw.pdu_id, SATURDAY)
     assert sum(c.booked for c in grid.cells) == 12
     assert len(seen) <= 5
 
@@ -59,7 +59,7 @@ def test_bookable_people_have_hours_left_and_at_risk_come_first(session) -> None
     h.person(session, upw.pdu_id, hours=40, surname="Able")
     h.person(session, upw.pdu_id, hours=300, sentence_date=date(2026, 1, 5), surname="Risky")
     h.person(session, upw.pdu_id, hours=40, done=40, surname="Done")
-    people = schedule.bookable_people(session, upw.pdu_id)
+    people = schedule.bookable_people(session, upw.manager, upw.pdu_id)
     assert [p.name.split()[-1] for p in people] == ["Risky", "Able"]
     assert people[0].at_risk and not people[1].at_risk
 
@@ -73,7 +73,7 @@ def test_a_persons_summary_has_hours_ete_travel_deadlines_and_history(session) -
     attendance.record_one(
         session, upw.admin, s.id, 2, AttendanceEntry(placement, Outcome.ATTC, travel_out_minutes=30)
     )
-    found = summary.person_summary(session, pid).current
+    found = summary.person_summary(session, upw.manager, pid).current
     assert found is not None
     # 10 hours from the extract (imported 02/09) plus 7 hours and 30 minutes of travel.
     assert (found.hours.worked_minutes, found.hours.travel_credited_minutes) == (1050, 30)
@@ -108,7 +108,7 @@ def test_consent_extension_and_ending_are_recorded_with_locking(session) -> None
         session, upw.admin, req.id, 3, MilestoneKind.ASSESSMENT, date(2026, 9, 10)
     )
     session.commit()
-    found = summary.person_summary(session, pid).current
+    found = summary.person_summary(session, upw.manager, pid).current
     assert found is not None
     assert found.all_male_group_consent and found.completion_date == date(2027, 12, 1)
     assert {m.label: m.state for m in found.milestones}["Assessment"] == "MET"
@@ -117,5 +117,5 @@ def test_consent_extension_and_ending_are_recorded_with_locking(session) -> None
     session.rollback()
     requirements.record_ending(session, upw.admin, req.id, 4, "terminated", date(2026, 11, 1))
     session.commit()
-    found = summary.person_summary(session, pid).current
+    found = summary.person_summary(session, upw.manager, pid).current
     assert found is not None and not found.running and found.terminated_on == date(2026, 11, 1)

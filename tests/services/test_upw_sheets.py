@@ -53,12 +53,14 @@ def test_the_week_writes_a_sheet_per_open_session_with_the_people_booked(session
     standdowns.stand_down_session(
         session, upw.admin, sunday.id, 1, StandDownReason.WEATHER, Notice.ADVANCE
     )
-    found = sheets.week_sheets(session, upw.pdu_id, date(2026, 11, 25))
+    found = sheets.week_sheets(session, upw.manager, upw.pdu_id, date(2026, 11, 25))
     assert [(s.day, s.supervisor, [x.name for x in s.people]) for s in found] == [
         (date(2026, 11, 28), "Sam Sup", ["Alex Adams"]),
         (date(2026, 11, 29), "", []),
     ]
-    written = sheets.write_week_sheets(session, upw.pdu_id, date(2026, 11, 25), tmp_path)
+    written = sheets.write_week_sheets(
+        session, upw.manager, upw.pdu_id, date(2026, 11, 25), tmp_path
+    )
     assert [w.name for w in written] == ["2026-11-28-0900-canal-clearance.pdf"]
     (page,) = _pages(written[0].read_bytes())
     assert "Alex Adams" in page and "Booked: 1 of 6 places" in page

@@ -98,14 +98,14 @@ def test_rebooking_is_one_step_onto_a_suitable_session(session) -> None:
         session, upw.admin, s.id, 2, StandDownReason.NO_SUPERVISOR, Notice.ADVANCE
     )
     old = result.to_rebook[0].placement_id
-    choices = standdowns.suitable_sessions(session, old)
+    choices = standdowns.suitable_sessions(session, upw.manager, old)
     assert [c.session_id for c in choices] == [later.id]  # not the women-only project
     new = booking.rebook(session, upw.admin, old, later.id, choices[0].version)
     session.commit()
     placed = session.get(UpwPlacement, new)
     assert placed is not None
     assert (placed.person_id, placed.rebooked_from_id) == (people[0], old)
-    assert standdowns.to_rebook(session, upw.pdu_id) == []
+    assert standdowns.to_rebook(session, upw.manager, upw.pdu_id) == []
     with pytest.raises(ConflictError, match="already been rebooked"):
         booking.rebook(session, upw.admin, old, later.id, 2)
 
@@ -138,7 +138,7 @@ def test_the_view_shows_the_rate_and_the_hours_lost_under_their_own_names(sessio
     standdowns.stand_down_session(
         session, upw.admin, stood.id, 3, StandDownReason.WEATHER, Notice.ADVANCE
     )
-    view = stand_downs_view(session, upw.pdu_id, TODAY, weeks=4)
+    view = stand_downs_view(session, upw.manager, upw.pdu_id, TODAY, weeks=4)
     week = view.weeks[0].figures
     assert (week.sessions_scheduled, week.sessions_stood_down) == (2, 1)
     assert week.stand_down_rate_percent == 50.0

@@ -86,3 +86,26 @@ def test_every_screen_shows_its_headers_and_key_values_whole(qtbot, demo_store, 
             problems[entry.title] = cut
     assert problems == {}
     window.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_victim_liaison_with_a_vlo_signed_in_shows_names_and_values_whole(
+    qtbot, demo_store, size
+) -> None:  # type: ignore[no-untyped-def]
+    vlo = Gate(demo_store).sign_in("vlo", "demo").actor
+    assert vlo is not None
+    window = build_window(demo_store, vlo, inline_ops=True)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    screen = window.open_screen("Victim liaison")
+    screen.whose.setCurrentIndex(screen.whose.findData(-2))  # the whole PDU's tasks
+    assert screen.queue is not None and screen.queue.names_open
+    assert any(r.victim_name for r in screen.queue.rows)  # names shown, so measured
+    assert screen.select_task(screen.queue.rows[0].task_id)
+    cut = [f"{v.accessibleName()}: {p}" for v in _views(screen) for p in _cut(v)]
+    assert cut == []
+    buttons = [b for b in screen.case_buttons if b.isVisible()]
+    assert all(b.width() >= b.sizeHint().width() for b in buttons)  # no button squeezed
+    window.close()

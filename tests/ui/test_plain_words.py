@@ -91,3 +91,37 @@ def test_the_check_finds_codes() -> None:
         "DOMESTIC_ABUSE",
         "FRI",
     }
+
+
+def test_victim_liaison_and_its_dialogs_show_no_code_to_a_vlo(qtbot: Any, demo_store: Any) -> None:
+    from app.ui.victims.case_dialogs import CaseDatesDialog, KeyStageDialog, OptDialog
+
+    vlo = Gate(demo_store).sign_in("vlo", "demo").actor
+    assert vlo is not None
+    window = build_window(demo_store, vlo, inline_ops=True)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.open_screen("Victim liaison")
+    assert screen.queue is not None and screen.queue.names_open
+    found = {}
+    for row in screen.queue.rows[:40]:  # many cases: their panels, victims and timelines
+        screen.select_task(row.task_id)
+        codes = _codes([screen.detail.toPlainText()])
+        if codes:
+            found[row.vcs_case_ref] = sorted(codes)
+    codes = _codes(_texts(screen))  # the queue, the buttons, the choices: once
+    if codes:
+        found["Victim liaison"] = sorted(codes)
+    assert screen.case is not None
+    case, ctx = screen.case, window.ctx
+    for dialog in (
+        CaseDatesDialog(ctx, case, screen.vlos),
+        OptDialog(ctx, case),
+        KeyStageDialog(ctx, case),
+    ):
+        qtbot.addWidget(dialog)  # closed and deleted by pytest-qt, in order
+        codes = _codes(_texts(dialog))
+        if codes:
+            found[type(dialog).__name__] = sorted(codes)
+    assert found == {}
+    window.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlalchemy import text
 
@@ -28,6 +29,7 @@ def _leeds(store: Any) -> str:
         return str(conn.execute(text("SELECT name FROM pdu WHERE number = 17")).scalar())
 
 
+@pytest.mark.sqlite_only(reason="a shared store is restored with pg_restore, not from the window")
 def test_restoring_the_daily_backup_from_the_file_menu(qtbot: Any, store: Any) -> None:
     window = _window(qtbot, store)
     assert window.restore_action.isEnabled()

@@ -33,6 +33,7 @@ def _click_ok(qtbot: Any, dialog: Any) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
+@pytest.mark.sqlite_only(reason="only an empty SQLite file asks for its first Head in the window")
 def test_an_empty_database_asks_for_the_head_of_pdu_first(qtbot: Any, store: Any) -> None:
     seen: dict[str, Any] = {}
 

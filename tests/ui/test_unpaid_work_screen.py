@@ -6,13 +6,13 @@ from datetime import date, time
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QPushButton
 from sqlalchemy import select
 
 from app.db.upw_models import UpwAttendance, UpwPlacement, UpwStandDown
 from app.domain.codes import Role
 from app.domain.unpaid_work import Notice, StandDownReason
-from app.services.unpaid_work import booking
+from app.services.unpaid_work import booking, standdowns
 from app.ui.app import build_window
 from app.ui.unpaid_work.dialogs import RebookDialog, StandDownDialog
 from app.ui.unpaid_work.models import ID_ROLE, PERSON_MIME
@@ -156,14 +156,40 @@ def test_standing_a_session_down_then_rebooking_one_person(qtbot: Any, store: An
         assert moved.rebooked_from_id is not None
 
 
-def test_a_head_of_pdu_reads_but_cannot_stand_a_session_down(qtbot: Any, store: Any) -> None:
+def test_a_head_of_pdu_reads_but_finds_the_writes_disabled_and_refused(
+    qtbot: Any, store: Any
+) -> None:
     ids = _data(store)
     screen = _screen(qtbot, store, Role.HEAD_OF_PDU)
     tab = screen.schedule
     assert tab.grid_model.rowCount() == 2
+    assert [p.person_id for p in tab.people_model.people] == [ids["adams"], ids["brown"]]
+    for key, button in tab.buttons.items():
+        assert not button.isEnabled(), key
+    assert tab.buttons["stand_down"].toolTip() == (
+        "Only an unpaid work manager or a case administrator can stand down unpaid work sessions."
+    )
+    assert not screen.standdowns.rebook_button.isEnabled()
+    assert not screen.notices.findChild(QPushButton).isEnabled()
+    # The check that counts is the service's: called anyway, it refuses.
     tab.choose_session(ids["first"])
-    when_modal(lambda d: d.accept())
-    tab.buttons["stand_down"].click()
+    cell = tab.current_cell()
+    screen.ctx.ops.write(
+        standdowns.stand_down_session,
+        cell.session_id,
+        cell.version,
+        StandDownReason.WEATHER,
+        Notice.ADVANCE,
+    ).start()
     assert screen.errors and "may not stand down" in str(screen.errors[0])
     with store.sessions() as s:
         assert s.scalar(select(UpwStandDown)) is None
+
+
+def test_a_case_administrator_records_but_does_not_book(qtbot: Any, store: Any) -> None:
+    _data(store)
+    screen = _screen(qtbot, store, Role.ADMIN)
+    enabled = {key for key, button in screen.schedule.buttons.items() if button.isEnabled()}
+    assert enabled == {"attendance", "stand_down"}
+    assert "Only an unpaid work manager can book" in screen.schedule.buttons["book"].toolTip()
+    assert screen.standdowns.rebook_button.isEnabled()

@@ -16,7 +16,8 @@ from app.domain.victims import KeyStage, Relationship
 from app.domain.victims_task_types import TaskOutcome, TaskType
 from app.services.core.actor import Actor
 from app.services.core.keyring import Keyring
-from app.services.victims import cases, keys, letters, staffing, tasks, view
+from app.services.core.permissions import EVERY_ROLE
+from app.services.victims import cases, keys, letters, retention, staffing, tasks, view
 from app.services.victims.cases import CaseDates, VictimForm
 from app.services.victims.letters import LetterKind
 from app.services.victims.planning import replan
@@ -207,6 +208,9 @@ def rows(row: Any) -> dict[str, Any]:
         ),
         "app.services.victims.keys.recover": row(HEAD, scoped=False)(
             lambda w, a, out: _recover(w, a)
+        ),
+        "app.services.victims.retention.erase_due_details": row(*EVERY_ROLE, scoped=False)(
+            lambda w, a, out: retention.erase_due_details(w.session, a, TODAY)
         ),
     }
 

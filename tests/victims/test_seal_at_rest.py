@@ -3,7 +3,8 @@
 The demo is made (its victims sealed), the demo's VLO reads every victim's
 name through the services, then every column of every table, the database
 file and its WAL, the exported caseload and audit log, the log folder and
-the audit log are scanned for each of those names (issue 19 points 5-6).
+the audit log are scanned for each of those names (issue 19 points 5-6). The column
+scan also runs on PostgreSQL (a `stores` test: `.ci/with-postgres ... -m stores`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from app.db.victim_models import VcsCase
 from app.services.admin import audit_log
@@ -80,6 +81,36 @@ def test_no_victim_name_is_in_any_column_the_file_or_its_wal(sealed_demo) -> Non
     files = [path, wal] if wal.exists() else [path]
     for file in files:
         assert not _hits(file.read_bytes(), names), f"{file.name} holds a victim's details"
+
+
+@pytest.fixture
+def demo_on_the_runs_store(make_store):  # type: ignore[no-untyped-def]
+    """The demo on the run's store: SQLite, or PostgreSQL under .ci/with-postgres."""
+    store = make_store()
+    with store.sessions.begin() as session:
+        generate_demo(session, system_actor(session), 120, 3)
+    return store
+
+
+def test_no_victim_name_is_in_any_column_of_the_store_sqlite_or_postgresql(
+    demo_on_the_runs_store,
+) -> None:  # type: ignore[no-untyped-def]
+    store = demo_on_the_runs_store
+    names = _victim_names(store)
+    scanned = 0
+    with store.engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+        assert "victim" in tables and "victim_task" in tables
+        for table in tables:
+            for row in conn.execute(text(f'select * from "{table}"')):
+                for value in row:
+                    if isinstance(value, memoryview):
+                        value = value.tobytes()
+                    data = value if isinstance(value, bytes) else str(value).encode()
+                    assert not _hits(data, names), f"{table} holds a victim's details"
+                    scanned += 1
+        sealed = conn.execute(text("select name_enc from victim")).scalars().all()
+    assert scanned > 10_000 and len(sealed) > 30 and all(sealed)  # names there, as ciphertext
 
 
 def test_no_victim_name_leaves_in_an_export_a_log_or_the_audit_log(sealed_demo, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 from app.domain.report import Column, neutralise_formula
-from app.exports.excel import table_to_xlsx
 from app.exports.files import write_file
 from app.services.core.errors import UserError
 
@@ -33,6 +32,8 @@ def table_bytes(
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         columns = [Column(h) for h in headers]
+        from app.exports.excel import table_to_xlsx  # openpyxl only when a workbook is made
+
         return table_to_xlsx(columns, rows, title, created=created, author=author)
     if suffix == ".csv":
         text = io.StringIO()

@@ -37,5 +37,6 @@ def allocation_weights(
         unallocated=number("allocation_weight_unallocated"),
         outside_policy=number("allocation_weight_outside_policy"),
         ceiling_slack=number("allocation_ceiling_slack"),
+        rule_ceiling=number("allocation_rule_ceiling"),
         time_limit_seconds=number("allocation_time_limit_seconds"),
     )

@@ -13,7 +13,7 @@ from app.db.models import Allocation, AppUser, Assessment, Event, Person, Staff,
 from app.services.caseload.tiers import explain
 from app.services.core import settings
 from app.services.core.errors import NotFound
-from app.services.unpaid_work.summary import PersonUpw, has_requirement, person_summary
+from app.services.unpaid_work.summary import PersonUpw, has_requirement, summary_of
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,5 @@ def case_detail(session: Session, person_id: int) -> CaseDetail:
         tiers=tiers,
         allocations=allocations,
         full_assessment_valid_until=valid_until,
-        unpaid_work=person_summary(session, person_id)
-        if has_requirement(session, person_id)
-        else None,
+        unpaid_work=summary_of(session, person_id) if has_requirement(session, person_id) else None,
     )

@@ -108,10 +108,11 @@ def _prefix(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bo
     return and_(column >= prefix, column < prefix + "\uffff")
 
 
-def conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
+def conditions(flt: CaseFilter, *, in_order: bool = False) -> list[ColumnElement[bool]]:
+    """The filter as SQL; ``in_order`` for a sorted page (see ``active_case_condition``)."""
     cond: list[ColumnElement[bool]] = [CaseloadRow.pdu_id == flt.pdu_id]
     if not flt.include_ended:
-        cond.append(active_case_condition(flt.as_at))
+        cond.append(active_case_condition(flt.as_at, in_order=in_order))
     text = _text_condition(flt.text)
     if text is not None:
         cond.append(text)
@@ -140,7 +141,11 @@ def search_query(flt: CaseFilter, sort: str = "crn", descending: bool = False) -
     key = SORT_COLUMNS.get(sort, CaseloadRow.crn)
     order = key.desc() if descending else key.asc()
     tiebreak = CaseloadRow.crn.desc() if descending else CaseloadRow.crn.asc()
-    return select(CaseloadRow.person_id).where(*conditions(flt)).order_by(order, tiebreak)
+    return (
+        select(CaseloadRow.person_id)
+        .where(*conditions(flt, in_order=True))
+        .order_by(order, tiebreak)
+    )
 
 
 def search(

@@ -5,6 +5,8 @@
   the case is flagged for reassessment (DOMAIN.md 3a).
 - Cases still held by a practitioner whose leave date has passed: flagged for
   reallocation, so none is left with nobody.
+- Victims' personal details of VCS cases closed longer than the retention
+  setting: erased, counts kept (:mod:`app.services.victims.retention`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.services.core.audit import record
 from app.services.core.changes import Kind
 from app.services.core.permissions import EVERY_ROLE, write_service
 from app.services.core.unit_of_work import touch
+from app.services.victims.retention import erase_due_details
 
 
 def expired_assessments(session: Session, as_at: date) -> list[int]:
@@ -170,3 +173,4 @@ def run_daily(session: Session, actor: Actor, as_at: date) -> None:
             summary=f"{len(left):,} cases held by practitioners who have left, to reallocate",
             extra={"person_ids": left},
         )
+    erase_due_details(session, actor, as_at)

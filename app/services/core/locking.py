@@ -32,16 +32,7 @@ def lock(session: Session, record: Versioned, expected_version: int) -> None:
     Call it in the transaction that makes the change and writes its audit entry.
     """
     model, record_id = type(record), record.id
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(model)
-            .where(model.id == record_id, model.version == expected_version)
-            .values(version=model.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
+    if not bump_version(session, model, record_id, expected_version):
         session.expire(record)
         raise _conflict(session, record, record_id)
     touch(
@@ -122,3 +113,20 @@ def _conflict(session: Session, record: Versioned, record_id: int) -> UserError:
         f"{label} was changed by {who} since you opened it; nothing was changed. "
         "Look again at the latest details, then make your change."
     )
+
+
+def bump_version(session: Session, model: Any, record_id: int, expected_version: int) -> bool:
+    """Add one to the record's version if it is still ``expected_version``; whether it was.
+
+    One UPDATE ... WHERE version = expected: of two writers, exactly one wins.
+    """
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(model)
+            .where(model.id == record_id, model.version == expected_version)
+            .values(version=model.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    return result.rowcount == 1

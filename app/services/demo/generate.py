@@ -239,7 +239,7 @@ def generate_demo(
     demo.refresh(ids)
     allocate_recent(session, users, recent, demo.today)
     demo.step(0, "Writing unpaid work")
-    upw = write_unpaid_work(session, actor, demo.pdu.id, seed, demo.today)
+    upw = write_unpaid_work(session, demo.pdu.id, seed, demo.today, actor.user_id)
     if users.vlo_id is not None:
         create_demo_victims(session, users.head, users.vlo_id, demo.pdu.id, seed)
     summary = DemoSummary(

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Staff
-from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.unit_of_work import touch
 from app.services.demo.upw_people import Slot, UpwPeople
@@ -46,9 +45,14 @@ class UpwDemo:
 
 
 def write_unpaid_work(
-    session: Session, actor: Actor, pdu_id: int, seed: int, today: date
+    session: Session, pdu_id: int, seed: int, today: date, recorded_by: int | None
 ) -> UpwDemo:
-    """Write the demo's unpaid work into the PDU, in the caller's transaction."""
+    """Write the demo's unpaid work into the PDU, in the caller's transaction.
+
+    A step of :func:`app.services.demo.generate.generate_demo`, which only the
+    system account may run: it is not a service of its own and takes no actor,
+    only the account its bookings and outcomes are recorded by.
+    """
     rng = random.Random(seed * 7919 + 18)
     sync_requirements(session, None, today)
     rules = pdu_rules(session, pdu_id, today)
@@ -57,7 +61,7 @@ def write_unpaid_work(
     projects = write_projects(session, pdu_id)
     rows = write_sessions(session, rng, projects, supervisors, today, rules.calendar)
     slots = [Slot(row, project) for row, project in rows]
-    people = UpwPeople(session, rng, rules, today, actor.user_id, first_day(today))
+    people = UpwPeople(session, rng, rules, today, recorded_by, first_day(today))
     people.load(pdu_id)
     people.book(slots)
     stood = people.record(slots)

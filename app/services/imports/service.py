@@ -11,6 +11,7 @@ exactly one, with the file's SHA-256 (SPEC.md 1).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,7 +24,7 @@ from app.services.core.actor import Actor
 from app.services.core.errors import UserError
 from app.services.core.permissions import guarded_read, write_service
 from app.services.core.unit_of_work import set_actor
-from app.services.imports import limits
+from app.services.imports import kept, limits
 from app.services.imports.cases import CaseImport
 from app.services.imports.common import UNCHECKED, Context, Importer, write_audit
 from app.services.imports.reader import FileProblem, Table, file_digest, read_table
@@ -157,6 +158,18 @@ def _run(
     _require_import(actor, importer, kind)
     actor.require(*getattr(importer, "roles", EXTRACT_ROLES), action=f"import {kind} files")
     progress = progress or Progress()
+    as_at = clock.today()
+    if write:
+        # The file's hash alone first: the preview's plan may spare reading it at all.
+        digest = file_digest(path)
+        _check_unchanged(path, digest, expected_hash)
+        found = kept.take(kept.plan_key(session, actor, kind, path, pdu, as_at, digest))
+        if found is not None:
+            ctx = _context(session, actor, path, digest, as_at, end_missing, progress, pdu)
+            report = found.report
+            if found.end_missing != end_missing:
+                report = replace(found.importer.plan(ctx), ignored_columns=report.ignored_columns)
+            return _write(ctx, found.importer, replace(report, applied=True))
     try:
         table = read_table(path)
     except FileProblem as problem:
@@ -164,17 +177,7 @@ def _run(
         _check_unchanged(path, digest, expected_hash)
         return refused(kind, path.name, digest, [RowError(0, "", None, str(problem))])
     _check_unchanged(path, table.file_hash, expected_hash)
-    ctx = Context(
-        session=session,
-        actor=actor,
-        path=path,
-        file_hash=table.file_hash,
-        as_at=clock.today(),
-        now=clock.now().replace(tzinfo=None),
-        end_missing=end_missing,
-        progress=progress,
-        pdu=pdu,
-    )
+    ctx = _context(session, actor, path, table.file_hash, as_at, end_missing, progress, pdu)
     mapping = map_headers(table.headers, importer.columns)
     ignored = mapping.ignored + tuple(
         f"{header} (a second column for the same thing)" for header in mapping.duplicates
@@ -183,8 +186,41 @@ def _run(
     if problems:
         return refused(kind, path.name, table.file_hash, problems, ignored, importer.rows)
     report = replace(importer.plan(ctx), ignored_columns=ignored, applied=write)
-    if not write or not report.has_changes:
+    if not write:
+        key = kept.plan_key(session, actor, kind, path, pdu, as_at, table.file_hash)
+        kept.keep(kept.KeptPlan(key, importer, report, end_missing))
         return report
+    return _write(ctx, importer, report)
+
+
+def _context(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    file_hash: str,
+    as_at: date,
+    end_missing: bool,
+    progress: Progress,
+    pdu: str | None,
+) -> Context:
+    return Context(
+        session=session,
+        actor=actor,
+        path=path,
+        file_hash=file_hash,
+        as_at=as_at,
+        now=clock.now().replace(tzinfo=None),
+        end_missing=end_missing,
+        progress=progress,
+        pdu=pdu,
+    )
+
+
+def _write(ctx: Context, importer: Importer, report: ImportReport) -> ImportReport:
+    """Write a planned import in the final, short write step (nothing when it changes nothing)."""
+    if not report.has_changes:
+        return report
+    session = ctx.session
     with waiting_kindly(session):
         begin_writing(session)
         report = replace(report, person_ids=importer.write(ctx))

@@ -22,6 +22,7 @@ from app.services.imports.problems import FileProblem
 
 CHUNK = 1 << 20
 _LONG_RUN = re.compile(rb"[^<]{%d,}" % (limits.MAX_CELL_CHARS * 6))
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 _DAMAGED = "the workbook is damaged or holds a cell Excel would not write"
 
 
@@ -113,6 +114,8 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, count_rows: bool)
     rows, carry = 0, b""
     with archive.open(part) as source:
         while chunk := source.read(CHUNK):
+            if count_rows and not carry:
+                _check_dimension(chunk, name)
             text = carry + chunk
             if _LONG_RUN.search(text):
                 raise FileProblem(
@@ -129,6 +132,21 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, count_rows: bool)
                         "the most an extract may hold."
                     )
     return rows
+
+
+def _check_dimension(head: bytes, name: str) -> None:
+    """Refuse at once a sheet whose declared range runs past the rows an extract holds.
+
+    Excel writes the range near the start of the sheet; a sheet of 1,048,576 rows
+    is refused here, before its first row is inflated. (The count that follows
+    catches a sheet whose range is missing or wrong.)
+    """
+    found = _DIMENSION.search(head)
+    if found and int(found.group(1)) > limits.MAX_ROWS + 1:
+        raise FileProblem(
+            f"{name} is refused: its sheet runs to row {int(found.group(1)):,}; an extract "
+            f"holds at most {limits.MAX_ROWS:,} rows."
+        )
 
 
 def open_workbook(path: Path, name: str) -> tuple[Any, Any]:

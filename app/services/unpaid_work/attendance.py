@@ -30,8 +30,10 @@ from app.domain.unpaid_work_standdowns import person_minutes_lost
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import credits_of
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.requirements import RequirementRecord, load_requirements
 from app.services.unpaid_work.rules import PduRules, pdu_rules
@@ -79,17 +81,7 @@ class AttendanceResult:
         return tuple(r for r in self.recorded if r.notice_due is not None)
 
 
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
-
-
+@write_service(*access.RECORDING, action=access.RECORD_ATTENDANCE)
 def record_attendance(
     session: Session,
     actor: Actor,
@@ -98,7 +90,6 @@ def record_attendance(
     entries: Sequence[AttendanceEntry],
 ) -> AttendanceResult:
     """Record the outcomes of some or all of a session's bookings, all or none."""
-    access.require_record_attendance(actor)
     row, project = _session(session, session_id)
     access.require_pdu(actor, project.pdu_id, "record attendance")
     if not entries:
@@ -129,6 +120,7 @@ def record_attendance(
     return AttendanceResult(row.id, tuple(recorded))
 
 
+@write_service(*access.RECORDING, action=access.RECORD_ATTENDANCE)
 def record_one(
     session: Session,
     actor: Actor,
@@ -259,8 +251,10 @@ class PractitionerNotice:
     overdue: bool
 
 
-def practitioner_notices(session: Session, pdu_id: int) -> list[PractitionerNotice]:
+@guarded_read(*access.READING, action=access.SEE)
+def practitioner_notices(session: Session, actor: Actor, pdu_id: int) -> list[PractitionerNotice]:
     """Enforceable outcomes not yet passed to the practitioner, the most urgent first."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     today = clock.today()
     rows = session.execute(
         select(UpwAttendance, Person, UpwSession.day, UpwProject.name)
@@ -291,17 +285,19 @@ def practitioner_notices(session: Session, pdu_id: int) -> list[PractitionerNoti
     ]
 
 
+@write_service(*access.RECORDING, action=access.RECORD_ATTENDANCE)
 def mark_notified(session: Session, actor: Actor, attendance_id: int) -> int:
     """The practitioner has been told of this enforceable outcome (today)."""
-    access.require_record_attendance(actor)
     attendance = session.get(UpwAttendance, attendance_id)
     if attendance is None:
         raise NotFound("That outcome no longer exists.")
+    placement = session.get(UpwPlacement, attendance.placement_id)
+    assert placement is not None  # an attendance's booking is never deleted
+    _row, project = _session(session, placement.session_id)
+    access.require_pdu(actor, project.pdu_id, "record attendance")
     if attendance.notified_on is not None:
         raise ConflictError("The practitioner has already been told; nothing was changed.")
     attendance.notified_on = clock.today()
-    placement = session.get(UpwPlacement, attendance.placement_id)
-    assert placement is not None  # an attendance's booking is never deleted
     audit.record(
         session,
         actor,

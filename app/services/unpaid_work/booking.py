@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.upw_models import UpwAttendance, UpwPlacement, UpwProject, UpwSession, UpwStandDown
+from app.db.upw_models import UpwAttendance, UpwPlacement, UpwSession, UpwStandDown
 from app.domain.parsing import format_date
 from app.domain.unpaid_work_booking import (
     BookingWarning,
@@ -28,6 +28,7 @@ from app.domain.unpaid_work_booking import (
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.permissions import write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import (
     bookings_of,
@@ -35,6 +36,7 @@ from app.services.unpaid_work.facts import (
     people_facts,
     session_facts_of,
 )
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.requirements import current_requirement
 
@@ -64,17 +66,6 @@ class BookingCheck:
     @property
     def needs_reason(self) -> bool:
         return any(w.severity is Severity.NEEDS_REASON for w in self.warnings)
-
-
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
 
 
 def _warnings(session: Session, facts: SessionFacts, person_id: int) -> tuple[BookingWarning, ...]:
@@ -163,6 +154,7 @@ def _place(
     return placement.id
 
 
+@write_service(*access.MANAGING, action=access.BOOK)
 def book(
     session: Session,
     actor: Actor,
@@ -172,13 +164,12 @@ def book(
     reason: str = "",
 ) -> int:
     """Book a person onto a session; returns the booking's id."""
-    access.require_book(actor)
     return _place(session, actor, session_id, expected_version, person_id, reason)
 
 
+@write_service(*access.MANAGING, action=access.BOOK)
 def unbook(session: Session, actor: Actor, placement_id: int, expected_version: int) -> int:
     """Take a person off a session they have no outcome for yet; returns the session's id."""
-    access.require_book(actor)
     placement = session.get(UpwPlacement, placement_id)
     if placement is None:
         raise NotFound("That booking no longer exists.")
@@ -205,6 +196,7 @@ def unbook(session: Session, actor: Actor, placement_id: int, expected_version: 
     return row.id
 
 
+@write_service(*access.RECORDING, action=access.REBOOK)
 def rebook(
     session: Session,
     actor: Actor,
@@ -214,10 +206,11 @@ def rebook(
     reason: str = "",
 ) -> int:
     """Rebook a person a stand-down sent away onto another session, in one step."""
-    access.require_rebook(actor)
     old = session.get(UpwPlacement, placement_id)
     if old is None:
         raise NotFound("That booking no longer exists.")
+    _row, was = _session(session, old.session_id)
+    access.require_pdu(actor, was.pdu_id, "rebook people")
     outcome = session.scalar(
         select(UpwAttendance.outcome).where(UpwAttendance.placement_id == old.id)
     )

@@ -22,6 +22,7 @@ from app.domain.codes import Gender, Rosh
 from app.domain.unpaid_work import ProjectType
 from app.domain.unpaid_work_booking import PersonFacts, ProjectFacts, SessionFacts
 from app.domain.unpaid_work_hours import CreditedSession
+from app.services.core.errors import NotFound
 
 _GENDERS = {g.value for g in Gender}
 _ROSH = {r.value for r in Rosh}
@@ -158,3 +159,15 @@ def credits_of(
         if work or travel:
             found[rid].append(CreditedSession(day, work, travel, ete))
     return found
+
+
+def session_and_project(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
+    """A session and its project; NotFound when the session has gone."""
+    found = session.execute(
+        select(UpwSession, UpwProject)
+        .join(UpwProject, UpwProject.id == UpwSession.project_id)
+        .where(UpwSession.id == session_id)
+    ).first()
+    if found is None:
+        raise NotFound("That session no longer exists.")
+    return found[0], found[1]

@@ -9,9 +9,9 @@ who changed the record and when, from the audit log.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -19,6 +19,7 @@ from app.db.models import AppUser, AuditEntry
 from app.db.upw_models import UpwProject, UpwRequirement, UpwSession
 from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound
+from app.services.core.locking import bump_version
 from app.services.core.unit_of_work import touch
 
 Locked = type[UpwSession] | type[UpwProject] | type[UpwRequirement]
@@ -38,16 +39,7 @@ _WHAT = {UpwSession: "session", UpwProject: "project", UpwRequirement: "requirem
 
 def lock(session: Session, model: Locked, record_id: int, expected_version: int) -> None:
     """Check and bump the record's version; a ConflictError when someone changed it first."""
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(model)
-            .where(model.id == record_id, model.version == expected_version)
-            .values(version=model.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
+    if not bump_version(session, model, record_id, expected_version):
         raise _conflict(session, model, record_id)
     touch(session, _KINDS[model], [record_id], refresh=False)
     found = session.identity_map.get((model, (record_id,), None))

@@ -25,7 +25,9 @@ from app.domain.unpaid_work_hours import minutes_between
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.rules import pdu_rules
 from app.services.unpaid_work.words import check_times
@@ -113,6 +115,7 @@ def _values(data: ProjectInput) -> dict[str, object]:
     }
 
 
+@write_service(*access.MANAGING, action=access.MANAGE_PROJECTS)
 def save_project(
     session: Session,
     actor: Actor,
@@ -122,7 +125,6 @@ def save_project(
     expected_version: int | None = None,
 ) -> int:
     """Add a project, or change one (with the version the user saw); returns its id."""
-    access.require_manage_projects(actor)
     access.require_pdu(actor, pdu_id, "manage the projects")
     _check_project(data)
     values = _values(data)
@@ -158,7 +160,12 @@ def save_project(
     return project.id
 
 
-def list_projects(session: Session, pdu_id: int, active_only: bool = False) -> list[ProjectView]:
+@guarded_read(*access.READING, action=access.SEE)
+def list_projects(
+    session: Session, actor: Actor, pdu_id: int, active_only: bool = False
+) -> list[ProjectView]:
+    """The PDU's projects (only those running when ``active_only``), by name."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     query = select(UpwProject).where(UpwProject.pdu_id == pdu_id)
     if active_only:
         query = query.where(UpwProject.active.is_(True))
@@ -191,6 +198,7 @@ def _project(session: Session, actor: Actor, project_id: int) -> UpwProject:
     return project
 
 
+@write_service(*access.MANAGING, action=access.MANAGE_SESSIONS)
 def create_sessions(
     session: Session,
     actor: Actor,
@@ -204,7 +212,6 @@ def create_sessions(
     Days that already have a session, and bank holidays, are skipped.
     Returns the new sessions' ids.
     """
-    access.require_manage_sessions(actor)
     project = _project(session, actor, project_id)
     if last_day < first_day:
         raise UserError("The last day comes before the first.")
@@ -258,6 +265,7 @@ def _new_session(
     return row
 
 
+@write_service(*access.MANAGING, action=access.MANAGE_SESSIONS)
 def add_session(
     session: Session,
     actor: Actor,
@@ -268,7 +276,6 @@ def add_session(
     places: int | None = None,
 ) -> int:
     """One session of a project on a day (any day: a one-off); returns its id."""
-    access.require_manage_sessions(actor)
     project = _project(session, actor, project_id)
     start, end = start or project.start_time, end or project.end_time
     check_times(start, end)
@@ -293,6 +300,7 @@ def add_session(
     return row.id
 
 
+@write_service(*access.MANAGING, action=access.MANAGE_SESSIONS)
 def change_session(
     session: Session,
     actor: Actor,
@@ -303,7 +311,6 @@ def change_session(
     places: int,
 ) -> int:
     """Change a session's times or places (the version the user saw)."""
-    access.require_manage_sessions(actor)
     row, project = _session(session, session_id)
     access.require_pdu(actor, project.pdu_id, "manage the sessions")
     check_times(start, end)
@@ -330,22 +337,13 @@ def change_session(
     return row.id
 
 
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
-
-
 # --- supervisors -----------------------------------------------------------------------
 
 
-def supervisors(session: Session, pdu_id: int, day: date) -> list[SupervisorView]:
+@guarded_read(*access.READING, action=access.SEE)
+def supervisors(session: Session, actor: Actor, pdu_id: int, day: date) -> list[SupervisorView]:
     """The PDU's community payback supervisors (and UPW managers) in post on a day."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     rows = session.scalars(
         select(Staff)
         .where(Staff.pdu_id == pdu_id, Staff.grade.in_(SUPERVISOR_GRADES))
@@ -395,6 +393,7 @@ def _set_supervisor(
     row.supervisor_id = staff.id
 
 
+@write_service(*access.MANAGING, action=access.ASSIGN_SUPERVISORS)
 def assign_supervisor(
     session: Session,
     actor: Actor,
@@ -403,7 +402,6 @@ def assign_supervisor(
     supervisor_id: int | None,
 ) -> int:
     """Give a session its supervisor (None takes the supervisor off)."""
-    access.require_assign_supervisors(actor)
     row, project = _session(session, session_id)
     access.require_pdu(actor, project.pdu_id, "assign supervisors")
     _not_stood_down(session, row)
@@ -423,6 +421,7 @@ def assign_supervisor(
     return row.id
 
 
+@write_service(*access.MANAGING, action=access.ASSIGN_SUPERVISORS)
 def swap_supervisors(
     session: Session,
     actor: Actor,
@@ -432,10 +431,10 @@ def swap_supervisors(
     second_version: int,
 ) -> tuple[int, int]:
     """Exchange the supervisors of two sessions of one day."""
-    access.require_assign_supervisors(actor)
     first, first_project = _session(session, first_id)
     second, second_project = _session(session, second_id)
-    access.require_pdu(actor, first_project.pdu_id, "assign supervisors")
+    for project in (first_project, second_project):
+        access.require_pdu(actor, project.pdu_id, "assign supervisors")
     if first.day != second.day or first.id == second.id:
         raise UserError("Supervisors are swapped between two sessions of the same day.")
     for row in (first, second):

@@ -32,6 +32,7 @@ from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import NotFound, UserError
+from app.services.core.permissions import write_service
 from app.services.core.unit_of_work import touch
 from app.services.unpaid_work import access
 from app.services.unpaid_work.locks import lock
@@ -187,7 +188,10 @@ def current_requirement(session: Session, person_id: int, as_at: date) -> Requir
     raise UserError("This person has no unpaid work requirement running: there is nothing to book.")
 
 
-def _requirement(session: Session, requirement_id: int) -> tuple[UpwRequirement, Event, Person]:
+def _scoped(
+    session: Session, actor: Actor, requirement_id: int
+) -> tuple[UpwRequirement, Event, Person]:
+    """The requirement, its sentence and person, of a PDU the actor covers."""
     found = session.execute(
         select(UpwRequirement, Event, Person)
         .join(Event, Event.id == UpwRequirement.event_id)
@@ -196,6 +200,7 @@ def _requirement(session: Session, requirement_id: int) -> tuple[UpwRequirement,
     ).first()
     if found is None:
         raise NotFound("That unpaid work requirement no longer exists.")
+    access.require_pdu(actor, found[2].pdu_id, "record requirements")
     return found[0], found[1], found[2]
 
 
@@ -218,9 +223,7 @@ def _write(
     values: dict[str, Any],
     summary: str,
 ) -> int:
-    access.require_record_requirement(actor)
-    req, _event, person = _requirement(session, requirement_id)
-    access.require_pdu(actor, person.pdu_id, "record requirements")
+    req, _event, person = _scoped(session, actor, requirement_id)
     lock(session, UpwRequirement, req.id, expected_version)
     before = {name: getattr(req, name) for name in values}
     for name, value in values.items():
@@ -238,6 +241,7 @@ def _write(
     return req.id
 
 
+@write_service(*access.RECORDING, action=access.RECORD_REQUIREMENT)
 def record_milestone(
     session: Session,
     actor: Actor,
@@ -260,6 +264,7 @@ def record_milestone(
     return _write(session, actor, requirement_id, expected_version, {name: day}, f"{label} {said}")
 
 
+@write_service(*access.RECORDING, action=access.RECORD_REQUIREMENT)
 def record_consent(
     session: Session, actor: Actor, requirement_id: int, expected_version: int, consent: bool
 ) -> int:
@@ -273,6 +278,7 @@ def record_consent(
     return _write(session, actor, requirement_id, expected_version, values, summary)
 
 
+@write_service(*access.RECORDING, action=access.RECORD_REQUIREMENT)
 def record_ending(
     session: Session,
     actor: Actor,
@@ -293,6 +299,7 @@ def record_ending(
     return _write(session, actor, requirement_id, expected_version, values, said)
 
 
+@write_service(*access.RECORDING, action=access.RECORD_REQUIREMENT)
 def record_extension(
     session: Session,
     actor: Actor,
@@ -303,7 +310,7 @@ def record_extension(
     note: str = "",
 ) -> int:
     """A court's extension of the 12 months, with its new completion date (None removes it)."""
-    _req, event, _person = _requirement(session, requirement_id)
+    _req, event, _person = _scoped(session, actor, requirement_id)
     if extended_to is not None and extended_to <= event.sentence_date:
         raise UserError("The extended completion date must come after the sentence date.")
     values: dict[str, Any] = {

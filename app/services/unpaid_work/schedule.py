@@ -33,6 +33,9 @@ from app.domain.unpaid_work import Notice, Outcome, ProjectType, StandDownReason
 from app.domain.unpaid_work_booking import PersonFacts, SessionFacts, session_warnings, worst
 from app.domain.unpaid_work_deadlines import RequirementFacts, is_at_risk
 from app.domain.unpaid_work_hours import ete_allowance_minutes
+from app.services.core.actor import Actor
+from app.services.core.permissions import guarded_read
+from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import people_facts, session_facts_of
 from app.services.unpaid_work.projects import days_of
 from app.services.unpaid_work.rules import PduRules, pdu_rules
@@ -111,7 +114,7 @@ class WeekGrid:
         return None
 
 
-def week_grid(session: Session, pdu_id: int, week_start: date, warnings: bool = True) -> WeekGrid:
+def _week_grid(session: Session, pdu_id: int, week_start: date, warnings: bool = True) -> WeekGrid:
     """The grid of one week (Monday to Sunday) for a PDU's active projects, with warnings."""
     monday = week_of(week_start)
     sunday = monday + timedelta(days=6)
@@ -233,9 +236,11 @@ def _warn(
     return tuple(found_cells)
 
 
-def schedule(session: Session, pdu_id: int, week_start: date) -> WeekGrid:
+@guarded_read(*access.READING, action=access.SEE)
+def schedule(session: Session, actor: Actor, pdu_id: int, week_start: date) -> WeekGrid:
     """The weekly grid with its warnings: what the screen shows."""
-    return week_grid(session, pdu_id, week_start)
+    access.require_pdu(actor, pdu_id, access.SEE)
+    return _week_grid(session, pdu_id, week_start)
 
 
 # --- the people to book ---------------------------------------------------------------
@@ -280,10 +285,12 @@ def _bookable(row: Any, day: date, rules: PduRules) -> BookablePerson | None:
     )
 
 
+@guarded_read(*access.READING, action=access.SEE)
 def bookable_people(
-    session: Session, pdu_id: int, as_at: date | None = None
+    session: Session, actor: Actor, pdu_id: int, as_at: date | None = None
 ) -> list[BookablePerson]:
     """Everyone of the PDU with a running requirement and hours left, at risk first."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     day = as_at or clock.today()
     rules = pdu_rules(session, pdu_id, day)
     credited = (

@@ -13,11 +13,18 @@ from app.db.models import Person, Staff
 from app.db.upw_models import UpwPlacement, UpwProject, UpwSession, UpwStandDown
 from app.domain.unpaid_work import ProjectType, StandDownReason
 from app.exports.session_sheets import SessionSheet, SheetPerson, session_sheets_pdf
+from app.services.core.actor import Actor
+from app.services.core.permissions import guarded_read
+from app.services.unpaid_work import access
 from app.services.unpaid_work.schedule import week_of
 
 
-def week_sheets(session: Session, pdu_id: int, week_start: date) -> list[SessionSheet]:
+@guarded_read(*access.READING, action=access.SEE)
+def week_sheets(
+    session: Session, actor: Actor, pdu_id: int, week_start: date
+) -> list[SessionSheet]:
     """Each session of the week with its people, in day and project order."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     monday = week_of(week_start)
     rows = session.execute(
         select(UpwSession, UpwProject, Staff.forename, Staff.surname, UpwStandDown.reason)
@@ -62,11 +69,15 @@ def _file_name(sheet: SessionSheet) -> str:
     return f"{sheet.day:%Y-%m-%d}-{sheet.start:%H%M}-{slug}.pdf"
 
 
-def write_week_sheets(session: Session, pdu_id: int, week_start: date, folder: Path) -> list[Path]:
+@guarded_read(*access.READING, action=access.SEE)
+def write_week_sheets(
+    session: Session, actor: Actor, pdu_id: int, week_start: date, folder: Path
+) -> list[Path]:
     """Write one PDF per open session of the week into ``folder``; the files written."""
+    sheets = week_sheets(session, actor, pdu_id, week_start)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for sheet in week_sheets(session, pdu_id, week_start):
+    for sheet in sheets:
         if sheet.stood_down:
             continue
         path = folder / _file_name(sheet)

@@ -26,6 +26,9 @@ from app.domain.unpaid_work_standdowns import (
     StoodDownBooking,
     stand_down_figures,
 )
+from app.services.core.actor import Actor
+from app.services.core.permissions import guarded_read
+from app.services.unpaid_work import access
 from app.services.unpaid_work.schedule import week_of
 
 
@@ -84,10 +87,12 @@ def _sum(items: list[StandDownFigures]) -> StandDownFigures:
     )
 
 
+@guarded_read(*access.READING, action=access.SEE)
 def stand_downs_view(
-    session: Session, pdu_id: int, week_start: date, weeks: int = 4
+    session: Session, actor: Actor, pdu_id: int, week_start: date, weeks: int = 4
 ) -> StandDownsView:
     """The stand-downs of ``weeks`` weeks from the week of ``week_start`` on."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     first = week_of(week_start)
     last = first + timedelta(days=7 * weeks - 1)
     per_week: dict[date, list[ScheduledSession]] = defaultdict(list)

@@ -29,6 +29,7 @@ from app.domain.unpaid_work_standdowns import stand_down_effect
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import ConflictError, NotFound, UserError
+from app.services.core.permissions import guarded_read, write_service
 from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import (
     bookings_of,
@@ -37,6 +38,7 @@ from app.services.unpaid_work.facts import (
     people_facts,
     sessions_on,
 )
+from app.services.unpaid_work.facts import session_and_project as _session
 from app.services.unpaid_work.locks import lock
 from app.services.unpaid_work.requirements import load_requirements
 from app.services.unpaid_work.rules import pdu_rules
@@ -70,17 +72,6 @@ class StandDownResult:
     to_rebook: tuple[ToRebook, ...]
 
 
-def _session(session: Session, session_id: int) -> tuple[UpwSession, UpwProject]:
-    found = session.execute(
-        select(UpwSession, UpwProject)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .where(UpwSession.id == session_id)
-    ).first()
-    if found is None:
-        raise NotFound("That session no longer exists.")
-    return found[0], found[1]
-
-
 def _check_notice(row: UpwSession, notice: Notice, sent_home_at: time | None, today: date) -> None:
     if notice is Notice.ON_THE_DAY:
         if row.day > today:
@@ -92,6 +83,7 @@ def _check_notice(row: UpwSession, notice: Notice, sent_home_at: time | None, to
             raise UserError("Say when people were sent home.")
 
 
+@write_service(*access.RECORDING, action=access.STAND_DOWN)
 def stand_down_session(
     session: Session,
     actor: Actor,
@@ -105,7 +97,6 @@ def stand_down_session(
     planned: bool = False,
 ) -> StandDownResult:
     """Stand a session down for everyone booked; returns who is to rebook."""
-    access.require_stand_down(actor)
     reason, notice = StandDownReason(reason), Notice(notice)
     row, project = _session(session, session_id)
     access.require_pdu(actor, project.pdu_id, "stand down sessions")
@@ -125,7 +116,7 @@ def stand_down_session(
     stand_down.person_minutes_lost, stand_down.people_affected = lost, affected
     session.flush()
     _audit(session, actor, row, project, stand_down)
-    people = tuple(r for r in to_rebook(session, project.pdu_id) if r.session_id == row.id)
+    people = tuple(r for r in _to_rebook(session, project.pdu_id) if r.session_id == row.id)
     return StandDownResult(stand_down.id, row.id, lost, people)
 
 
@@ -240,6 +231,7 @@ def _audit(
     )
 
 
+@write_service(*access.RECORDING, action=access.STAND_DOWN)
 def plan_closure(
     session: Session,
     actor: Actor,
@@ -254,7 +246,6 @@ def plan_closure(
 
     Returns the stand-downs' ids. Sessions already stood down are left alone.
     """
-    access.require_stand_down(actor)
     access.require_pdu(actor, pdu_id, "stand down sessions")
     if last_day < first_day:
         raise UserError("The last day comes before the first.")
@@ -285,12 +276,20 @@ def plan_closure(
     return made
 
 
-def to_rebook(session: Session, pdu_id: int, since: date | None = None) -> list[ToRebook]:
+@guarded_read(*access.READING, action=access.SEE)
+def to_rebook(
+    session: Session, actor: Actor, pdu_id: int, since: date | None = None
+) -> list[ToRebook]:
     """People sent away by the service (AASD, ATSS, RSSR) and not rebooked yet.
 
     Only bookings of sessions from ``since`` on (four weeks ago by default)
     and of requirements still running are listed.
     """
+    access.require_pdu(actor, pdu_id, access.SEE)
+    return _to_rebook(session, pdu_id, since)
+
+
+def _to_rebook(session: Session, pdu_id: int, since: date | None = None) -> list[ToRebook]:
     first = since or clock.today() - timedelta(weeks=REBOOK_WEEKS)
     later = aliased(UpwPlacement)
     rows = session.execute(
@@ -346,8 +345,9 @@ class SessionChoice:
     warnings: tuple[str, ...]
 
 
+@guarded_read(*access.READING, action=access.SEE)
 def suitable_sessions(
-    session: Session, placement_id: int, weeks: int = REBOOK_WEEKS
+    session: Session, actor: Actor, placement_id: int, weeks: int = REBOOK_WEEKS
 ) -> list[SessionChoice]:
     """Sessions from today over the coming weeks this person could be rebooked onto.
 
@@ -359,6 +359,7 @@ def suitable_sessions(
     if old is None:
         raise NotFound("That booking no longer exists.")
     row, project = _session(session, old.session_id)
+    access.require_pdu(actor, project.pdu_id, access.SEE)
     today = clock.today()
     last = today + timedelta(weeks=weeks)
     stood = set(

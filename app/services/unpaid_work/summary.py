@@ -26,7 +26,10 @@ from app.db.upw_models import (
 from app.domain.unpaid_work import Outcome, StandDownReason
 from app.domain.unpaid_work_deadlines import completion_date, is_at_risk, milestones
 from app.domain.unpaid_work_hours import CreditedSession, HoursSummary, hours_summary
+from app.services.core.actor import Actor
 from app.services.core.errors import NotFound
+from app.services.core.permissions import guarded_read
+from app.services.unpaid_work import access
 from app.services.unpaid_work.facts import credits_of
 from app.services.unpaid_work.requirements import RequirementRecord, load_requirements
 from app.services.unpaid_work.rules import PduRules, pdu_rules
@@ -123,8 +126,21 @@ def has_requirement(session: Session, person_id: int) -> bool:
     return found is not None
 
 
-def person_summary(session: Session, person_id: int, as_at: date | None = None) -> PersonUpw:
+@guarded_read(*access.READING, action=access.SEE)
+def person_summary(
+    session: Session, actor: Actor, person_id: int, as_at: date | None = None
+) -> PersonUpw:
     """Everything about a person's unpaid work as at a day (today by default)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("That case no longer exists.")
+    access.require_pdu(actor, person.pdu_id, access.SEE)
+    return summary_of(session, person_id, as_at)
+
+
+def summary_of(session: Session, person_id: int, as_at: date | None = None) -> PersonUpw:
+    """The summary without a scope check: for the caseload's detail panel, which reads
+    the case itself (and, like the caseload, takes no actor yet)."""
     day = as_at or clock.today()
     person = session.get(Person, person_id)
     if person is None:
@@ -223,10 +239,12 @@ class PersonChoice:
     name: str
 
 
+@guarded_read(*access.READING, action=access.SEE)
 def find_people(
-    session: Session, pdu_id: int, text: str = "", limit: int = 200
+    session: Session, actor: Actor, pdu_id: int, text: str = "", limit: int = 200
 ) -> list[PersonChoice]:
     """People of the PDU with an unpaid work requirement, by CRN or name (all when blank)."""
+    access.require_pdu(actor, pdu_id, access.SEE)
     from app.db.upw_models import UpwRequirement
 
     query = (

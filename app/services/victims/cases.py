@@ -130,6 +130,8 @@ def close_case(
     case = get_case(session, actor, case_id)
     if case.closed_on is not None:
         raise UserError(f"VCS case {case.vcs_case_ref} is already closed.")
+    if on > clock.today():
+        raise UserError("A case cannot be closed on a day still to come.")
     lock_case(session, case, expected_version)
     case.closed_on = on
     session.flush()

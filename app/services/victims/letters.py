@@ -20,7 +20,6 @@ from app.db.victim_models import VcsCase, Victim
 from app.domain.codes import Role
 from app.domain.parsing import format_date
 from app.domain.victims import SecurityCategory
-from app.exports.victim_letter import letter_pdf
 from app.services.core import audit, settings
 from app.services.core.actor import Actor
 from app.services.core.errors import NotFound, UserError
@@ -111,6 +110,8 @@ def make_letter(
     assert victim is not None
     case = session.get(VcsCase, victim.vcs_case_id)
     assert case is not None
+    from app.exports.victim_letter import letter_pdf  # reportlab only when a letter is made
+
     pdf = letter_pdf(list(draft.address), format_date(clock.today()), text, kind.label)
     audit.record(
         session,

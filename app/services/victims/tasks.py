@@ -97,13 +97,41 @@ def task_queue(
     """Open tasks of the PDU (or one VLO's), soonest first, with their groups.
 
     ``search`` matches the person's CRN or name, the case reference, and,
-    for an actor with victims' details open, the victim's name.
+    for an actor with victims' details open, the victim's name. The bench
+    times this read (a VLO's queue of 2,000 tasks) beside raw SQL.
     """
     actor.require_pdu(pdu_id, READ)
+    return build_queue(session, pdu_id, vlo_user_id, search, sealer_or_none(session, actor))
+
+
+def build_queue(
+    session: Session,
+    pdu_id: int,
+    vlo_user_id: int | None = None,
+    search: str = "",
+    seal: Sealer | None = None,
+) -> Queue:
+    """The queue itself, for a caller who checked the actor (:func:`task_queue`).
+
+    Plain columns, not ORM objects, in one statement, and one more for the
+    victims' sealed names when ``seal`` is given.
+    """
     as_at = clock.today()
     query = (
         select(
-            VictimTask, VcsCase, Person.crn, Person.forename, Person.surname, AppUser.display_name
+            VictimTask.id.label("task_id"),
+            VictimTask.victim_id,
+            VictimTask.task_type,
+            VictimTask.detail,
+            VictimTask.due_date,
+            VcsCase.id.label("case_id"),
+            VcsCase.version,
+            VcsCase.vcs_case_ref,
+            VcsCase.vlo_user_id,
+            Person.crn,
+            Person.forename,
+            Person.surname,
+            AppUser.display_name.label("vlo_name"),
         )
         .join(VcsCase, VcsCase.id == VictimTask.vcs_case_id)
         .join(Person, Person.id == VcsCase.person_id)
@@ -113,36 +141,34 @@ def task_queue(
     )
     if vlo_user_id is not None:
         query = query.where(VcsCase.vlo_user_id == vlo_user_id)
-    found = list(session.execute(query))
-    seal = sealer_or_none(session, actor)
-    names = _names(session, seal, {t.victim_id for t, *_ in found if t.victim_id is not None})
+    found = session.execute(query).all()
+    names = _names(session, seal, {r.victim_id for r in found if r.victim_id is not None})
     needle = " ".join(search.split()).casefold()
     rows = []
-    for task, case, crn, forename, surname, vlo in found:
-        kind = TaskType(task.task_type)
-        victim_name = names.get(task.victim_id, "") if task.victim_id is not None else ""
-        person = f"{forename} {surname}"
-        if needle and not any(
-            needle in text.casefold() for text in (crn, person, case.vcs_case_ref, victim_name)
-        ):
+    for r in found:
+        victim_name = names.get(r.victim_id, "") if r.victim_id is not None else ""
+        person = f"{r.forename} {r.surname}"
+        texts = (r.crn, person, r.vcs_case_ref, victim_name)
+        if needle and not any(needle in text.casefold() for text in texts):
             continue
+        kind = TaskType(r.task_type)
         rows.append(
             QueueRow(
-                task.id,
-                case.id,
-                case.version,
-                case.vcs_case_ref,
-                crn,
+                r.task_id,
+                r.case_id,
+                r.version,
+                r.vcs_case_ref,
+                r.crn,
                 person,
-                task.victim_id,
+                r.victim_id,
                 victim_name,
                 kind,
-                task.detail,
-                task.due_date,
-                queue_group(task.due_date, as_at),
-                days_overdue(task.due_date, as_at),
-                case.vlo_user_id,
-                vlo or "",
+                r.detail,
+                r.due_date,
+                queue_group(r.due_date, as_at),
+                days_overdue(r.due_date, as_at),
+                r.vlo_user_id,
+                r.vlo_name or "",
                 kind.outcomes,
             )
         )

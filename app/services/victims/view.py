@@ -83,6 +83,7 @@ class CaseView:
     vlo_user_id: int | None
     vlo_name: str
     security_category: str
+    security_category_code: str | None
     closed_on: date | None
     names_open: bool
     victims: tuple[VictimView, ...]
@@ -192,6 +193,7 @@ def case_view(session: Session, actor: Actor, case_id: int) -> CaseView:
         security_category=SecurityCategory(case.security_category).label
         if case.security_category
         else "",
+        security_category_code=case.security_category,
         closed_on=case.closed_on,
         names_open=seal is not None,
         victims=victims,

@@ -23,6 +23,8 @@ class AuditDetailDialog(QDialog):
     Signals: ``case_opened(person_id: int, crn: str)``.
     """
 
+    help_page = "administration.html#audit"  # F1 opens the guide here
+
     case_opened = Signal(int, str)
 
     def __init__(self, detail: AuditDetail, parent: QWidget | None = None) -> None:

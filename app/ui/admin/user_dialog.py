@@ -39,6 +39,8 @@ def _checked_ids(box: QListWidget) -> frozenset[int]:
 class UserDialog(QDialog):
     """The fields of one account; ``form()`` reads them back, ``password()`` the new one."""
 
+    help_page = "administration.html#users"  # F1 opens the guide here
+
     def __init__(
         self, choices: ScopeChoices, user: UserView | None, parent: QWidget | None = None
     ) -> None:
@@ -165,6 +167,8 @@ class UserDialog(QDialog):
 
 class ResetPasswordDialog(QDialog):
     """A new password for someone else; they must change it at their next sign-in."""
+
+    help_page = "administration.html#users"  # F1 opens the guide here
 
     def __init__(self, user: UserView, parent: QWidget | None = None) -> None:
         super().__init__(parent)

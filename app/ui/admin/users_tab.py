@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.services.core.errors import UserError
 from app.services.users import accounts, credentials
 from app.services.users.accounts import ScopeChoices, UserView
+from app.ui.admin.recovery_dialog import RecoveryKeyDialog
 from app.ui.admin.user_dialog import ResetPasswordDialog, UserDialog
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -164,8 +165,19 @@ class UsersTab(QWidget):
     def _done(self, _user_id: int) -> None:
         self.message.hide()
         self.refresh()
+        self.show_recovery_key()
+
+    def show_recovery_key(self) -> None:
+        """The write just created the key of victims' details: its recovery key, shown once."""
+        keyring = self.ctx.actor.keyring
+        text = keyring.take_recovery() if keyring is not None else None
+        if text is not None:
+            self.ask(RecoveryKeyDialog(text, self))
 
     def _failed(self, error: BaseException) -> None:
+        keyring = self.ctx.actor.keyring
+        if keyring is not None:
+            keyring.take_recovery()  # a key made by a write that failed was never stored
         if isinstance(error, UserError):
             self.message.setText(str(error))
             self.message.show()

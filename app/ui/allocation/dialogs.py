@@ -45,6 +45,8 @@ def _cases(n: int) -> str:
 class AllocateDialog(QDialog):
     """Confirm an allocation (or reallocation) with a note, and a reason where needed."""
 
+    help_page = "allocation.html#allocating"  # F1 opens the guide here
+
     def __init__(
         self, case: CaseBrief, choice: CandidateRow, reallocating: bool, parent: QWidget
     ) -> None:
@@ -192,6 +194,8 @@ class AllocateDialog(QDialog):
 
 class KeepDialog(QDialog):
     """Close a review item and keep the case with its practitioner, saying why (TOM 777)."""
+
+    help_page = "allocation.html#reviews"  # F1 opens the guide here
 
     def __init__(self, case: CaseBrief, parent: QWidget) -> None:
         super().__init__(parent)

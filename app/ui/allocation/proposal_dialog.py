@@ -43,6 +43,8 @@ from app.ui.formatting import grade_short
 class ProposalDialog(QDialog):
     """The proposal's lines with lock, change, remove, re-solve, why not and accept."""
 
+    help_page = "allocation.html#proposal"  # F1 opens the guide here
+
     def __init__(self, ctx: AppContext, team_id: int | None, parent: QWidget) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -30,6 +30,8 @@ from app.ui.context import AppContext
 class RestoreDialog(QDialog):
     """Choose a backup and restore it. ``restored`` holds the result once done."""
 
+    help_page = "backups.html#restore"  # F1 opens the guide here
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -21,6 +21,8 @@ from app.ui.balance.models import CellCasesModel
 class CellCasesDialog(QDialog):
     """Lists the active cases of one tier (its ``S`` tier included); read only."""
 
+    help_page = "balance.html#matrix"  # F1 opens the guide here
+
     def __init__(self, tier: str, rows: Sequence[CaseRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cases in tier %s") % tier)

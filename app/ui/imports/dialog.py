@@ -56,6 +56,8 @@ class ImportDialog(QDialog):
     the database. ``imported`` is True once that has happened.
     """
 
+    help_page = "import.html"  # F1 opens the guide here
+
     import_finished = Signal(object)
 
     def __init__(self, ctx: AppContext, kind: str, parent: QWidget | None = None) -> None:

@@ -107,6 +107,8 @@ def _from_text(view: SettingView) -> str:
 class SettingsPanel(QWidget):
     """Every declared setting; the Head of PDU changes one from a date on."""
 
+    help_page = "settings.html"  # F1 opens the guide here
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -398,6 +400,8 @@ class SettingsPanel(QWidget):
 
 class SettingsDialog(QDialog):
     """The settings panel in a dialog of its own (Tools > Settings)."""
+
+    help_page = "settings.html"  # F1 opens the guide here
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

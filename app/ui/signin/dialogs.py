@@ -41,6 +41,8 @@ def password_box(name: str) -> QLineEdit:
 class _Form(QDialog):
     """A small form with an error line and OK/Cancel; subclasses say what OK does."""
 
+    help_page = "first-steps.html#signing-in"  # F1 opens the guide here
+
     def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -93,6 +95,8 @@ class _Form(QDialog):
 class FirstHeadDialog(_Form):
     """First start on an empty database: the Head of PDU's account, before anything else."""
 
+    help_page = "first-steps.html#signing-in"  # F1 opens the guide here
+
     def __init__(self, gate: Gate, parent: QWidget | None = None) -> None:
         super().__init__(
             "Set up PDU Manager",
@@ -138,6 +142,8 @@ class FirstHeadDialog(_Form):
 class SignInDialog(_Form):
     """Username and password; a demo database says its password."""
 
+    help_page = "first-steps.html#signing-in"  # F1 opens the guide here
+
     def __init__(self, gate: Gate, parent: QWidget | None = None, username: str = "") -> None:
         demo = gate.is_demo()
         super().__init__(
@@ -173,6 +179,8 @@ class SignInDialog(_Form):
 class ChangePasswordDialog(_Form):
     """The signed-in user's new password; ``forced`` after a reset (Cancel signs out)."""
 
+    help_page = "first-steps.html#signing-in"  # F1 opens the guide here
+
     def __init__(
         self, gate: Gate, actor: Actor, parent: QWidget | None = None, forced: bool = False
     ) -> None:
@@ -205,6 +213,8 @@ class ChangePasswordDialog(_Form):
 
 class UnlockDialog(_Form):
     """The idle window asks for the signed-in user's password again."""
+
+    help_page = "first-steps.html#locking"  # F1 opens the guide here
 
     def __init__(self, gate: Gate, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(

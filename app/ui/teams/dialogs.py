@@ -32,6 +32,8 @@ DATE_FORMAT = "dd/MM/yyyy"
 class _Form(QDialog):
     """A titled form with OK and Cancel."""
 
+    help_page = "teams.html"  # F1 opens the guide here
+
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -64,6 +66,8 @@ def _combo(choices: Sequence[Choice], current: Any) -> QComboBox:
 class NameDialog(_Form):
     """A name, and optionally one choice (a team's SPO, a POD's team)."""
 
+    help_page = "teams.html#teams"  # F1 opens the guide here
+
     def __init__(
         self,
         title: str,
@@ -94,6 +98,8 @@ class NameDialog(_Form):
 class ChoiceDialog(_Form):
     """One choice from a list: the POD to move to, the SPO of a team."""
 
+    help_page = "teams.html#teams"  # F1 opens the guide here
+
     def __init__(
         self,
         title: str,
@@ -113,6 +119,8 @@ class ChoiceDialog(_Form):
 
 class HoursDialog(_Form):
     """Contracted hours a week."""
+
+    help_page = "teams.html#hours"  # F1 opens the guide here
 
     def __init__(self, title: str, hours: float, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -142,6 +150,8 @@ def edit_date(edit: QDateEdit) -> date:
 
 class ReductionDialog(_Form):
     """A reduction (reason, dates, hours a week, note) or an absence (no hours)."""
+
+    help_page = "teams.html#reductions"  # F1 opens the guide here
 
     def __init__(
         self,
@@ -203,6 +213,8 @@ class ReductionDialog(_Form):
 
 class EndDateDialog(_Form):
     """The last day of a reduction or absence."""
+
+    help_page = "teams.html#reductions"  # F1 opens the guide here
 
     def __init__(self, title: str, day: date, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)

@@ -54,6 +54,8 @@ def _qtime(value: time) -> QTime:
 
 
 class _Form(QDialog):
+    help_page = "unpaid_work.html"  # F1 opens the guide here
+
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -85,6 +87,8 @@ def _date_edit(day: date) -> QDateEdit:
 
 class StandDownDialog(_Form):
     """Reason, notice, when people were sent home (on the day), a note."""
+
+    help_page = "unpaid_work.html#stand-downs"  # F1 opens the guide here
 
     def __init__(self, cell: GridCell, project: str, today: date, parent: QWidget | None) -> None:
         super().__init__(self.tr("Stand down a session"), parent)
@@ -125,6 +129,8 @@ class StandDownDialog(_Form):
 
 class AttendanceDialog(_Form):
     """An outcome and times for each person booked: the whole session at once."""
+
+    help_page = "unpaid_work.html#schedule"  # F1 opens the guide here
 
     COLUMNS = ("Person", "Outcome", "Start", "End", "Penalty (min)", "Travel out", "Travel back")
 
@@ -200,6 +206,8 @@ class AttendanceDialog(_Form):
 class RebookDialog(_Form):
     """The sessions this person could be rebooked onto; a reason when one asks for it."""
 
+    help_page = "unpaid_work.html#stand-downs"  # F1 opens the guide here
+
     def __init__(self, name: str, choices: Sequence[SessionChoice], parent: QWidget | None) -> None:
         super().__init__(self.tr("Rebook %s") % name, parent)
         self.choices = list(choices)
@@ -229,6 +237,8 @@ class RebookDialog(_Form):
 
 class ProjectDialog(_Form):
     """A project's details."""
+
+    help_page = "unpaid_work.html#projects"  # F1 opens the guide here
 
     def __init__(self, project: ProjectView | None, parent: QWidget | None) -> None:
         super().__init__(self.tr("Project") if project else self.tr("New project"), parent)
@@ -298,6 +308,8 @@ class ProjectDialog(_Form):
 
 class RangeDialog(_Form):
     """A first and last day, and a stand-down reason and note when planning a closure."""
+
+    help_page = "unpaid_work.html#stand-downs"  # F1 opens the guide here
 
     def __init__(
         self, title: str, first: date, last: date, parent: QWidget | None, closure: bool = False

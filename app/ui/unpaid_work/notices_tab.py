@@ -16,6 +16,7 @@ from app.services.unpaid_work import attendance
 from app.services.unpaid_work.attendance import PractitionerNotice
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.permissions import allowed
 
 COLUMNS = ("Tell by", "Person", "Outcome", "Session", "")
 
@@ -34,6 +35,7 @@ class NoticesTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         told = QPushButton(self.tr("The practitioner has been &told"))
         told.clicked.connect(self.mark_told)
+        allowed(told, self.ctx.actor, attendance.mark_notified)
         buttons = QHBoxLayout()
         buttons.addWidget(told)
         buttons.addStretch(1)
@@ -43,7 +45,9 @@ class NoticesTab(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(attendance.practitioner_notices, self.ctx.pdu.id).then(self._show)
+            self.ctx.ops.read(
+                attendance.practitioner_notices, self.ctx.actor, self.ctx.pdu.id
+            ).then(self._show)
 
     def _show(self, notices: list[PractitionerNotice]) -> None:
         self.notices = notices

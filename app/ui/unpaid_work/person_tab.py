@@ -30,6 +30,7 @@ from app.domain.unpaid_work_deadlines import MilestoneKind
 from app.services.unpaid_work import requirements, summary
 from app.services.unpaid_work.summary import PersonChoice, PersonUpw
 from app.ui.context import AppContext
+from app.ui.permissions import allowed
 from app.ui.unpaid_work.summary_html import person_html
 
 _DATES = (
@@ -46,6 +47,8 @@ _DATES = (
 
 class RecordDialog(QDialog):
     """What to record and its date."""
+
+    help_page = "unpaid_work.html#people"  # F1 opens the guide here
 
     def __init__(self, today: date, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -96,6 +99,8 @@ class PersonTab(QWidget):
         self.consent.clicked.connect(self.toggle_consent)
         self.record = QPushButton(self.tr("Record a &date…"))
         self.record.clicked.connect(self.record_date)
+        allowed(self.consent, self.ctx.actor, requirements.record_consent)
+        allowed(self.record, self.ctx.actor, requirements.record_milestone)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -119,9 +124,9 @@ class PersonTab(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(summary.find_people, self.ctx.pdu.id, self.search.text(), 200).then(
-                self._show_list
-            )
+            self.ctx.ops.read(
+                summary.find_people, self.ctx.actor, self.ctx.pdu.id, self.search.text(), 200
+            ).then(self._show_list)
 
     def _show_list(self, found: list[PersonChoice]) -> None:
         keep = self.person.person_id if self.person else None
@@ -142,7 +147,9 @@ class PersonTab(QWidget):
             self.show_person(self.found[row].person_id)
 
     def show_person(self, person_id: int) -> None:
-        self.ctx.ops.read(summary.person_summary, person_id, None).then(self._show_person)
+        self.ctx.ops.read(summary.person_summary, self.ctx.actor, person_id, None).then(
+            self._show_person
+        )
 
     def _show_person(self, found: PersonUpw) -> None:
         self.person = found

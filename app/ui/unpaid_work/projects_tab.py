@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.services.unpaid_work import projects
 from app.services.unpaid_work.projects import ProjectView
 from app.ui.context import AppContext
+from app.ui.permissions import allowed
 from app.ui.unpaid_work.dialogs import DAY_LABELS, ProjectDialog, RangeDialog
 
 COLUMNS = ("Code", "Name", "Type", "Places", "Days", "Times", "Women only", "High RoSH", "Active")
@@ -40,13 +41,14 @@ class ProjectsTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.edit_project())
         buttons = QHBoxLayout()
-        for text, slot in (
-            ("&New project…", self.new_project),
-            ("&Change the project…", self.edit_project),
-            ("&Make sessions…", self.make_sessions),
+        for text, slot, service in (
+            ("&New project…", self.new_project, projects.save_project),
+            ("&Change the project…", self.edit_project, projects.save_project),
+            ("&Make sessions…", self.make_sessions, projects.create_sessions),
         ):
             button = QPushButton(self.tr(text))
             button.clicked.connect(slot)
+            allowed(button, self.ctx.actor, service)
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -55,7 +57,9 @@ class ProjectsTab(QWidget):
 
     def refresh(self) -> None:
         if self.ctx.pdu is not None:
-            self.ctx.ops.read(projects.list_projects, self.ctx.pdu.id, False).then(self._show)
+            self.ctx.ops.read(projects.list_projects, self.ctx.actor, self.ctx.pdu.id, False).then(
+                self._show
+            )
 
     def _show(self, found: list[ProjectView]) -> None:
         self.projects = found

@@ -9,8 +9,10 @@ attendance (Ctrl+R) and stands the session down (Ctrl+D).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -38,8 +40,19 @@ from app.services.unpaid_work.standdowns import StandDownResult
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.formatting import fmt_date
+from app.ui.permissions import allowed
 from app.ui.unpaid_work.dialogs import AttendanceDialog, StandDownDialog
 from app.ui.unpaid_work.models import ID_ROLE, PeopleModel, SupervisorsModel, WeekGridModel
+
+BUTTON_SERVICES: dict[str, Callable[..., Any]] = {
+    "book": booking.book,
+    "supervise": projects.assign_supervisor,
+    "swap": projects.swap_supervisors,
+    "unbook": booking.unbook,
+    "attendance": attendance.record_attendance,
+    "stand_down": standdowns.stand_down_session,
+}
+"""The service behind each button: a user who may not call it sees it disabled, and who can."""
 
 
 class ScheduleTab(QWidget):
@@ -151,21 +164,35 @@ class ScheduleTab(QWidget):
         self.buttons["unbook"].clicked.connect(self.unbook_chosen)
         self.buttons["attendance"].clicked.connect(self.record_attendance)
         self.buttons["stand_down"].clicked.connect(self.stand_down)
+        for key, service in BUTTON_SERVICES.items():
+            allowed(self.buttons[key], self.ctx.actor, service)
         layout.addWidget(self.session_label)
         layout.addWidget(self.booked, 1)
         layout.addLayout(buttons)
         return panel
 
     def _build_actions(self) -> None:
-        for shortcut, slot, tip in (
-            ("Ctrl+B", self.book_chosen, "Book the chosen person onto the chosen session"),
-            ("Ctrl+U", self.assign_chosen, "Assign the chosen supervisor to the chosen session"),
-            ("Ctrl+R", self.record_attendance, "Record attendance for the chosen session"),
-            ("Ctrl+D", self.stand_down, "Stand the chosen session down"),
-            ("Alt+Left", lambda: self.move_week(-1), "The week before"),
-            ("Alt+Right", lambda: self.move_week(1), "The week after"),
+        for shortcut, slot, tip, service in (
+            ("Ctrl+B", self.book_chosen, "Book the chosen person onto the chosen session", "book"),
+            (
+                "Ctrl+U",
+                self.assign_chosen,
+                "Assign the chosen supervisor to the chosen session",
+                "supervise",
+            ),
+            (
+                "Ctrl+R",
+                self.record_attendance,
+                "Record attendance for the chosen session",
+                "attendance",
+            ),
+            ("Ctrl+D", self.stand_down, "Stand the chosen session down", "stand_down"),
+            ("Alt+Left", lambda: self.move_week(-1), "The week before", ""),
+            ("Alt+Right", lambda: self.move_week(1), "The week after", ""),
         ):
             action = QAction(self.tr(tip), self)
+            if service:
+                allowed(action, self.ctx.actor, BUTTON_SERVICES[service])
             action.setShortcut(QKeySequence(shortcut))
             action.setStatusTip(self.tr(tip))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -181,9 +208,13 @@ class ScheduleTab(QWidget):
             self.tr("Week of %s to %s")
             % (fmt_date(self.week), fmt_date(self.week + timedelta(days=6)))
         )
-        self.ctx.ops.read(schedule.schedule, pdu.id, self.week).then(self._show_grid)
-        self.ctx.ops.read(schedule.bookable_people, pdu.id, None).then(self.people_model.set_people)
-        self.ctx.ops.read(projects.supervisors, pdu.id, self.week).then(
+        self.ctx.ops.read(schedule.schedule, self.ctx.actor, pdu.id, self.week).then(
+            self._show_grid
+        )
+        self.ctx.ops.read(schedule.bookable_people, self.ctx.actor, pdu.id, None).then(
+            self.people_model.set_people
+        )
+        self.ctx.ops.read(projects.supervisors, self.ctx.actor, pdu.id, self.week).then(
             self.supervisors_model.set_supervisors
         )
 
@@ -390,7 +421,7 @@ class ScheduleTab(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(sheets.write_week_sheets, pdu.id, self.week, folder).then(
+        self.ctx.ops.read(sheets.write_week_sheets, self.ctx.actor, pdu.id, self.week, folder).then(
             lambda paths: self._say(
                 self.tr("%d session sheet(s) saved in %s.") % (len(paths), folder)
             )

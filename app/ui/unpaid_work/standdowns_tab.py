@@ -29,6 +29,7 @@ from app.services.unpaid_work.standdown_view import StandDownsView, stand_downs_
 from app.services.unpaid_work.standdowns import SessionChoice, ToRebook
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
+from app.ui.permissions import allowed
 from app.ui.unpaid_work.dialogs import RangeDialog, RebookDialog
 
 WEEKS = 4
@@ -108,6 +109,8 @@ class StandDownsTab(QWidget):
         self.rebook_button.clicked.connect(self.rebook_chosen)
         self.closure_button = QPushButton(self.tr("&Plan a closure…"))
         self.closure_button.clicked.connect(self.plan_closure)
+        allowed(self.rebook_button, self.ctx.actor, booking.rebook)
+        allowed(self.closure_button, self.ctx.actor, standdowns.plan_closure)
         counts = QSplitter(Qt.Orientation.Horizontal)
         counts.addWidget(self.by_reason)
         counts.addWidget(self.by_notice)
@@ -134,8 +137,12 @@ class StandDownsTab(QWidget):
         pdu = self.ctx.pdu
         if pdu is None:
             return
-        self.ctx.ops.read(stand_downs_view, pdu.id, self.week, WEEKS).then(self._show)
-        self.ctx.ops.read(standdowns.to_rebook, pdu.id, None).then(self._show_people)
+        self.ctx.ops.read(stand_downs_view, self.ctx.actor, pdu.id, self.week, WEEKS).then(
+            self._show
+        )
+        self.ctx.ops.read(standdowns.to_rebook, self.ctx.actor, pdu.id, None).then(
+            self._show_people
+        )
 
     def _show(self, view: StandDownsView) -> None:
         self.view = view
@@ -207,9 +214,9 @@ class StandDownsTab(QWidget):
             self.last_message = self.tr("Choose a person to rebook.")
             return
         person = self.people[row]
-        self.ctx.ops.read(standdowns.suitable_sessions, person.placement_id, WEEKS).then(
-            lambda choices: self._ask_session(person, choices)
-        )
+        self.ctx.ops.read(
+            standdowns.suitable_sessions, self.ctx.actor, person.placement_id, WEEKS
+        ).then(lambda choices: self._ask_session(person, choices))
 
     def _ask_session(self, person: ToRebook, choices: list[SessionChoice]) -> None:
         dialog = RebookDialog(person.name, choices, self)

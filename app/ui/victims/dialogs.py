@@ -29,6 +29,8 @@ from app.ui.context import AppContext
 class VictimDialog(QDialog):
     """A new victim on the case: name and contact details (sealed), their choices."""
 
+    help_page = "victims.html#victims"  # F1 opens the guide here
+
     def __init__(self, ctx: AppContext, case: CaseView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.case = ctx, case
@@ -90,6 +92,8 @@ class VictimDialog(QDialog):
 
 class LetterDialog(QDialog):
     """Draft a letter from its template, edit the text, save it as a PDF."""
+
+    help_page = "victims.html#letters"  # F1 opens the guide here
 
     def __init__(self, ctx: AppContext, case: CaseView, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -10,6 +10,7 @@ shown here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Slot
@@ -17,6 +18,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -52,6 +54,7 @@ class VictimsScreen(QWidget):
         self.model = QueueModel()
         self.queue: Queue | None = None
         self.case: CaseView | None = None
+        self.vlos: list[VloChoice] = []
         self.outcome_menu: QMenu | None = None
         self._build()
         self._build_actions()
@@ -98,20 +101,43 @@ class VictimsScreen(QWidget):
         self.detail.setAccessibleName(self.tr("VCS case"))
         self.complete_button = QPushButton(self.tr("&Complete task…"))
         self.complete_button.setToolTip(self.tr("Ctrl+Return, then the outcome's number"))
-        self.victim_button = QPushButton(self.tr("Add &victim…"))
-        self.letter_button = QPushButton(self.tr("&Letter…"))
+        self.reassign_button = QPushButton(self.tr("&Reassign a VLO's cases…"))
+        self.reassign_button.setToolTip(self.tr("Before a VLO leaves: their cases and tasks"))
         self.import_cases_button = QPushButton(self.tr("Import VCS &cases…"))
         self.import_victims_button = QPushButton(self.tr("Import victi&ms…"))
-        buttons = QHBoxLayout()
+        self.dates_button = QPushButton(self.tr("Case &dates…"))
+        self.dates_button.setToolTip(
+            self.tr("Release, parole review, licence and sentence end, category, VLO")
+        )
+        self.victim_button = QPushButton(self.tr("Add &victim…"))
+        self.opt_button = QPushButton(self.tr("Opts &in or out…"))
+        self.stage_button = QPushButton(self.tr("Key &stage…"))
+        self.close_button = QPushButton(self.tr("Clos&e case…"))
+        self.letter_button = QPushButton(self.tr("&Letter…"))
+        self.case_buttons = (
+            self.dates_button,
+            self.victim_button,
+            self.opt_button,
+            self.stage_button,
+            self.close_button,
+            self.letter_button,
+        )
+        queue_buttons = QHBoxLayout()
         for b in (
             self.complete_button,
-            self.victim_button,
-            self.letter_button,
+            self.reassign_button,
             self.import_cases_button,
             self.import_victims_button,
         ):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+            queue_buttons.addWidget(b)
+        queue_buttons.addStretch(1)
+        case_buttons = QHBoxLayout()
+        for b in self.case_buttons:
+            case_buttons.addWidget(b)
+        case_buttons.addStretch(1)
+        buttons = QVBoxLayout()
+        buttons.addLayout(queue_buttons)
+        buttons.addLayout(case_buttons)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +181,11 @@ class VictimsScreen(QWidget):
         self.complete_button.clicked.connect(self.ask_outcome)
         self.victim_button.clicked.connect(self.add_victim)
         self.letter_button.clicked.connect(self.letter)
+        self.dates_button.clicked.connect(self.edit_dates)
+        self.opt_button.clicked.connect(self.record_opt)
+        self.stage_button.clicked.connect(self.record_stage)
+        self.close_button.clicked.connect(self.close_case)
+        self.reassign_button.clicked.connect(self.reassign)
         self.import_cases_button.clicked.connect(lambda: self._import("vcs-cases"))
         self.import_victims_button.clicked.connect(lambda: self._import("victims"))
         self.ctx.broadcast.data_changed.connect(self._data_changed)
@@ -174,8 +205,11 @@ class VictimsScreen(QWidget):
         self.ctx.ops.read(task_queue, self.ctx.actor, pdu_id, vlo, self.search.text()).then(
             self._show_queue
         )
+        if self.case is not None:  # a case whose last task went keeps its panel up to date
+            self.ctx.ops.read(case_view, self.ctx.actor, self.case.case_id).then(self._show_case)
 
     def _add_vlos(self, vlos: list[VloChoice]) -> None:
+        self.vlos = vlos
         if self.whose.count() == 2:
             for v in vlos:
                 if v.user_id != self.ctx.actor.user_id:
@@ -230,6 +264,15 @@ class VictimsScreen(QWidget):
     def _show_case(self, view: CaseView) -> None:
         self.case = view
         self.detail.setHtml(case_html(view))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        case = self.case
+        open_case = case is not None and case.closed_on is None
+        for b in self.case_buttons:
+            b.setEnabled(open_case)
+        self.opt_button.setEnabled(open_case and case is not None and bool(case.victims))
+        self.letter_button.setEnabled(case is not None and case.names_open and bool(case.victims))
 
     def _data_changed(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
@@ -291,6 +334,47 @@ class VictimsScreen(QWidget):
 
         if self.case is not None and self.case.victims:
             LetterDialog(self.ctx, self.case, self).open()
+
+    def _case_dialog(self, make: Callable[[CaseView], QDialog]) -> QDialog | None:
+        if self.case is None:
+            return None
+        dialog = make(self.case)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def edit_dates(self) -> QDialog | None:
+        from app.ui.victims.case_dialogs import CaseDatesDialog
+
+        return self._case_dialog(lambda c: CaseDatesDialog(self.ctx, c, self.vlos, self))
+
+    @Slot()
+    def record_opt(self) -> QDialog | None:
+        from app.ui.victims.case_dialogs import OptDialog
+
+        return self._case_dialog(lambda c: OptDialog(self.ctx, c, self))
+
+    @Slot()
+    def record_stage(self) -> QDialog | None:
+        from app.ui.victims.case_dialogs import KeyStageDialog
+
+        return self._case_dialog(lambda c: KeyStageDialog(self.ctx, c, self))
+
+    @Slot()
+    def close_case(self) -> QDialog | None:
+        from app.ui.victims.case_dialogs import CloseCaseDialog
+
+        return self._case_dialog(lambda c: CloseCaseDialog(self.ctx, c, self))
+
+    @Slot()
+    def reassign(self) -> QDialog:
+        from app.ui.victims.case_dialogs import ReassignDialog
+
+        who = self.whose.currentData()
+        chosen = int(who) if who not in (MINE, WHOLE) else self.ctx.actor.user_id
+        dialog = ReassignDialog(self.ctx, self.vlos, chosen, self)
+        dialog.open()
+        return dialog
 
     def _import(self, kind: str) -> None:
         from app.ui.imports.dialog import ImportDialog

@@ -25,6 +25,9 @@ PADDING = 4
 ELIDABLE = "elidable_columns"
 """A view's dynamic property naming the columns allowed to elide (checked by the tests)."""
 
+FIT_ROWS = 60
+"""Rows measured when fitting a column: more than a screen shows at once."""
+
 Caps = Mapping[int, int]
 """Free-text columns (names) and the most pixels they may take; key columns have none."""
 
@@ -41,6 +44,9 @@ def fit_columns(view: QTableView, columns: Iterable[int] | None = None, caps: Ca
     view.setProperty(ELIDABLE, sorted(caps))
     wanted = range(model.columnCount()) if columns is None else columns
     header = view.horizontalHeader()
+    # Qt measures the first 1,000 rows by default: a first page of the caseload is
+    # fitted to the rows a person sees first, not to every row fetched (issue 21).
+    header.setResizeContentsPrecision(FIT_ROWS)
     for col in wanted:
         if view.isColumnHidden(col) or header.sectionResizeMode(col) == (
             QHeaderView.ResizeMode.Stretch
