@@ -6,7 +6,7 @@ PDU's projects in the week with their bookings and stand-downs, counted as
 the unpaid work screen counts them
 (:func:`app.services.unpaid_work.standdown_view.scheduled_sessions`). The
 figures themselves are worked out in :mod:`app.domain.returns_upw`, as at
-the end of the week. Five statements, whatever the PDU's size.
+the end of the week. A handful of statements, not one per requirement or session.
 """
 
 from __future__ import annotations
