@@ -78,7 +78,7 @@ def measure(database: Path, pdu_number: int) -> tuple[float, float, str]:
 
         seconds = _median(ours)
         with store.sessions() as session:
-            preview = preview_return(session, pdu_id, ending)
+            preview = preview_return(session, actor, pdu_id, ending)
         floor = _median(lambda: raw_floor(preview.report, folder / "floor.xlsx"))
         cases = preview.figures["caseload"]["active"]
         note = f"PDU {pdu_number}, {cases:,} active cases, week ending {_shown(ending)}"

@@ -48,6 +48,16 @@ RAG_SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "rag_amber_red_percent", float, 60.0, "Amber/red from (%); red below", _TOM, 0, 100
     ),
+    # The Overview's other number: how far ahead "sessions without a supervisor" looks.
+    SettingSpec(
+        "overview_supervisor_look_ahead_days",
+        int,
+        7,
+        "Overview: days ahead checked for sessions without a supervisor",
+        "PDU Manager (today and the following six days by default)",
+        1,
+        56,
+    ),
 )
 
 

@@ -27,6 +27,7 @@ from shiboken6 import isValid
 
 from app.domain.codes import Role
 from app.services.core import reference
+from app.services.core.actor import Actor
 from app.services.core.reference import PduInfo
 from app.services.maintenance import restore_from_window
 from app.services.users.gate import Gate
@@ -124,6 +125,23 @@ HEAD_ONLY_TIP = "Only the Head of PDU can open Administration."
 
 def _tip(entry: ScreenEntry) -> str:
     return entry.only_tip or HEAD_ONLY_TIP
+
+
+def _allows(entry: ScreenEntry, actor: Actor) -> bool:
+    if entry.head_only and not actor.has(Role.HEAD_OF_PDU):
+        return False
+    return not entry.roles or actor.has(*entry.roles)
+
+
+def screen_refusal(actor: Actor, title: str) -> str | None:
+    """Why the actor cannot open the screen of that title (None: they can).
+
+    A screen not in this version says so; one for other roles says who can.
+    """
+    entry = next((e for e in SCREENS if e.title == title), None)
+    if entry is None:
+        return f"The {title} screen is not part of this version yet."
+    return None if _allows(entry, actor) else _tip(entry)
 
 
 def _load(target: str) -> Callable[[AppContext], QWidget]:
@@ -321,9 +339,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _may_open(self, entry: ScreenEntry) -> bool:
-        if entry.head_only and not self.is_head:
-            return False
-        return not entry.roles or self.ctx.actor.has(*entry.roles)
+        return _allows(entry, self.ctx.actor)
 
     @property
     def is_head(self) -> bool:

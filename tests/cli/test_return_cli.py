@@ -13,6 +13,7 @@ import pytest
 
 from app.domain.tiering import ALL_TIERS
 from app.domain.unpaid_work import StandDownReason
+from app.domain.unpaid_work_standdowns import percent
 
 KEYS = {
     "caseload": {"active", "by_sentence_type", "tiers", "untiered", "rosh", "started", "ended"},
@@ -137,7 +138,11 @@ def test_the_json_lists_every_key_with_zeros(demo: Path) -> None:
     ]
     assert "Not assessed" in figures["caseload"]["rosh"]
     assert "Post-Sentence Supervision" in figures["caseload"]["by_sentence_type"]
-    assert figures["unpaid_work"]["stand_down_rate_pct"] is None
+    upw = figures["unpaid_work"]
+    assert upw["sessions_scheduled"] > 0  # the demo's unpaid work is counted
+    assert upw["stand_down_rate_pct"] == percent(
+        upw["sessions_stood_down"], upw["sessions_scheduled"]
+    )
     assert len(figures["audit_head"]) == 64
 
 

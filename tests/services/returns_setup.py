@@ -38,7 +38,15 @@ class Known:
 
 
 def admin(session: Session) -> Actor:
-    """A case administrator of PDU 17 (the factories' PDU)."""
+    """A case administrator of PDU 17 (the factories' PDU): Ada, made on first need."""
+    from sqlalchemy import select
+
+    from app.db.models import AppUser
+    from app.services.core.actor import load_actor
+
+    found = session.scalar(select(AppUser.id).where(AppUser.username == "ada"))
+    if found is not None:
+        return load_actor(session, found)
     return factories.actor(session, Role.ADMIN, username="ada", name="Ada Admin")
 
 

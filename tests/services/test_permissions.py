@@ -15,6 +15,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ from app.services.core.permissions import EVERY_ROLE, REGISTRY, guard_of
 from app.services.demo.generate import generate_demo
 from app.services.imports import service as imports
 from app.services.imports.report import ImportReport
+from app.services.returns import export as return_files
+from app.services.returns import overview as return_overview
+from app.services.returns import versions as returns
 from app.services.teams import organisation as teams
 from app.services.teams import reductions
 from app.services.users import accounts, credentials, signin
@@ -460,6 +464,61 @@ ROWS: dict[str, Row] = {
 
 
 ROWS.update(victim_rows.rows(row))
+
+
+# -- the weekly returns: build and export, sign off, correct; the figures seen in scope --
+RETURN_WEEK = date(2026, 11, 20)
+"""The last week ended before the tests' day (Wednesday 25/11/2026): a Friday."""
+
+
+def _stored_return(w: World, out: bool) -> int:
+    """The place's return of that week, stored by the command line (made on first need)."""
+    made = returns.build_return(w.session, w.actors[SYSTEM], w.place(out).pdu_id, RETURN_WEEK)
+    return made.id
+
+
+def _correct(w: World, a: Actor, out: bool) -> object:
+    _stored_return(w, out)  # a stored return to correct
+    return returns.correct_return(w.session, a, w.place(out).pdu_id, RETURN_WEEK, "Recount")
+
+
+RETURN_ROWS: dict[str, Row] = {
+    "app.services.returns.versions.build_return": row(HEAD, ADMIN, SYSTEM)(
+        lambda w, a, out: returns.build_return(w.session, a, w.place(out).pdu_id, RETURN_WEEK)
+    ),
+    "app.services.returns.export.export_return": row(HEAD, ADMIN, SYSTEM)(
+        lambda w, a, out: return_files.export_return(
+            w.session, a, w.place(out).pdu_id, RETURN_WEEK, json_file=w.tmp / "return.json"
+        )
+    ),
+    "app.services.returns.versions.sign_off_return": row(HEAD)(
+        lambda w, a, out: returns.sign_off_return(w.session, a, _stored_return(w, out))
+    ),
+    "app.services.returns.versions.correct_return": row(HEAD)(
+        lambda w, a, out: _correct(w, a, out)
+    ),
+    "app.services.returns.export.preview_return": row(*EVERY_ROLE)(
+        lambda w, a, out: return_files.preview_return(
+            w.session, a, w.place(out).pdu_id, RETURN_WEEK
+        )
+    ),
+    "app.services.returns.versions.return_history": row(*EVERY_ROLE)(
+        lambda w, a, out: returns.return_history(w.session, a, w.place(out).pdu_id)
+    ),
+    "app.services.returns.versions.stored_figures": row(*EVERY_ROLE)(
+        lambda w, a, out: returns.stored_figures(w.session, a, _stored_return(w, out))
+    ),
+    "app.services.returns.versions.stored_settings": row(*EVERY_ROLE)(
+        lambda w, a, out: returns.stored_settings(w.session, a, _stored_return(w, out))
+    ),
+    "app.services.returns.overview.overview": row(*EVERY_ROLE)(
+        lambda w, a, out: return_overview.overview(w.session, a, w.place(out).pdu_id, TODAY)
+    ),
+}
+
+
+ROWS.update(RETURN_ROWS)
+# -- end of the weekly returns' rows --
 
 
 def _outcome(w: World, service: Row, actor: Actor, out: bool) -> str:

@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from pypdf import PdfReader
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
 from app.db.models import Person
 from app.domain.report import DASH, format_value
@@ -187,12 +187,27 @@ def test_the_pdf_shows_the_tier_matrix_teams_and_the_audit_head(exported: dict[s
 # -- no personal details ------------------------------------------------------------------
 
 
-def victim_names(session: Any) -> list[str]:
-    """Every victim's name the store holds (none until victim liaison records exist)."""
-    tables_ = set(inspect(session.get_bind()).get_table_names())
-    if "victim" not in tables_:
-        return []
-    return [row[0] for row in session.execute(text("SELECT name FROM victim")) if row[0]]
+def victim_names(store: Any) -> set[str]:
+    """Every victim's name, phone and email of the demo, read as its VLO reads them.
+
+    The store holds them only sealed, so they are opened through the VLO's keyring.
+    """
+    from app.db.victim_models import VcsCase
+    from app.services.users.gate import Gate
+    from app.services.victims.view import case_view
+
+    vlo = Gate(store).sign_in("vlo", "demo").actor
+    assert vlo is not None and vlo.keyring is not None and vlo.keyring.is_open
+    names: set[str] = set()
+    with store.sessions() as session:
+        for case_id in session.scalars(select(VcsCase.id)):
+            view = case_view(session, vlo, case_id)
+            assert view.names_open
+            names |= {v.name for v in view.victims} | {v.phone for v in view.victims}
+            names |= {v.email for v in view.victims}
+    names.discard("")
+    assert len(names) > 20  # the demo's victims, really read
+    return names
 
 
 def exported_text(folder: Path) -> str:
@@ -217,8 +232,8 @@ def test_no_file_names_a_person_on_probation_or_a_victim_of_the_demo(
         store = open_store(str(folder / "demo.sqlite3"))
         try:
             create_demo(store, cases=60, seed=3)
+            names = victim_names(store)
             with write_session(store, _system(store)) as session:
-                names = victim_names(session)
                 people = session.execute(select(Person.crn, Person.forename, Person.surname)).all()
                 export_return(
                     session,
@@ -231,6 +246,11 @@ def test_no_file_names_a_person_on_probation_or_a_victim_of_the_demo(
                 )
         finally:
             store.close()
+    figures = json.loads((folder / "demo.json").read_text(encoding="utf-8"))
+    # The demo's victim liaison and unpaid work are counted in the return (counts only).
+    assert figures["victims"]["open_cases"] > 0 and figures["victims"]["tasks_due"] > 0
+    assert figures["unpaid_work"]["sessions_scheduled"] > 0
+    assert figures["unpaid_work"]["active_requirements"] > 0
     everything = exported_text(folder)
     for name in names:
         assert name not in everything

@@ -42,7 +42,7 @@ def known(session) -> Known:  # type: ignore[no-untyped-def]
 
 
 def test_the_figures_of_a_known_week_from_the_store(session, known: Known) -> None:  # type: ignore[no-untyped-def]
-    figures = preview_return(session, known.pdu_id, WEEK_ENDING).figures
+    figures = preview_return(session, admin(session), known.pdu_id, WEEK_ENDING).figures
     caseload = figures["caseload"]
     assert caseload["active"] == 5
     assert caseload["by_sentence_type"]["Community Order"] == 5
@@ -78,21 +78,21 @@ def test_the_figures_of_a_known_week_from_the_store(session, known: Known) -> No
 
 
 def test_a_preview_stores_nothing(session, known: Known) -> None:  # type: ignore[no-untyped-def]
-    preview = preview_return(session, known.pdu_id, WEEK_ENDING)
+    preview = preview_return(session, admin(session), known.pdu_id, WEEK_ENDING)
     assert preview.stored is None
     assert session.scalar(select(WeeklyReturn.id)) is None
 
 
 def test_a_week_ending_on_another_day_is_refused(session, known: Known) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UserError, match="26/11/2026 is a Thursday"):
-        preview_return(session, known.pdu_id, date(2026, 11, 26))
+        preview_return(session, admin(session), known.pdu_id, date(2026, 11, 26))
 
 
 def test_a_week_not_yet_ended_is_previewed_but_not_built(  # type: ignore[no-untyped-def]
     session, known: Known, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PDU_MANAGER_TODAY", "2026-11-26")
-    assert preview_return(session, known.pdu_id, WEEK_ENDING).stored is None
+    assert preview_return(session, admin(session), known.pdu_id, WEEK_ENDING).stored is None
     with pytest.raises(UserError, match="has not ended yet"):
         build_return(session, admin(session), known.pdu_id, WEEK_ENDING)
 
@@ -136,7 +136,9 @@ def test_exporting_a_past_week_again_reproduces_its_json_byte_for_byte(  # type:
     assert (tmp_path / "1.json").read_bytes() == (tmp_path / "2.json").read_bytes()
     assert again.json == first.json
     assert again.version.version == 1
-    assert preview_return(session, known.pdu_id, WEEK_ENDING).figures == json.loads(first.json)
+    assert preview_return(session, admin(session), known.pdu_id, WEEK_ENDING).figures == json.loads(
+        first.json
+    )
 
 
 def test_a_correction_is_a_new_version_with_what_changed(  # type: ignore[no-untyped-def]
@@ -155,12 +157,15 @@ def test_a_correction_is_a_new_version_with_what_changed(  # type: ignore[no-unt
     assert changed["allocation.allocated_on_time"] == (0, 1)
     assert changed["allocation.on_time_pct"] == (0.0, 100.0)
     assert "audit_head" not in changed
-    history = return_history(session, known.pdu_id)
+    history = return_history(session, admin(session), known.pdu_id)
     assert [(v.version, v.correction_reason) for v in history] == [
         (2, "Allocation keyed late"),
         (1, ""),
     ]
-    assert json.loads(stored_figures(session, first.id))["allocation"]["unallocated"] == 1
+    assert (
+        json.loads(stored_figures(session, admin(session), first.id))["allocation"]["unallocated"]
+        == 1
+    )
 
 
 def test_only_the_head_of_pdu_corrects(session, known: Known) -> None:  # type: ignore[no-untyped-def]
@@ -193,12 +198,12 @@ def test_an_earlier_version_cannot_be_signed_off(session, known: Known, head: Ac
 def test_nobody_but_the_head_signs_off(session, known: Known, role: Role) -> None:  # type: ignore[no-untyped-def]
     built = build_return(session, admin(session), known.pdu_id, WEEK_ENDING)
     with pytest.raises(PermissionDenied):
-        sign_off_return(session, Actor(None, "x", "Someone", role), built.id)
+        sign_off_return(session, f.actor(session, role, name="Someone"), built.id)
 
 
 @pytest.mark.parametrize("role", [Role.SPO, Role.VLO, Role.UPW_MANAGER])
 def test_other_roles_may_not_build_or_export(session, known: Known, role: Role) -> None:  # type: ignore[no-untyped-def]
-    actor = Actor(None, "x", "Someone", role)
+    actor = f.actor(session, role, name="Someone")  # covering the PDU: refused for the role
     with pytest.raises(PermissionDenied):
         build_return(session, actor, known.pdu_id, WEEK_ENDING)
     with pytest.raises(PermissionDenied):
@@ -257,12 +262,15 @@ def test_an_allocation_undone_as_a_mistake_counts_in_no_figure(  # type: ignore[
     )
     session.commit()
     assert (
-        preview_return(session, known.pdu_id, WEEK_ENDING).figures["allocation"]["unallocated"] == 0
+        preview_return(session, admin(session), known.pdu_id, WEEK_ENDING).figures["allocation"][
+            "unallocated"
+        ]
+        == 0
     )
     version = session.get(Person, known.unallocated_id).version
     undo_allocation(session, head, allocation_id, version)
     session.commit()
-    figures = preview_return(session, known.pdu_id, WEEK_ENDING).figures
+    figures = preview_return(session, admin(session), known.pdu_id, WEEK_ENDING).figures
     assert figures["allocation"]["unallocated"] == 1
     assert figures["allocation"]["allocated_on_time"] == 0
     assert figures["workload"]["cases"] == 3

@@ -145,12 +145,34 @@ def test_each_action_today_links_to_the_screen_that_deals_with_it(
     screen = window.stack.currentWidget()
     near = screen.action_buttons["near_limit"]
     assert "1 (1 overdue)" in near.text()
-    assert not screen.action_buttons["no_supervisor"].isEnabled()  # no unpaid work screen yet
-    qtbot.mouseClick(near, Qt.MouseButton.LeftButton)
-    assert window.nav.currentItem().text() == "Allocation"
-    window.open_screen("Overview")
-    qtbot.mouseClick(screen.action_buttons["over_110"], Qt.MouseButton.LeftButton)
-    assert window.nav.currentItem().text() == "Tiering balance"
+    links = {
+        "near_limit": "Allocation",
+        "no_supervisor": "Unpaid work",
+        "victim_tasks": "Victim liaison",
+        "reviews": "Allocation",
+        "over_100": "Tiering balance",
+        "over_110": "Tiering balance",
+    }
+    assert set(screen.action_buttons) == set(links)
+    for key, title in links.items():
+        window.open_screen("Overview")
+        button = screen.action_buttons[key]
+        assert button.isEnabled(), key
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert window.nav.currentItem().text() == title, key
+
+
+def test_a_link_to_a_screen_the_user_cannot_open_is_off_and_says_who_can(
+    qtbot: Any, store: Any, data: Any
+) -> None:
+    window = _window(qtbot, store, actor=signed_in(store, Role.ADMIN))
+    screen = window.stack.currentWidget()
+    victims = screen.action_buttons["victim_tasks"]
+    assert not victims.isEnabled()
+    assert victims.toolTip() == (
+        "Only a victim liaison officer or the Head of PDU can open Victim liaison."
+    )
+    assert screen.action_buttons["no_supervisor"].isEnabled()
 
 
 def test_the_demo_says_so_in_the_title_and_a_banner(qtbot: Any, store: Any, data: Any) -> None:

@@ -19,7 +19,8 @@ from app.services.core.audit import head_hash
 from app.services.core.errors import UserError
 from app.services.core.reference import PduInfo, get_pdu
 from app.services.returns.gather import gather_cases, gather_practitioners
-from app.services.returns.gather_later import gather_unpaid_work, gather_victims
+from app.services.returns.gather_upw import gather_unpaid_work
+from app.services.returns.gather_victims import gather_victims
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,15 @@ from app.domain.returns_report import ReturnCover, return_report
 from app.exports.files import write_file
 from app.services.core import audit
 from app.services.core.actor import Actor
+from app.services.core.permissions import guarded_read, write_service
 from app.services.core.reference import PduInfo, get_pdu
 from app.services.returns.build import the_week, work_out
-from app.services.returns.permissions import require_build
+from app.services.returns.permissions import BUILD, BUILD_ACTION, SEE, SEE_ACTION, own_pdu
 from app.services.returns.versions import (
     ReturnVersion,
+    build_return,
     latest_row,
     local_time,
-    stored_or_built,
     version_of,
 )
 
@@ -81,8 +82,10 @@ def cover_of(
     )
 
 
-def preview_return(session: Session, pdu_id: int, week_ending: date) -> ReturnPreview:
+@guarded_read(*SEE, action=SEE_ACTION)
+def preview_return(session: Session, actor: Actor, pdu_id: int, week_ending: date) -> ReturnPreview:
     """The week's stored return, or a live preview when none is stored yet."""
+    own_pdu(actor, pdu_id, SEE_ACTION)
     pdu = get_pdu(session, pdu_id)
     week = the_week(session, pdu_id, week_ending)
     row = latest_row(session, pdu_id, week.ending)
@@ -106,6 +109,7 @@ def file_stem(pdu: PduInfo, week: Week, version: int) -> str:
     return f"Weekly return {pdu.number} {name} week ending {week.ending.isoformat()} v{version}"
 
 
+@write_service(*BUILD, action=BUILD_ACTION)
 def export_return(
     session: Session,
     actor: Actor,
@@ -124,10 +128,11 @@ def export_return(
     names; ``xlsx``, ``pdf`` and ``json_file`` name files directly. Each file
     is written whole or not at all, readable by its owner only.
     """
-    require_build(actor, pdu_id)
+    own_pdu(actor, pdu_id, "build or export the weekly return")
     progress = progress or Progress()
     progress.start(4, "Working out the figures")
-    row = stored_or_built(session, actor, pdu_id, week_ending)
+    row = session.get(WeeklyReturn, build_return(session, actor, pdu_id, week_ending).id)
+    assert row is not None
     pdu = get_pdu(session, pdu_id)
     week = Week(row.week_ending)
     if folder is not None:

@@ -4,8 +4,9 @@ The figures are this week's return as it stands (the stored one once the
 week is exported), each percentage with its red/amber/green
 (:mod:`app.domain.rag`). The actions are counted for today: unallocated
 cases at or near their 5-working-day limit, unpaid work sessions without a
-supervisor, victim liaison tasks due, reviews waiting, practitioners over
-100% and 110%; each names the screen that deals with it.
+supervisor from today over the look-ahead setting's days (7), victim liaison
+tasks open and due by today (the overdue among them), reviews waiting,
+practitioners over 100% and 110%; each names the screen that deals with it.
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ from app.domain.rag import Band, Bands, capacity_rag, percent_band
 from app.domain.report import Kind, format_value
 from app.domain.returns import Week, current_week
 from app.services.core import settings
+from app.services.core.actor import Actor
+from app.services.core.permissions import guarded_read
 from app.services.core.reference import get_pdu
 from app.services.returns.export import preview_return
-from app.services.returns.gather_later import sessions_without_supervisor, victim_tasks_due
+from app.services.returns.gather_upw import sessions_without_supervisor
+from app.services.returns.gather_victims import victim_tasks_due
+from app.services.returns.permissions import SEE, SEE_ACTION, own_pdu
 from app.services.teams.workload import practitioner_loads
 
 NEAR_LIMIT_WORKING_DAYS = 1
@@ -148,8 +153,9 @@ def actions_today(session: Session, pdu_id: int, today: date) -> list[ActionItem
     capacities = [p.capacity_percent for p in loads if p.capacity_percent is not None]
     over = sum(1 for c in capacities if c > limits.over_capacity_percent)
     flagged = sum(1 for c in capacities if c > limits.flagged_capacity_percent)
-    unsupervised = sessions_without_supervisor(session, pdu_id, today)
-    tasks = victim_tasks_due(session, pdu_id, today)
+    ahead = int(settings.get(session, "overview_supervisor_look_ahead_days", today, pdu_id))
+    unsupervised = sessions_without_supervisor(session, pdu_id, today, ahead)
+    tasks, late_tasks = victim_tasks_due(session, pdu_id, today)
     return [
         ActionItem(
             "near_limit",
@@ -160,12 +166,18 @@ def actions_today(session: Session, pdu_id: int, today: date) -> list[ActionItem
         ),
         ActionItem(
             "no_supervisor",
-            f"Sessions without a supervisor: {unsupervised}",
+            f"Sessions without a supervisor in the next {ahead} days: {unsupervised}",
             unsupervised,
             "Unpaid work",
             urgent=unsupervised > 0,
         ),
-        ActionItem("victim_tasks", f"Victim liaison tasks due: {tasks}", tasks, "Victim liaison"),
+        ActionItem(
+            "victim_tasks",
+            f"Victim liaison tasks due: {tasks} ({late_tasks} overdue)",
+            tasks,
+            "Victim liaison",
+            urgent=late_tasks > 0,
+        ),
         ActionItem("reviews", f"Reviews waiting: {reviews}", int(reviews or 0), "Allocation"),
         ActionItem(
             "over_100",
@@ -183,11 +195,13 @@ def actions_today(session: Session, pdu_id: int, today: date) -> list[ActionItem
     ]
 
 
-def overview(session: Session, pdu_id: int, today: date) -> OverviewView:
+@guarded_read(*SEE, action=SEE_ACTION)
+def overview(session: Session, actor: Actor, pdu_id: int, today: date) -> OverviewView:
     """This week's figures at a glance and today's actions for the PDU."""
+    own_pdu(actor, pdu_id, SEE_ACTION)
     week_end_day = settings.get(session, "week_end_day", today, pdu_id)
     week = current_week(today, week_end_day)
-    preview = preview_return(session, pdu_id, week.ending)
+    preview = preview_return(session, actor, pdu_id, week.ending)
     limits = settings.workload_settings(session, today, pdu_id)
     seen = glances(
         preview.figures,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -27,9 +27,20 @@ from app.domain.returns_figures import FigureChange, changes_between
 from app.services.core import audit
 from app.services.core.actor import Actor
 from app.services.core.errors import NotFound, UserError
+from app.services.core.permissions import guarded_read, write_service
 from app.services.core.reference import PduInfo, get_pdu
 from app.services.returns.build import BuiltFigures, settings_json, the_week, work_out
-from app.services.returns.permissions import require_build, require_correct, require_sign_off
+from app.services.returns.permissions import (
+    BUILD,
+    BUILD_ACTION,
+    CORRECT,
+    CORRECT_ACTION,
+    SEE,
+    SEE_ACTION,
+    SIGN_OFF,
+    SIGN_OFF_ACTION,
+    own_pdu,
+)
 
 
 @dataclass(frozen=True)
@@ -143,13 +154,16 @@ def _summary(pdu: PduInfo, week: Week, version: int) -> str:
     return f"Weekly return of {pdu.label}, week ending {week.ending:%d/%m/%Y}, version {version}"
 
 
+@write_service(*BUILD, action=BUILD_ACTION)
 def build_return(session: Session, actor: Actor, pdu_id: int, week_ending: date) -> ReturnVersion:
     """The week's stored return, building and storing version 1 if there is none yet."""
-    require_build(actor, pdu_id)
-    return version_of(stored_or_built(session, actor, pdu_id, week_ending))
+    own_pdu(actor, pdu_id, "build or export the weekly return")
+    return version_of(_stored_or_built(session, actor, pdu_id, week_ending))
 
 
-def stored_or_built(session: Session, actor: Actor, pdu_id: int, week_ending: date) -> WeeklyReturn:
+def _stored_or_built(
+    session: Session, actor: Actor, pdu_id: int, week_ending: date
+) -> WeeklyReturn:
     week = the_week(session, pdu_id, week_ending)
     row = latest_row(session, pdu_id, week.ending)
     if row is not None:
@@ -179,11 +193,12 @@ def _check_ended(week: Week) -> None:
         )
 
 
+@write_service(*CORRECT, action=CORRECT_ACTION)
 def correct_return(
     session: Session, actor: Actor, pdu_id: int, week_ending: date, reason: str
 ) -> ReturnVersion:
     """The Head of PDU rebuilds the week from the data as it now stands: its next version."""
-    require_correct(actor, pdu_id)
+    own_pdu(actor, pdu_id, "correct the weekly return")
     reason = " ".join(reason.split())
     if not reason:
         raise UserError("Say why the return is being corrected.")
@@ -212,12 +227,13 @@ def correct_return(
     return version_of(row)
 
 
+@write_service(*SIGN_OFF, action=SIGN_OFF_ACTION)
 def sign_off_return(session: Session, actor: Actor, return_id: int) -> ReturnVersion:
     """The Head of PDU signs off the latest version of a week's return; it is then frozen."""
     row = session.get(WeeklyReturn, return_id)
     if row is None:
         raise NotFound("That return no longer exists.")
-    require_sign_off(actor, row.pdu_id)
+    own_pdu(actor, row.pdu_id, "sign off the weekly return")
     if row.signed_off_at is not None:
         raise UserError(
             f"Version {row.version} was signed off by {row.signed_off_by_name} on "
@@ -245,8 +261,12 @@ def sign_off_return(session: Session, actor: Actor, return_id: int) -> ReturnVer
     return version_of(row)
 
 
-def return_history(session: Session, pdu_id: int, limit: int = 200) -> list[ReturnVersion]:
+@guarded_read(*SEE, action=SEE_ACTION)
+def return_history(
+    session: Session, actor: Actor, pdu_id: int, limit: int = 200
+) -> list[ReturnVersion]:
     """Every stored version of the PDU's returns: the latest week first, then newest version."""
+    own_pdu(actor, pdu_id, SEE_ACTION)
     rows = session.scalars(
         select(WeeklyReturn)
         .where(WeeklyReturn.pdu_id == pdu_id)
@@ -256,26 +276,22 @@ def return_history(session: Session, pdu_id: int, limit: int = 200) -> list[Retu
     return [version_of(r) for r in rows]
 
 
-def stored_figures(session: Session, return_id: int) -> str:
+def _stored(session: Session, actor: Actor, return_id: int) -> WeeklyReturn:
+    row = session.get(WeeklyReturn, return_id)
+    if row is None:
+        raise NotFound("That return no longer exists.")
+    own_pdu(actor, row.pdu_id, SEE_ACTION)
+    return row
+
+
+@guarded_read(*SEE, action=SEE_ACTION)
+def stored_figures(session: Session, actor: Actor, return_id: int) -> str:
     """A stored version's figures: the JSON exactly as built."""
-    text = session.scalar(select(WeeklyReturn.figures).where(WeeklyReturn.id == return_id))
-    if text is None:
-        raise NotFound("That return no longer exists.")
-    return text
+    return _stored(session, actor, return_id).figures
 
 
-def versions_count(session: Session, pdu_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(WeeklyReturn).where(WeeklyReturn.pdu_id == pdu_id)
-        )
-        or 0
-    )
-
-
-def stored_settings(session: Session, return_id: int) -> dict[str, Any]:
-    text = session.scalar(select(WeeklyReturn.settings).where(WeeklyReturn.id == return_id))
-    if text is None:
-        raise NotFound("That return no longer exists.")
-    result: dict[str, Any] = json.loads(text)
+@guarded_read(*SEE, action=SEE_ACTION)
+def stored_settings(session: Session, actor: Actor, return_id: int) -> dict[str, Any]:
+    """The settings in force when a stored version was built."""
+    result: dict[str, Any] = json.loads(_stored(session, actor, return_id).settings)
     return result

@@ -95,27 +95,9 @@ def stand_downs_view(
     access.require_pdu(actor, pdu_id, access.SEE)
     first = week_of(week_start)
     last = first + timedelta(days=7 * weeks - 1)
-    sessions = session.execute(
-        select(UpwSession, UpwStandDown)
-        .join(UpwProject, UpwProject.id == UpwSession.project_id)
-        .outerjoin(UpwStandDown, UpwStandDown.session_id == UpwSession.id)
-        .where(UpwProject.pdu_id == pdu_id, UpwSession.day >= first, UpwSession.day <= last)
-    ).all()
-    ids = [s.id for s, _sd in sessions]
-    booked = _booked_counts(session, ids)
-    stood = _stood_down_bookings(session, ids)
     per_week: dict[date, list[ScheduledSession]] = defaultdict(list)
-    for s, sd in sessions:
-        per_week[week_of(s.day)].append(
-            ScheduledSession(
-                minutes=minutes_between(s.start_time, s.end_time),
-                booked=booked.get(s.id, 0),
-                stand_down=SessionStandDown(StandDownReason(sd.reason), Notice(sd.notice))
-                if sd is not None
-                else None,
-                stood_down_bookings=tuple(stood.get(s.id, ())),
-            )
-        )
+    for day, scheduled in scheduled_sessions(session, pdu_id, first, last):
+        per_week[week_of(day)].append(scheduled)
     figures = tuple(
         WeekFigures(
             first + timedelta(weeks=n),
@@ -124,6 +106,40 @@ def stand_downs_view(
         for n in range(weeks)
     )
     return StandDownsView(first, last, tuple(_rows(session, pdu_id, first, last)), figures)
+
+
+def scheduled_sessions(
+    session: Session, pdu_id: int, first_day: date, last_day: date
+) -> list[tuple[date, ScheduledSession]]:
+    """Every session of the PDU's projects on those days, as the stand-down figures count it.
+
+    Three statements: the sessions with their stand-downs, the places booked,
+    the bookings stood down. The weekly return counts its week with these too.
+    """
+    sessions = session.execute(
+        select(UpwSession, UpwStandDown)
+        .join(UpwProject, UpwProject.id == UpwSession.project_id)
+        .outerjoin(UpwStandDown, UpwStandDown.session_id == UpwSession.id)
+        .where(UpwProject.pdu_id == pdu_id, UpwSession.day >= first_day, UpwSession.day <= last_day)
+        .order_by(UpwSession.day, UpwSession.id)
+    ).all()
+    ids = [s.id for s, _sd in sessions]
+    booked = _booked_counts(session, ids)
+    stood = _stood_down_bookings(session, ids)
+    return [
+        (
+            s.day,
+            ScheduledSession(
+                minutes=minutes_between(s.start_time, s.end_time),
+                booked=booked.get(s.id, 0),
+                stand_down=SessionStandDown(StandDownReason(sd.reason), Notice(sd.notice))
+                if sd is not None
+                else None,
+                stood_down_bookings=tuple(stood.get(s.id, ())),
+            ),
+        )
+        for s, sd in sessions
+    ]
 
 
 def _booked_counts(session: Session, ids: list[int]) -> dict[int, int]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.actor import Actor
 from app.services.core.changes import ChangeSet
 from app.services.core.reference import PduInfo
 from app.services.returns.overview import ActionItem, Glance, OverviewView, overview
@@ -31,10 +32,11 @@ from app.ui.widgets.deferred import WhenShown
 CARDS_PER_ROW = 4
 
 
-def _available(title: str) -> bool:
-    from app.ui.main_window import SCREENS
+def _refusal(actor: Actor, title: str) -> str | None:
+    """Why this user cannot follow a link to that screen (None: they can)."""
+    from app.ui.main_window import screen_refusal
 
-    return any(entry.title == title for entry in SCREENS)
+    return screen_refusal(actor, title)
 
 
 class GlanceCard(QFrame):
@@ -123,7 +125,9 @@ class OverviewScreen(QWidget):
         if self.ctx.pdu is None:
             self.heading.setText(self.tr("Choose a PDU in the toolbar."))
             return
-        self.ctx.ops.read(overview, self.ctx.pdu.id, self.ctx.today).then(self._show)
+        self.ctx.ops.read(overview, self.ctx.actor, self.ctx.pdu.id, self.ctx.today).then(
+            self._show
+        )
 
     def _show(self, view: OverviewView) -> None:
         self.view = view
@@ -164,14 +168,10 @@ class OverviewScreen(QWidget):
         button.setStyleSheet(
             f"text-align: left; color: {colour}; font-weight: {weight}; text-decoration: underline;"
         )
-        available = _available(item.screen)
-        button.setEnabled(available)
-        tip = (
-            self.tr("Open the %1 screen").replace("%1", item.screen)
-            if available
-            else self.tr("The %1 screen is not part of this version yet").replace("%1", item.screen)
-        )
-        button.setToolTip(tip)
+        refused = _refusal(self.ctx.actor, item.screen)
+        button.setEnabled(refused is None)
+        tip = self.tr("Open the %1 screen").replace("%1", item.screen)
+        button.setToolTip(tip if refused is None else refused)
         button.setAccessibleName(item.text)
         button.clicked.connect(lambda _=False, title=item.screen: self.open_screen(title))
         return button

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.codes import Role
 from app.domain.returns import current_week
 from app.services.core import reference
 from app.services.core.changes import ChangeSet, Kind
+from app.services.core.permissions import may, who_can
 from app.services.core.reference import PduInfo
 from app.services.core.settings import get as setting
 from app.services.returns.export import ExportResult, ReturnPreview, export_return, preview_return
@@ -180,6 +180,7 @@ class ReturnsScreen(QWidget):
         self.ctx.ops.read(reference.pdu_choices).then(self._show_pdus)
 
     def _show_pdus(self, pdus: list[PduInfo]) -> None:
+        pdus = [p for p in pdus if self.ctx.actor.covers(p.id)]  # only the user's own PDUs
         self.pdu_box.blockSignals(True)
         self.pdu_box.clear()
         for pdu in pdus:
@@ -234,10 +235,12 @@ class ReturnsScreen(QWidget):
         if pdu is None:
             return
         self.status.setText(self.tr("Working out the figures…"))
-        self.ctx.ops.read(preview_return, pdu.id, self.week_ending()).then(
+        self.ctx.ops.read(preview_return, self.ctx.actor, pdu.id, self.week_ending()).then(
             self._show_preview, on_failure=self._show_problem
         )
-        self.ctx.ops.read(return_history, pdu.id).then(self.history_model.set_versions)
+        self.ctx.ops.read(return_history, self.ctx.actor, pdu.id).then(
+            self.history_model.set_versions
+        )
 
     def _show_problem(self, error: BaseException) -> None:
         self.preview = None
@@ -315,19 +318,24 @@ class ReturnsScreen(QWidget):
         return "; ".join(parts) + "."
 
     def _set_buttons(self) -> None:
-        head = self.ctx.actor.has(Role.HEAD_OF_PDU)
+        actor = self.ctx.actor
+        builds = may(actor, export_return)
+        signs, corrects = may(actor, sign_off_return), may(actor, correct_return)
         stored = self.preview.stored if self.preview else None
         ended = self.preview is not None and self.preview.week.ending <= self.ctx.today
-        self.export_button.setEnabled(ended)
-        self.export_button.setToolTip(
-            ""
-            if ended
-            else self.tr("The week has not ended yet: it can be exported from its last day")
-        )
-        self.sign_off_button.setVisible(head)
-        self.correct_button.setVisible(head)
-        self.sign_off_button.setEnabled(head and stored is not None and not stored.signed_off)
-        self.correct_button.setEnabled(head and stored is not None)
+        self.export_button.setEnabled(builds and ended)
+        if not builds:
+            self.export_button.setToolTip(who_can(export_return))
+        elif not ended:
+            self.export_button.setToolTip(
+                self.tr("The week has not ended yet: it can be exported from its last day")
+            )
+        else:
+            self.export_button.setToolTip("")
+        self.sign_off_button.setVisible(signs)
+        self.correct_button.setVisible(corrects)
+        self.sign_off_button.setEnabled(signs and stored is not None and not stored.signed_off)
+        self.correct_button.setEnabled(corrects and stored is not None)
 
     # --- acting ---------------------------------------------------------------------
     def _folder(self) -> Path | None:
