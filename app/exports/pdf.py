@@ -208,9 +208,12 @@ def _decorate(canvas: Canvas, marking: str, footer: str, number: int, total: int
     canvas.drawCentredString(width / 2, 10 * mm, marking)
     canvas.setFillColor(INK)
     canvas.setFont(FONT, 7.5)
-    room = width / 2 - _MARGIN - stringWidth(marking, BOLD, 9) / 2 - 6 * mm
-    canvas.drawString(_MARGIN, 10 * mm, _fit(footer, room))
-    canvas.drawRightString(width - _MARGIN, 10 * mm, f"Page {number} of {total}")
+    # The title and the page number on a line of their own under the marking, so a long
+    # title ("Weekly return: 17. Leeds, week ending 27/11/2026") is read whole.
+    page = f"Page {number} of {total}"
+    room = width - 2 * _MARGIN - stringWidth(page, FONT, 7.5) - 6 * mm
+    canvas.drawString(_MARGIN, 5.5 * mm, _fit(footer, room))
+    canvas.drawRightString(width - _MARGIN, 5.5 * mm, page)
     canvas.restoreState()
 
 

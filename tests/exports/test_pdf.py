@@ -240,3 +240,12 @@ def test_a_chart_of_zeros_and_gaps_still_draws() -> None:
     section = Section("S", figures=[Figure("Sessions", 0)], charts=[chart])
     data = report_to_pdf(Report("R", sections=[section]), created=CREATED)
     assert "Nothing stood down" in PdfReader(io.BytesIO(data)).pages[1].extract_text()
+
+
+def test_a_long_title_is_read_whole_in_the_footer_beside_the_page_number() -> None:
+    title = "Weekly return: 17. Leeds, week ending 27/11/2026 (version 2, a correction)"
+    table = Table("Cases", [Column("A")], [["x"]])
+    report = Report(title, sections=[Section("Caseload", tables=[table])])
+    page = PdfReader(io.BytesIO(report_to_pdf(report, created=CREATED))).pages[-1]
+    text = page.extract_text()
+    assert title in text and "Page 2 of 2" in text  # the cover, then the section

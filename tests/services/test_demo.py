@@ -319,3 +319,20 @@ def test_cancelling_the_demo_writes_nothing(store: Store) -> None:
     with store.sessions() as s:
         assert not has_cases(s)
         assert s.scalar(select(func.count()).select_from(Staff)) == 0
+
+
+def test_each_tier_takes_effect_on_its_assessments_day(store: Store, demo: DemoSummary) -> None:
+    """Not on the day the demo was made: a past week's return counts cases in their tiers."""
+    with store.sessions() as s:
+        rows = s.execute(
+            select(TierRecord.effective_date, Assessment.assessment_date).join(
+                Assessment, Assessment.id == TierRecord.assessment_id
+            )
+        ).all()
+    dated = [(tier_day, day) for tier_day, day in rows if day is not None]
+    assert len(dated) > demo.cases // 2
+    # but the staged tier rises' earlier tiers, recorded on their own day (RISE_DAYS_AGO)
+    assert sum(1 for tier_day, day in dated if tier_day != day) <= rise_count(demo.cases)
+    assert (
+        sum(1 for tier_day, _day in dated if tier_day < TODAY - timedelta(days=7)) > len(dated) // 2
+    )

@@ -15,11 +15,11 @@ from datetime import timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import Allocation, Pdu, Person, Staff, TierRecord
+from app.db.models import Allocation, Assessment, Pdu, Person, Staff, TierRecord
 from app.domain.codes import Role
 from app.domain.progress import Progress, silent
 from app.services.caseload import tiers
@@ -128,8 +128,24 @@ class _Demo:
         for chunk in _chunks(ids):
             found = tiers.recompute(self.session, chunk, self.today)
             changes.extend(c for c in found if c.person_id in risen)
+            self._date_tiers_from_assessments(chunk)
             self.step(len(chunk), "Computing tiers")
         return changes
+
+    def _date_tiers_from_assessments(self, ids: Sequence[int]) -> None:
+        """A tier takes effect on its assessment's day, not on the day the demo was made,
+        so a past week's return counts the demo's cases in their tiers."""
+        assessed_on = (
+            select(Assessment.assessment_date)
+            .where(Assessment.id == TierRecord.assessment_id)
+            .scalar_subquery()
+        )
+        self.session.execute(
+            update(TierRecord)
+            .where(TierRecord.person_id.in_(ids), TierRecord.effective_date == self.today)
+            .values(effective_date=func.coalesce(assessed_on, TierRecord.effective_date))
+            .execution_options(synchronize_session=False)
+        )
 
     def current_tiers(self, ids: list[int]) -> dict[int, str | None]:
         found: dict[int, str | None] = {}
