@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -32,7 +32,7 @@ from app.domain.allocation import PolicyVerdict
 from app.domain.codes import Grade, ReallocationReason, Role
 from app.services.allocation.choice import check_choice, recorded
 from app.services.allocation.queue import ALLOCATION_REVIEW_KINDS
-from app.services.core import audit
+from app.services.core import audit, locking
 from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
@@ -234,16 +234,7 @@ def _check_pdu(actor: Actor, person: Person) -> None:
 
 def _lock(session: Session, person: Person, expected_version: int) -> None:
     """Check and bump the case's version in one statement (SPEC.md 9)."""
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(Person)
-            .where(Person.id == person.id, Person.version == expected_version)
-            .values(version=Person.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
+    if not locking.bump_version(session, Person, person.id, expected_version):
         session.expire(person)
         raise _conflict(session, person)
     touch(session, Kind.CASE, [person.id], refresh=False)

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.models import AppUser, Pdu, Staff, Team, UserPdu, UserRole, UserTeam
 from app.domain.codes import PEOPLE_ROLES, Role
-from app.services.core import audit
+from app.services.core import audit, locking
 from app.services.core.actor import SYSTEM_USERNAME, Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, PermissionDenied, UserError
@@ -291,16 +291,7 @@ def _keep_a_head(session: Session, user_id: int, pdu_ids: set[int]) -> None:
 
 def bump_version(session: Session, user: AppUser, expected_version: int) -> None:
     """Check and bump the account's version in one statement (SPEC.md 9)."""
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(AppUser)
-            .where(AppUser.id == user.id, AppUser.version == expected_version)
-            .values(version=AppUser.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
+    if not locking.bump_version(session, AppUser, user.id, expected_version):
         session.expire(user)
         raise ConflictError(
             f"The account {user.username} was changed by someone else since you opened it; "

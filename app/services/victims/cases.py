@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -21,7 +21,7 @@ from app.db.models import AppUser, UserRole
 from app.db.victim_models import VcsCase, VcsKeyStage, Victim
 from app.domain.codes import Role
 from app.domain.victims import ContactPreference, KeyStage, Relationship
-from app.services.core import audit
+from app.services.core import audit, locking
 from app.services.core.actor import Actor
 from app.services.core.changes import Kind
 from app.services.core.errors import ConflictError, NotFound, UserError
@@ -44,16 +44,7 @@ def get_case(session: Session, actor: Actor, case_id: int) -> VcsCase:
 
 def lock_case(session: Session, case: VcsCase, expected_version: int) -> None:
     """Check and bump the case's version in one statement (SPEC.md 9)."""
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(VcsCase)
-            .where(VcsCase.id == case.id, VcsCase.version == expected_version)
-            .values(version=VcsCase.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
+    if not locking.bump_version(session, VcsCase, case.id, expected_version):
         session.expire(case)
         raise ConflictError(
             f"VCS case {case.vcs_case_ref} was changed by someone else since you opened it; "
@@ -271,16 +262,7 @@ def add_victim(
 
 
 def lock_victim(session: Session, victim: Victim, expected_version: int) -> None:
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(Victim)
-            .where(Victim.id == victim.id, Victim.version == expected_version)
-            .values(version=Victim.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
+    if not locking.bump_version(session, Victim, victim.id, expected_version):
         session.expire(victim)
         raise ConflictError(
             "This victim's details were changed by someone else since you opened them; nothing "
