@@ -253,7 +253,7 @@ def generate_demo(
     )
     tiers.raise_reviews(session, risen, demo.today)
     demo.refresh(ids)
-    allocate_recent(session, users, recent, demo.today)
+    allocate_recent(session, users, recent)
     demo.step(0, "Writing unpaid work")
     upw = write_unpaid_work(session, demo.pdu.id, seed, demo.today, actor.user_id)
     if users.vlo_id is not None:

@@ -15,10 +15,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Person, Staff
-from app.db.readmodel import refresh_cases
 from app.services.allocation.writes import allocate
+from app.services.core.changes import Kind
 from app.services.core.errors import UserError
 from app.services.core.team_access import spo_teams
+from app.services.core.unit_of_work import touch
 from app.services.demo.users import DemoUsers
 
 RECENT_DAYS = 14
@@ -42,9 +43,7 @@ def split_recent(
     return [r for r in rows if id(r) not in chosen], recent
 
 
-def allocate_recent(
-    session: Session, users: DemoUsers, rows: list[dict[str, Any]], today: date
-) -> int:
+def allocate_recent(session: Session, users: DemoUsers, rows: list[dict[str, Any]]) -> int:
     """Allocate each case through the service, oldest first; how many went that way.
 
     A case the service refuses (a rule the synthetic plan did not foresee) is
@@ -72,5 +71,5 @@ def allocate_recent(
             made += 1
         except UserError:
             session.execute(insert(Allocation), [row | {"allocated_by": users.head.user_id}])
-            refresh_cases(session, [row["person_id"]], today)
+            touch(session, Kind.CASE, [row["person_id"]])  # refreshed once, at commit
     return made
