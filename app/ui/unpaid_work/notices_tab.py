@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -17,6 +15,7 @@ from app.services.unpaid_work.attendance import PractitionerNotice
 from app.ui.context import AppContext
 from app.ui.formatting import fmt_date
 from app.ui.permissions import allowed
+from app.ui.unpaid_work.standdowns_tab import read_only_table
 
 COLUMNS = ("Tell by", "Person", "Outcome", "Session", "")
 
@@ -26,13 +25,7 @@ class NoticesTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.notices: list[PractitionerNotice] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setAccessibleName(self.tr("Outcomes to pass to the practitioner"))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = read_only_table(COLUMNS, self.tr("Outcomes to pass to the practitioner"))
         told = QPushButton(self.tr("The practitioner has been &told"))
         told.clicked.connect(self.mark_told)
         allowed(told, self.ctx.actor, attendance.mark_notified)

@@ -6,9 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,6 +17,7 @@ from app.services.unpaid_work.projects import ProjectView
 from app.ui.context import AppContext
 from app.ui.permissions import allowed
 from app.ui.unpaid_work.dialogs import DAY_LABELS, ProjectDialog, RangeDialog
+from app.ui.unpaid_work.standdowns_tab import read_only_table
 
 COLUMNS = ("Code", "Name", "Type", "Places", "Days", "Times", "Women only", "High RoSH", "Active")
 
@@ -32,13 +31,7 @@ class ProjectsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.projects: list[ProjectView] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setAccessibleName(self.tr("Projects"))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = read_only_table(COLUMNS, self.tr("Projects"))
         self.table.doubleClicked.connect(lambda _i: self.edit_project())
         buttons = QHBoxLayout()
         for text, slot, service in (

@@ -51,7 +51,10 @@ def percent_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
+def read_only_table(
+    columns: tuple[str, ...], name: str, stretch_last: bool = False
+) -> QTableWidget:
+    """A table of whole rows to choose, not to edit, its columns fitted to their contents."""
     table = QTableWidget(0, len(columns))
     table.setAccessibleName(name)
     table.setHorizontalHeaderLabels(list(columns))
@@ -59,8 +62,12 @@ def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setStretchLastSection(stretch_last)
     return table
+
+
+def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
+    return read_only_table(columns, name, stretch_last=True)
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
